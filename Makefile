@@ -1,0 +1,36 @@
+# Set-up and the two everyday commands. Each target creates .venv on first use and installs
+# the pinned dependencies (requirements.lock), the project, and the DuckDB extensions from PyPI.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.ioc-installed
+
+.PHONY: run test lint ui setup clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(BIN)/ioc setup
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+## run: the main job end to end on the embedded default (demo data if the landing zone is empty)
+run: $(STAMP)
+	$(BIN)/ioc run
+
+## test: lint + the whole test suite (end-to-end tests included)
+test: $(STAMP)
+	$(BIN)/ruff check ioc_pipelines connectors quality_checks tests
+	$(BIN)/sqlfluff lint dbt_project
+	$(BIN)/python -m pytest
+
+## ui: Dagster UI on http://127.0.0.1:3000 with the instance under $$IOC_HOME/dagster
+ui: $(STAMP)
+	$(BIN)/ioc ui
+
+clean:
+	rm -rf .ioc dbt_project/target dbt_project/logs

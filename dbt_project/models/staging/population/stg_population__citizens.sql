@@ -1,0 +1,56 @@
+-- sạch: one row per delivered registry record, text normalised (NFC, whitespace), dates and
+-- codes typed. No record is dropped here; rules and quarantine come in the validated layer.
+with source as (
+    select * from {{ source('raw', 'population__citizens') }}
+),
+
+renamed as (
+    select
+        _delivery_id as delivery_id,
+        _delivery_date as delivery_date,
+        _provider as provider_code,
+        _file as file_name,
+        _record_number as record_number,
+        _loaded_at as loaded_at,
+        nullif(trim(citizen_id), '') as citizen_id,
+        {{ clean_text('full_name') }} as full_name,
+        nullif(trim(birth_date), '') as birth_date_text,
+        coalesce(
+            try_strptime(trim(birth_date), '%Y-%m-%d'),
+            try_strptime(trim(birth_date), '%d/%m/%Y'),
+            try_strptime(trim(birth_date), '%d-%m-%Y')
+        )::date as birth_date,
+        nullif(trim(sex), '') as sex_text,
+        case lower({{ clean_text('sex') }})
+            when '1' then 1
+            when 'nam' then 1
+            when 'male' then 1
+            when '2' then 2
+            when 'nữ' then 2
+            when 'nu' then 2
+            when 'female' then 2
+            when '0' then 0
+            when 'chưa xác định' then 0
+        end as sex_code,
+        case
+            when regexp_full_match(trim(ethnicity_code), '[0-9]{1,2}')
+                then lpad(trim(ethnicity_code), 2, '0')
+            else nullif(trim(ethnicity_code), '')
+        end as ethnicity_code,
+        case
+            when regexp_full_match(trim(religion_code), '[0-9]{1,2}')
+                then lpad(trim(religion_code), 2, '0')
+            else nullif(trim(religion_code), '')
+        end as religion_code,
+        -- a code exported as a number loses its leading zero: restore it (codes are 5 digits)
+        case
+            when regexp_full_match(trim(commune_code), '[0-9]{1,5}')
+                then lpad(trim(commune_code), 5, '0')
+            else nullif(trim(commune_code), '')
+        end as commune_code,
+        {{ clean_text('address') }} as address,
+        nullif(trim(household_id), '') as household_id
+    from source
+)
+
+select * from renamed

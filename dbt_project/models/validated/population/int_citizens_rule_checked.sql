@@ -1,0 +1,49 @@
+-- đúng: every staged record with the list of rules it breaks (reason_codes, empty = valid).
+-- Rules: CCCD structure/prefix/century-sex/birth-year (macro cccd_reason_codes), one ID per
+-- person, commune code in the 2025 list, usable birth date, sex code, name present.
+with citizens as (
+    select * from {{ ref('stg_population__citizens') }}
+),
+
+communes as (
+    select code from {{ ref('admin_units_2025') }}
+),
+
+-- an ID carried by more than one distinct person (name + birth date) is a duplicate
+identities as (
+    select
+        citizen_id,
+        count(distinct coalesce(full_name, '') || '|' || coalesce(birth_date_text, '')) as people
+    from citizens
+    where citizen_id is not null
+    group by citizen_id
+),
+
+checked as (
+    select
+        citizens.*,
+        list_filter(
+            [
+                {{ cccd_reason_codes(
+                    'citizens.citizen_id', 'citizens.birth_date', 'citizens.sex_code',
+                    birth_date_ok('citizens.birth_date', 'citizens.delivery_date'),
+                    ref('cccd_birth_registration_codes')) }},
+                case when identities.people > 1 then 'CCCD_DUPLICATE' end,
+                case
+                    when communes.code is null then 'COMMUNE_UNKNOWN'
+                end,
+                case
+                    when not {{ birth_date_ok('citizens.birth_date', 'citizens.delivery_date') }}
+                        then 'BIRTH_DATE_INVALID'
+                end,
+                case when citizens.sex_code is null then 'SEX_INVALID' end,
+                case when citizens.full_name is null then 'NAME_MISSING' end
+            ],
+            reason -> reason is not null
+        ) as reason_codes
+    from citizens
+    left join identities on citizens.citizen_id = identities.citizen_id
+    left join communes on citizens.commune_code = communes.code
+)
+
+select * from checked

@@ -1,0 +1,354 @@
+"""``ioc`` — the command line of the IOC lakehouse (see ``ioc --help``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from ioc_pipelines.settings import REPO_ROOT, Settings, SettingsError, load_settings
+
+
+def _print(msg: str = "") -> None:
+    print(msg, flush=True)
+
+
+def _fail(msg: str, code: int = 2) -> int:
+    print(f"ioc: error: {msg}", file=sys.stderr, flush=True)
+    return code
+
+
+# ---------------------------------------------------------------- set-up and environment
+def write_dagster_home(settings: Settings) -> Path:
+    """Dagster's instance lives under $IOC_HOME/dagster (PostgreSQL when configured)."""
+    home = settings.dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    if settings.dagster_storage == "sqlite":
+        storage = {"sqlite": {"base_dir": str(home / "storage")}}
+    else:
+        storage = {"postgres": {"postgres_url": settings.dagster_storage}}
+    import yaml
+
+    config = {"storage": storage, "telemetry": {"enabled": False},
+              "local_artifact_storage": {"module": "dagster._core.storage.root",
+                                         "class": "LocalArtifactStorage",
+                                         "config": {"base_dir": str(home / "artifacts")}}}
+    (home / "dagster.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def cmd_setup(settings: Settings, args) -> int:
+    import duckdb
+
+    from ioc_pipelines.resources.dbt import prepare_manifest
+    from ioc_pipelines.resources.extensions import ensure_extensions
+
+    con = duckdb.connect()
+    new = ensure_extensions(con)
+    con.close()
+    _print(f"DuckDB extensions ready ({', '.join(new) + ' installed' if new else 'already installed'})")
+    manifest = prepare_manifest(settings, force=True)
+    _print(f"dbt project parsed: {manifest}")
+    write_dagster_home(settings)
+    _print(f"Dagster home: {settings.dagster_home}")
+    return 0
+
+
+# ---------------------------------------------------------------- data in
+def cmd_demo_data(settings: Settings, args) -> int:
+    from ioc_pipelines.demo.population import generate
+
+    out = Path(args.out) if args.out else settings.demo_dir
+    manifest = generate(out, province=args.province, scale=args.scale, people=args.people,
+                        seed=args.seed, as_of=date.fromisoformat(args.as_of) if args.as_of else None)
+    _print(f"generated {manifest['people']} people ({len(manifest['defects'])} with injected "
+           f"defects) for {args.province} under {out}")
+    for d in manifest["deliveries"]:
+        _print(f"  {d['delivery_date']}  {out / d['path']}  ({d['rows']} records)")
+    _print(f"truth: {out / 'truth' / 'population.json'}")
+    if args.ingest:
+        return _ingest_demo(settings, out, manifest)
+    return 0
+
+
+def _ingest_demo(settings: Settings, out: Path, manifest: dict) -> int:
+    from ioc_pipelines.landing import ingest_file
+
+    for d in manifest["deliveries"]:
+        result = ingest_file(settings, "population", out / d["path"],
+                             delivery_date=date.fromisoformat(d["delivery_date"]))
+        _print(f"  {result.status}: {result.key}")
+    return 0
+
+
+def cmd_ingest(settings: Settings, args) -> int:
+    from connectors import ConnectorError
+    from ioc_pipelines.landing import ingest_file
+    from ioc_pipelines.resources.lakes import init_lakes
+
+    try:
+        from connectors import get_connector
+
+        get_connector(args.source)
+    except ValueError as exc:
+        return _fail(str(exc))
+    init_lakes(settings)
+    failures = 0
+    for file in args.files:
+        try:
+            result = ingest_file(settings, args.source, Path(file), provider=args.provider,
+                                 delivery_date=date.fromisoformat(args.date) if args.date else None)
+        except ConnectorError as exc:
+            failures += 1
+            print(f"ioc: rejected {exc}", file=sys.stderr, flush=True)
+            continue
+        suffix = f" ({result.detail})" if result.detail else ""
+        _print(f"{result.status}: {file} -> {result.key} [{result.delivery_id}]{suffix}")
+    return 1 if failures else 0
+
+
+# ---------------------------------------------------------------- the main job
+def cmd_run(settings: Settings, args) -> int:
+    from ioc_pipelines.demo.population import PROVINCES
+    from ioc_pipelines.resources.lakes import analyst_attach_sql, init_lakes
+    from ioc_pipelines.resources.object_store import object_store
+
+    init_lakes(settings)
+    store = object_store(settings)
+    if not store.list(settings.work_bucket, "landing/population/") and not args.no_demo:
+        province = next(k for k, v in PROVINCES.items() if v["code"] == settings.province_code)
+        _print(f"landing zone is empty: generating demo data for {province} "
+               f"(scale {args.scale}) …")
+        from ioc_pipelines.demo.population import generate
+
+        manifest = generate(settings.demo_dir, province=province, scale=args.scale, seed=args.seed)
+        _print(f"  {manifest['people']} people, {len(manifest['defects'])} with injected defects")
+        _ingest_demo(settings, settings.demo_dir, manifest)
+
+    outcome = run_main_job(settings)
+    if not outcome["success"]:
+        _print()
+        _print("The run did not publish: " + "; ".join(outcome["failures"] or ["see the log above"]))
+        from ioc_pipelines.publish import current_release
+
+        current = current_release(settings)
+        _print(f"The published warehouse still serves release {current.id}." if current
+               else "Nothing has been published yet.")
+        return 1
+    from ioc_pipelines.publish import current_release
+
+    release = current_release(settings)
+    report = settings.reports_dir / "population" / f"release-{release.id}" / "dan-so-theo-xa.html"
+    _print()
+    _print(f"Published release {release.id} ({release.published_at:%Y-%m-%d %H:%M:%S}): "
+           + ", ".join(f"{k} ({v} rows)" for k, v in release.tables.items()))
+    _print(f"Report: {report}")
+    if settings.s3 is None:
+        _print(f"Analysts: duckdb -c \"{analyst_attach_sql(settings, None)} "
+               "SELECT * FROM ioc.population_by_commune_sex_age LIMIT 5\"")
+    _print("Status: ioc status --json")
+    return 0
+
+
+def run_main_job(settings: Settings) -> dict:
+    """Run ioc_main_job in-process against the instance under $IOC_HOME/dagster."""
+    write_dagster_home(settings)
+    import dagster as dg
+
+    from ioc_pipelines.defs import build_definitions
+
+    defs = build_definitions(settings)
+    job = defs.resolve_job_def("ioc_main_job")
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        failures = []
+        for event in result.all_events:
+            if event.event_type_value == "ASSET_CHECK_EVALUATION":
+                evaluation = event.event_specific_data
+                if not evaluation.passed:
+                    failures.append(f"check {evaluation.check_name} on "
+                                    f"{evaluation.asset_key.to_user_string()} failed")
+            elif event.event_type_value == "STEP_FAILURE":
+                failures.append(f"step {event.step_key} failed")
+        return {"success": result.success, "run_id": result.run_id, "failures": failures}
+
+
+# ---------------------------------------------------------------- warehouse state
+def cmd_status(settings: Settings, args) -> int:
+    from ioc_pipelines.publish import current_release, list_releases
+    from ioc_pipelines.resources.lakes import analyst_attach_sql
+
+    release = current_release(settings)
+    status = {
+        "release": release.id if release else None,
+        "published_at": release.published_at.isoformat() if release else None,
+        "code_version": release.info.get("code_version") if release else None,
+        "run_id": release.info.get("run_id") if release else None,
+        "tables": release.tables if release else {},
+        "releases": len(list_releases(settings)),
+        "object_store": settings.object_store,
+        "published_attach": analyst_attach_sql(settings, release.id) if release else None,
+    }
+    if args.json:
+        _print(json.dumps(status, ensure_ascii=False, indent=2))
+        return 0
+    if release is None:
+        _print("No release published yet. Run `ioc run`.")
+        return 0
+    _print(f"Current release: {release.id} (published {release.published_at:%Y-%m-%d %H:%M:%S}, "
+           f"code {status['code_version']}, run {status['run_id']})")
+    for name, rows in release.tables.items():
+        _print(f"  {name}: {rows} rows")
+    _print(f"Releases so far: {status['releases']}")
+    if settings.s3 is None:
+        _print(f"Read it: {status['published_attach']}")
+    else:
+        _print("Read it: `ioc status --json` gives the analyst SQL (with the analyst credentials)")
+    return 0
+
+
+def cmd_releases(settings: Settings, args) -> int:
+    from ioc_pipelines.publish import list_releases
+
+    releases = list_releases(settings)
+    if not releases:
+        _print("No release published yet.")
+    for r in releases:
+        tables = ", ".join(f"{k}={v}" for k, v in r.tables.items())
+        _print(f"{r.id:>5}  {r.published_at:%Y-%m-%d %H:%M:%S}  {r.info.get('code_version', '')}  "
+               f"run {r.info.get('run_id', '')[:8]}  {tables}")
+    return 0
+
+
+def cmd_report(settings: Settings, args) -> int:
+    from ioc_pipelines.reports.population import ReportError, render_population_report
+
+    if args.kind != "population":
+        return _fail(f"report kind {args.kind!r} is not available yet (available: population)")
+    try:
+        report = render_population_report(settings, args.release)
+    except ReportError as exc:
+        return _fail(str(exc))
+    _print(f"release {report.release_id}: {report.local_path} (object {report.key})")
+    return 0
+
+
+# ---------------------------------------------------------------- local S3 and UI
+def _seaweed_dir(settings: Settings) -> Path:
+    return settings.home / "seaweedfs"
+
+
+def cmd_up(settings: Settings, args) -> int:
+    from ioc_pipelines.resources import seaweedfs
+
+    folder = _seaweed_dir(settings)
+    server = seaweedfs.running(folder)
+    if server is None:
+        _print(f"starting SeaweedFS (data in {folder}) …")
+        server = seaweedfs.start(folder, published_bucket=settings.published_bucket,
+                                 base_port=args.port)
+    env = server.env(settings.work_bucket, settings.published_bucket)
+    env_file = folder / "ioc.env"
+    fd = os.open(env_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write("".join(f"{k}={v}\n" for k, v in env.items()))
+    s3_settings = load_settings({**os.environ, **env})
+    from ioc_pipelines.resources.object_store import object_store
+
+    store = object_store(s3_settings)
+    for bucket in (settings.work_bucket, settings.published_bucket):
+        store.ensure_bucket(bucket)
+    _print(f"SeaweedFS S3 on {server.endpoint} (pid {server.pid}); buckets "
+           f"{settings.work_bucket}, {settings.published_bucket}")
+    _print(f"identities: pipeline (read/write) and analyst (read-only, {settings.published_bucket})")
+    _print(f"settings for the pipeline: {env_file} — use it with IOC_ENV_FILE={env_file} "
+           "(or copy it to .env); use a separate IOC_HOME from the embedded default")
+    return 0
+
+
+def cmd_down(settings: Settings, args) -> int:
+    from ioc_pipelines.resources import seaweedfs
+
+    stopped = seaweedfs.stop(_seaweed_dir(settings))
+    _print("SeaweedFS stopped" if stopped else "SeaweedFS was not running")
+    return 0
+
+
+def cmd_ui(settings: Settings, args) -> int:
+    home = write_dagster_home(settings)
+    _print(f"Dagster UI with instance {home} on http://127.0.0.1:{args.port}")
+    return subprocess.call(
+        [str(Path(sys.executable).with_name("dagster")), "dev", "-w",
+         str(REPO_ROOT / "workspace.yaml"), "-h", "127.0.0.1", "-p", str(args.port)],
+        env={**os.environ, "DAGSTER_HOME": str(home)},
+    )
+
+
+# ---------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ioc", description="IOC lakehouse: land, curate, gate and publish provincial data.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("setup", help="install DuckDB extensions from PyPI packages, parse dbt")
+
+    p = sub.add_parser("run", help="the main job end to end (demo data if the landing zone is empty)")
+    p.add_argument("--scale", type=float, default=0.02, help="demo size as a share of the province")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--no-demo", action="store_true", help="never generate demo data")
+
+    p = sub.add_parser("ingest", help="deliver files of a source into the landing zone")
+    p.add_argument("source")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--provider", help="provider code (default: the contract's)")
+    p.add_argument("--date", help="delivery date YYYY-MM-DD (default: today)")
+
+    p = sub.add_parser("demo-data", help="generate a demo province with injected defects")
+    p.add_argument("--province", choices=["laichau", "hungyen"], default="laichau")
+    p.add_argument("--scale", type=float, default=None)
+    p.add_argument("--people", type=int, default=None)
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--as-of", help="date of the newest delivery (default: today)")
+    p.add_argument("--out", help="output directory (default: $IOC_HOME/demo)")
+    p.add_argument("--ingest", action="store_true", help="also deliver the files to the landing zone")
+
+    p = sub.add_parser("status", help="the current release and how to read it")
+    p.add_argument("--json", action="store_true")
+    sub.add_parser("releases", help="list published releases")
+
+    p = sub.add_parser("report", help="render a report from a release")
+    p.add_argument("kind", help="population (briefing kinds come later)")
+    p.add_argument("--release", type=int, default=None)
+    p.add_argument("--period", default=None, help="reporting period (briefing reports)")
+
+    p = sub.add_parser("up", help="start a local SeaweedFS S3 server on 127.0.0.1")
+    p.add_argument("--port", type=int, default=None, help="base port (master; S3 is base+3)")
+    sub.add_parser("down", help="stop the local SeaweedFS server")
+    p = sub.add_parser("ui", help="start the Dagster UI")
+    p.add_argument("--port", type=int, default=3000)
+    return parser
+
+
+COMMANDS = {
+    "setup": cmd_setup, "run": cmd_run, "ingest": cmd_ingest, "demo-data": cmd_demo_data,
+    "status": cmd_status, "releases": cmd_releases, "report": cmd_report, "up": cmd_up,
+    "down": cmd_down, "ui": cmd_ui,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        return _fail(f"configuration: {exc}")
+    return COMMANDS[args.command](settings, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

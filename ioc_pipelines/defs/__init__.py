@@ -1,0 +1,31 @@
+"""All Dagster definitions, assembled from one module per domain."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from ioc_pipelines.resources.dbt import dbt_resource, prepare_manifest
+from ioc_pipelines.settings import Settings
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    prepare_manifest(settings)
+    from ioc_pipelines.defs.population import assets as population_assets
+    from ioc_pipelines.defs.population import checks as population_checks
+    from ioc_pipelines.defs.publish import assets as publish_assets
+    from ioc_pipelines.defs.schedules import main_job, main_schedule
+    from ioc_pipelines.defs.warehouse import dbt as warehouse
+
+    return dg.Definitions(
+        assets=[
+            population_assets.raw_population__citizens,
+            warehouse.build_dbt_assets(settings),
+            publish_assets.published_release,
+            publish_assets.population_report,
+        ],
+        asset_checks=[population_checks.population_mart_expectations],
+        jobs=[main_job],
+        schedules=[main_schedule],
+        resources={"settings": settings, "dbt": dbt_resource(settings)},
+        executor=dg.in_process_executor,
+    )

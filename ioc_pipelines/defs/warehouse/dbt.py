@@ -1,0 +1,59 @@
+"""The dbt project as Dagster assets: seeds (reference), staging (sạch), validated (đúng) and
+marts, with every dbt test shown as an asset check (error-severity tests are blocking)."""
+
+
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    dbt_assets,
+)
+
+from ioc_pipelines.resources.dbt import dbt_project, dbt_vars_arg
+from ioc_pipelines.settings import Settings
+
+LAYER_GROUPS = {"staging": "staging", "validated": "validated", "marts": "marts"}
+
+
+class IocDbtTranslator(DagsterDbtTranslator):
+    """Asset keys ``<layer>/<model>``; groups by layer so the graph reads left to right."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        kind = dbt_resource_props["resource_type"]
+        if kind == "source":
+            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        if kind == "seed":
+            return dg.AssetKey(["reference", dbt_resource_props["name"]])
+        return dg.AssetKey([self._layer(dbt_resource_props), dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        return self._layer(dbt_resource_props)
+
+    @staticmethod
+    def _layer(props: Mapping[str, Any]) -> str:
+        fqn = props.get("fqn", [])
+        return LAYER_GROUPS.get(fqn[1] if len(fqn) > 2 else "", "warehouse")
+
+
+def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
+    project = dbt_project(settings)
+
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        name="warehouse_dbt",
+        dagster_dbt_translator=IocDbtTranslator(
+            settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
+        ),
+    )
+    def warehouse_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        """dbt build: models and their tests in one invocation (dbt's fixed cost is paid once)."""
+        yield from dbt.cli(["build", *dbt_vars_arg()], context=context).stream()
+
+    return warehouse_dbt

@@ -1,0 +1,290 @@
+"""Demo population registry extracts for a real province, with injected defects and the truth.
+
+People get plausible Vietnamese names for their ethnic group, CCCD numbers built by the real
+structure (birth-registration province, century/sex digit, birth year, random tail), households
+and real 2025 commune codes. A known share of records carries exactly one defect each; the
+manifest (``truth/population.json``) lists every one with the reason codes the validated layer
+must give it, so tests can check the quarantine against the truth exactly.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from ioc_pipelines.settings import DBT_PROJECT_DIR
+
+REFERENCE = DBT_PROJECT_DIR / "seeds" / "reference"
+
+PROVINCES = {
+    "laichau": {"code": "12", "population": 512_000, "birth_codes": ["012"]},
+    "hungyen": {"code": "33", "population": 3_560_000, "birth_codes": ["033", "034"]},
+}
+
+# (QĐ 121 ethnicity code, share) — Lai Châu after the 2019 census; Hưng Yên mostly Kinh.
+ETHNIC_MIX = {
+    "12": [("03", 0.32), ("08", 0.24), ("09", 0.13), ("01", 0.14), ("25", 0.05), ("35", 0.03),
+           ("41", 0.02), ("42", 0.015), ("29", 0.015), ("45", 0.01), ("48", 0.01), ("50", 0.01)],
+    "33": [("01", 0.994), ("02", 0.002), ("06", 0.002), ("07", 0.001), ("04", 0.001)],
+}
+
+NAMES = {
+    "kinh": (["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương",
+              "Lý", "Hồ", "Đinh", "Trịnh"],
+             ["Văn", "Đức", "Minh", "Quang", "Hữu", "Công"], ["Thị", "Thu", "Ngọc", "Thanh", "Thùy"],
+             ["Hùng", "Dũng", "Tuấn", "Nam", "Long", "Hải", "Sơn", "Quân", "Khoa", "Thắng", "Huy"],
+             ["Hương", "Lan", "Hoa", "Mai", "Linh", "Trang", "Thảo", "Ngọc", "Hà", "Thủy", "Yến"]),
+    "thai": (["Lò", "Tòng", "Lường", "Cầm", "Quàng", "Điêu", "Lù", "Vì", "Hoàng", "Lê"],
+             ["Văn"], ["Thị"],
+             ["Pấng", "Xuân", "Thoại", "Inh", "Panh", "Chăn", "Khiêm", "Ún", "Hặc"],
+             ["Ỏn", "Sương", "Ương", "Piếng", "Xiêng", "Tiên", "Hom", "Bun"]),
+    "mong": (["Giàng", "Sùng", "Vàng", "Thào", "Lầu", "Lý", "Mùa", "Hạng", "Chảo"],
+             ["A", "Seo", "Mí", "Páo"], ["Thị", "Mỷ"],
+             ["Pó", "Dơ", "Chứ", "Sính", "Sua", "Pà", "Dế", "Tủa", "Phừ"],
+             ["Mỷ", "Dua", "Chở", "Mai", "Xúa", "Pà", "Sung"]),
+    "dao": (["Tẩn", "Chảo", "Lý", "Phàn", "Đặng", "Triệu"],
+            ["Láo", "Phù", "Văn", "Kháy"], ["Thị", "Mẩy", "Sử"],
+            ["Sài", "Chiêu", "Lở", "Phin", "Quẩy", "Dùn"],
+            ["Mẩy", "Kiều", "Chạn", "Muôn", "Xiêm"]),
+}
+NAME_GROUP = {"01": "kinh", "02": "thai", "03": "thai", "04": "kinh", "06": "kinh", "07": "thai",
+              "08": "mong", "09": "dao", "25": "thai", "29": "thai", "35": "mong", "41": "mong",
+              "42": "thai", "45": "dao", "48": "thai", "50": "mong"}
+
+DEFECTS = {
+    # defect type -> reason codes the validated layer must give the record
+    "cccd_format": ["CCCD_FORMAT"],
+    "cccd_cmnd": ["CCCD_CMND"],
+    "cccd_prefix": ["CCCD_PREFIX"],
+    "cccd_century_sex": ["CCCD_CENTURY_SEX"],
+    "cccd_birth_year": ["CCCD_BIRTH_YEAR"],
+    "cccd_duplicate": ["CCCD_DUPLICATE"],
+    "commune_unknown": ["COMMUNE_UNKNOWN"],
+    "birth_date_invalid": ["BIRTH_DATE_INVALID"],
+    "sex_invalid": ["SEX_INVALID"],
+    "name_missing": ["NAME_MISSING"],
+}
+
+CSV_HEADERS = ["Số định danh", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Tôn giáo",
+               "Mã xã", "Địa chỉ thường trú", "Mã hộ"]
+
+
+@dataclass
+class Person:
+    citizen_id: str
+    full_name: str
+    birth_date: date
+    sex: int  # 1 male, 2 female
+    ethnicity_code: str
+    religion_code: str
+    commune_code: str
+    address: str
+    household_id: str
+
+
+def load_communes(province_code: str) -> list[dict]:
+    with open(REFERENCE / "admin_units_2025.csv", encoding="utf-8") as fh:
+        return [row for row in csv.DictReader(fh) if row["province_code"] == province_code]
+
+
+def _birth_codes() -> list[str]:
+    with open(REFERENCE / "cccd_birth_registration_codes.csv", encoding="utf-8") as fh:
+        return [row["code"] for row in csv.DictReader(fh)]
+
+
+def cccd_for(rng: random.Random, prefix: str, birth: date, sex: int) -> str:
+    century = (birth.year // 100) - 19  # 1900s -> 0, 2000s -> 1, 2100s -> 2
+    digit = century * 2 + (1 if sex == 2 else 0)
+    return f"{prefix}{digit}{birth.year % 100:02d}{rng.randrange(10**6):06d}"
+
+
+def _weighted(rng: random.Random, pairs):
+    return rng.choices([p for p, _ in pairs], weights=[w for _, w in pairs])[0]
+
+
+def _birth_date(rng: random.Random, as_of: date) -> date:
+    # a young population: more children and adults than elderly
+    age = min(int(rng.expovariate(1 / 30)), 99)
+    start = date(as_of.year - age - 1, as_of.month, 1) + timedelta(days=rng.randrange(365))
+    return min(start, as_of - timedelta(days=1))
+
+
+def _name(rng: random.Random, ethnicity: str, sex: int) -> str:
+    family, middle_m, middle_f, given_m, given_f = NAMES[NAME_GROUP.get(ethnicity, "kinh")]
+    middle = rng.choice(middle_m if sex == 1 else middle_f)
+    given = rng.choice(given_m if sex == 1 else given_f)
+    return f"{rng.choice(family)} {middle} {given}"
+
+
+def make_people(province: str, count: int, seed: int, as_of: date) -> list[Person]:
+    info = PROVINCES[province]
+    rng = random.Random(seed)
+    communes = load_communes(info["code"])
+    other_codes = [c for c in _birth_codes() if c not in info["birth_codes"]]
+    used_ids: set[str] = set()
+    people: list[Person] = []
+    household = 0
+    while len(people) < count:
+        household += 1
+        commune = rng.choice(communes)
+        ethnicity = _weighted(rng, ETHNIC_MIX[info["code"]])
+        village = f"{'Bản' if info['code'] == '12' else 'Thôn'} {rng.randint(1, 25)}"
+        address = f"{village}, {commune['name']}, {commune['province_name']}"
+        for _ in range(min(rng.choice([1, 2, 3, 4, 4, 5, 5, 6, 7]), count - len(people))):
+            sex = rng.choice([1, 2])
+            birth = _birth_date(rng, as_of)
+            prefix = (rng.choice(info["birth_codes"]) if rng.random() < 0.93
+                      else rng.choice(other_codes))
+            while (cid := cccd_for(rng, prefix, birth, sex)) in used_ids:
+                pass
+            used_ids.add(cid)
+            religion = "00"
+            if info["code"] == "12" and ethnicity == "08" and rng.random() < 0.3:
+                religion = "08"  # Tin Lành among Mông communities
+            elif rng.random() < (0.08 if info["code"] == "33" else 0.01):
+                religion = "02"
+            people.append(Person(cid, _name(rng, ethnicity, sex), birth, sex, ethnicity, religion,
+                                 commune["code"], address, f"HO{info['code']}{household:08d}"))
+    return people
+
+
+def _inject(rng: random.Random, people: list[Person], kind: str, i: int, birth_codes: set[str],
+            as_of: date) -> dict:
+    """Damage record i with exactly one defect; return overrides of delivered text fields."""
+    p = people[i]
+    if kind == "cccd_format":
+        return {"citizen_id": p.citizen_id[:5] + "O" + p.citizen_id[6:]}  # letter O for zero
+    if kind == "cccd_cmnd":
+        return {"citizen_id": f"{rng.randrange(10**8, 10**9)}"}
+    if kind == "cccd_prefix":
+        unused = next(f"{n:03d}" for n in range(97, 1000) if f"{n:03d}" not in birth_codes)
+        return {"citizen_id": unused + p.citizen_id[3:]}
+    if kind == "cccd_century_sex":
+        d = int(p.citizen_id[3])
+        return {"citizen_id": p.citizen_id[:3] + str(d ^ 1) + p.citizen_id[4:]}
+    if kind == "cccd_birth_year":
+        yy = (int(p.citizen_id[4:6]) + rng.randint(1, 9)) % 100
+        return {"citizen_id": p.citizen_id[:4] + f"{yy:02d}" + p.citizen_id[6:]}
+    if kind == "commune_unknown":
+        return {"commune_code": rng.choice(["03391", "00000", "99999", "12345"])}
+    if kind == "birth_date_invalid":
+        return {"birth_date": rng.choice(["31/02/1990", "2099-01-01", "00/00/0000", "ngày 5"])}
+    if kind == "sex_invalid":
+        return {"sex": rng.choice(["X", "9", "Khác"])}
+    if kind == "name_missing":
+        return {"full_name": ""}
+    raise ValueError(kind)
+
+
+def _text_row(p: Person, style: str) -> dict[str, str]:
+    name = p.full_name
+    if style == "csv":
+        birth = p.birth_date.strftime("%d/%m/%Y")
+        sex = "Nam" if p.sex == 1 else "Nữ"
+    else:
+        birth = p.birth_date.isoformat()
+        sex = str(p.sex)
+    return {"citizen_id": p.citizen_id, "full_name": name, "birth_date": birth, "sex": sex,
+            "ethnicity_code": p.ethnicity_code, "religion_code": p.religion_code,
+            "commune_code": p.commune_code, "address": p.address, "household_id": p.household_id}
+
+
+def _messy(rng: random.Random, row: dict[str, str]) -> dict[str, str]:
+    """Harmless variation real files have: NFD text, stray spaces. Staging must absorb it."""
+    roll = rng.random()
+    if roll < 0.05:
+        row["full_name"] = unicodedata.normalize("NFD", row["full_name"])
+    elif roll < 0.08:
+        row["full_name"] = "  " + row["full_name"].replace(" ", "  ", 1) + " "
+    return row
+
+
+def generate(out_dir: Path, *, province: str = "laichau", scale: float | None = None,
+             people: int | None = None, seed: int = 7, as_of: date | None = None,
+             defect_share: float = 0.03) -> dict:
+    """Write two deliveries (CSV then JSON Lines) under ``out_dir/deliveries/<date>/`` and the
+    truth manifest ``out_dir/truth/population.json``; return the manifest."""
+    if province not in PROVINCES:
+        raise ValueError(f"unknown province {province!r}; choose {', '.join(PROVINCES)}")
+    as_of = as_of or date.today()
+    count = people if people is not None else max(50, int(PROVINCES[province]["population"] * (scale or 0.02)))
+    rng = random.Random(seed + 1)
+    persons = make_people(province, count, seed, as_of)
+    birth_codes = set(_birth_codes())
+
+    # choose damaged records: one defect each; duplicates damage a pair (copy an existing ID)
+    kinds = list(DEFECTS)
+    n_bad = max(len(kinds), int(count * defect_share))
+    damaged = rng.sample(range(count), min(n_bad, count))
+    defect_of: dict[int, str] = {i: kinds[k % len(kinds)] for k, i in enumerate(damaged)}
+    overrides: dict[int, dict] = {}
+    for i, kind in list(defect_of.items()):
+        if kind == "cccd_duplicate":
+            # a different person carrying someone's valid ID with a consistent birth year/sex
+            victim = next(j for j in rng.sample(range(count), count) if j not in defect_of)
+            defect_of[victim] = "cccd_duplicate_original"
+            v = persons[victim]
+            same_year = v.birth_date
+            while same_year == v.birth_date:
+                same_year = date(v.birth_date.year, rng.randint(1, 12), rng.randint(1, 28))
+            persons[i] = Person(v.citizen_id, _name(rng, persons[i].ethnicity_code, v.sex),
+                                same_year, v.sex, persons[i].ethnicity_code,
+                                persons[i].religion_code, persons[i].commune_code,
+                                persons[i].address, persons[i].household_id)
+        else:
+            overrides[i] = _inject(rng, persons, kind, i, birth_codes, as_of)
+
+    first, second = as_of - timedelta(days=1), as_of
+    half = count // 2
+    deliveries = [
+        (first, f"dan_cu_{PROVINCES[province]['code']}_{first:%Y%m%d}.csv", "csv", range(0, half)),
+        (second, f"dan_cu_{PROVINCES[province]['code']}_{second:%Y%m%d}.jsonl", "jsonl",
+         range(half, count)),
+    ]
+    manifest = {"province": province, "people": count, "seed": seed, "as_of": as_of.isoformat(),
+                "deliveries": [], "defects": []}
+    for when, name, style, idx in deliveries:
+        folder = out_dir / "deliveries" / when.isoformat()
+        folder.mkdir(parents=True, exist_ok=True)
+        rows = []
+        for record_number, i in enumerate(idx, start=1):
+            row = _messy(rng, _text_row(persons[i], style))
+            row.update(overrides.get(i, {}))
+            rows.append(row)
+            if i in defect_of:
+                kind = defect_of[i].replace("_original", "")
+                manifest["defects"].append({"file": name, "record_number": record_number,
+                                            "defect": kind, "reasons": DEFECTS[kind]})
+        _write(folder / name, style, rows)
+        manifest["deliveries"].append({"file": name, "delivery_date": when.isoformat(),
+                                       "path": f"deliveries/{when.isoformat()}/{name}",
+                                       "rows": len(rows)})
+    manifest["valid_rows"] = count - len(manifest["defects"])
+    truth = out_dir / "truth" / "population.json"
+    truth.parent.mkdir(parents=True, exist_ok=True)
+    truth.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    return manifest
+
+
+def _write(path: Path, style: str, rows: list[dict[str, str]]) -> None:
+    if style == "csv":  # the registry's Excel-friendly export: UTF-8 with BOM, ';' separated
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh, delimiter=";")
+            writer.writerow(CSV_HEADERS)
+            for row in rows:
+                writer.writerow(row.values())
+    else:
+        with open(path, "w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps({"so_dinh_danh": row["citizen_id"], "ho_ten": row["full_name"],
+                                     "ngay_sinh": row["birth_date"], "gioi_tinh": int(row["sex"])
+                                     if row["sex"].isdigit() else row["sex"],
+                                     "dan_toc": row["ethnicity_code"],
+                                     "ton_giao": row["religion_code"],
+                                     "ma_xa": row["commune_code"], "dia_chi": row["address"],
+                                     "ma_ho": row["household_id"]}, ensure_ascii=False) + "\n")

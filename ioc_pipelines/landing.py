@@ -1,0 +1,212 @@
+"""The landing zone (``landing/<source>/<delivery-date>/<file>``) and the raw layer.
+
+Files are kept exactly as delivered, checksummed, and recorded in ``work.ops.deliveries``;
+the same content delivered again is a no-op. Loading turns each landed file into rows of
+``work.raw.<source>__<entity>`` (text as delivered + lineage) in the same transaction that
+marks the delivery loaded, so a crash can neither lose nor double-load a file. A file that
+cannot be read is marked ``rejected`` with its reason; other files carry on.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path, PurePosixPath
+from zoneinfo import ZoneInfo
+
+from connectors import ConnectorError, Delivery, get_connector
+from connectors.base import sha256_bytes
+from ioc_pipelines.resources.lakes import connect
+from ioc_pipelines.resources.object_store import object_store
+from ioc_pipelines.settings import Settings
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+_KEY_RE = re.compile(r"^landing/(?P<source>[a-z_]+)/(?P<date>\d{4}-\d{2}-\d{2})/(?P<file>[^/]+)$")
+
+DELIVERIES_DDL = """
+CREATE SCHEMA IF NOT EXISTS work.ops;
+CREATE TABLE IF NOT EXISTS work.ops.deliveries (
+    delivery_id VARCHAR, source VARCHAR, provider VARCHAR, delivery_date DATE,
+    file_key VARCHAR, file_name VARCHAR, sha256 VARCHAR, size_bytes BIGINT,
+    landed_at TIMESTAMP, status VARCHAR, row_count BIGINT, reason VARCHAR, loaded_at TIMESTAMP
+);
+"""
+
+
+@dataclass(frozen=True)
+class LandingResult:
+    status: str  # landed | duplicate
+    key: str
+    delivery_id: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    delivery_id: str
+    file_key: str
+    status: str  # loaded | rejected
+    rows: int = 0
+    reason: str = ""
+
+
+def safe_file_name(name: str) -> str:
+    """The delivered file's base name made safe for a key: NFC, no path, no control chars."""
+    base = PurePosixPath(name.replace("\\", "/")).name
+    base = unicodedata.normalize("NFC", base).strip()
+    base = re.sub(r"[^\w\-. ()+,=@]", "_", base)
+    base = re.sub(r"_+", "_", base).lstrip(".")
+    if not base or base in {".", ".."} or "." not in base:
+        raise ConnectorError(name, "file name is empty or has no extension")
+    return base[:180]
+
+
+def today() -> date:
+    return datetime.now(TZ).date()
+
+
+def _now() -> datetime:
+    return datetime.now(TZ).replace(tzinfo=None)
+
+
+def _known_checksums(con, source: str) -> dict[str, str]:
+    rows = con.execute(
+        "SELECT sha256, file_key FROM work.ops.deliveries WHERE source = ?", [source]
+    ).fetchall()
+    return dict(rows)
+
+
+def _record(con, delivery: Delivery, key: str, size: int, status: str, reason: str = "") -> None:
+    con.execute(
+        "INSERT INTO work.ops.deliveries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)",
+        [delivery.delivery_id, delivery.source, delivery.provider, delivery.delivery_date, key,
+         delivery.file_name, delivery.sha256, size, _now(), status, reason or None],
+    )
+
+
+def ingest_file(settings: Settings, source: str, path: Path, *, provider: str | None = None,
+                delivery_date: date | None = None) -> LandingResult:
+    """Deliver one file (the path a provider's upload takes). Unreadable -> ConnectorError,
+    nothing written. Same content already delivered -> 'duplicate', nothing written."""
+    connector = get_connector(source)
+    path = Path(path)
+    if not path.is_file():
+        raise ConnectorError(str(path), "no such file")
+    name = safe_file_name(path.name)
+    data = path.read_bytes()
+    delivery = Delivery(source, provider or connector.contract.raw.get("provider", source),
+                        delivery_date or today(), name, sha256_bytes(data))
+    connector.read(path, delivery)  # validate before anything is written
+    store = object_store(settings)
+    with connect(settings) as con:
+        con.execute(DELIVERIES_DDL)
+        known = _known_checksums(con, source)
+        if delivery.sha256 in known:
+            return LandingResult("duplicate", known[delivery.sha256], delivery.delivery_id,
+                                 "the same content was delivered before")
+        key = f"landing/{source}/{delivery.delivery_date.isoformat()}/{name}"
+        if store.exists(settings.work_bucket, key):  # same name, different content: keep both
+            stem, dot, ext = name.rpartition(".")
+            name = f"{stem}.{delivery.sha256[:8]}{dot}{ext}"
+            key = f"landing/{source}/{delivery.delivery_date.isoformat()}/{name}"
+            delivery = Delivery(delivery.source, delivery.provider, delivery.delivery_date, name,
+                                delivery.sha256)
+        store.put_file(settings.work_bucket, key, path)
+        _record(con, delivery, key, len(data), "landed")
+    return LandingResult("landed", key, delivery.delivery_id)
+
+
+def discover(settings: Settings, source: str, con) -> list[str]:
+    """Register files uploaded straight into landing/<source>/ that ingest did not record."""
+    store = object_store(settings)
+    provider = get_connector(source).contract.raw.get("provider", source)
+    recorded = {
+        row[0] for row in con.execute(
+            "SELECT file_key FROM work.ops.deliveries WHERE source = ?", [source]).fetchall()
+    }
+    known = _known_checksums(con, source)
+    new = []
+    for obj in store.list(settings.work_bucket, f"landing/{source}/"):
+        if obj.key in recorded:
+            continue
+        data = store.get_bytes(settings.work_bucket, obj.key)
+        match = _KEY_RE.match(obj.key)
+        sha = sha256_bytes(data)
+        try:
+            when = date.fromisoformat(match["date"]) if match else None
+        except ValueError:
+            when = None
+        delivery = Delivery(source, provider, when or today(), PurePosixPath(obj.key).name, sha)
+        if when is None:
+            _record(con, delivery, obj.key, obj.size, "rejected",
+                    "not under landing/<source>/<YYYY-MM-DD>/<file>")
+        elif sha in known:
+            _record(con, delivery, obj.key, obj.size, "duplicate",
+                    f"same content as {known[sha]}")
+        else:
+            _record(con, delivery, obj.key, obj.size, "landed")
+            known[sha] = obj.key
+        new.append(obj.key)
+    return new
+
+
+def load_pending(settings: Settings, source: str,
+                 log: Callable[[str], None] = lambda _m: None) -> list[LoadResult]:
+    """Load every landed-but-not-loaded delivery of ``source`` into its raw table."""
+    connector = get_connector(source)
+    store = object_store(settings)
+    table = f"work.raw.{connector.raw_table}"
+    results = []
+    with connect(settings) as con:
+        con.execute(DELIVERIES_DDL)
+        con.execute("CREATE SCHEMA IF NOT EXISTS work.raw")
+        discover(settings, source, con)
+        pending = con.execute(
+            "SELECT delivery_id, provider, delivery_date, file_key, file_name, sha256 "
+            "FROM work.ops.deliveries WHERE source = ? AND status = 'landed' "
+            "ORDER BY delivery_date, landed_at", [source]).fetchall()
+        for delivery_id, provider, when, key, file_name, sha in pending:
+            delivery = Delivery(source, provider, when, file_name, sha)
+            with tempfile.TemporaryDirectory() as tmp:
+                local = store.download(settings.work_bucket, key, Path(tmp) / "file")
+                try:
+                    arrow = connector.read(local, delivery)
+                except ConnectorError as exc:
+                    con.execute(
+                        "UPDATE work.ops.deliveries SET status = 'rejected', reason = ? "
+                        "WHERE delivery_id = ? AND file_key = ?", [exc.reason, delivery_id, key])
+                    results.append(LoadResult(delivery_id, key, "rejected", reason=exc.reason))
+                    log(f"rejected {key}: {exc.reason}")
+                    continue
+            con.register("incoming", arrow)
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM incoming LIMIT 0")
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+                con.execute(
+                    "UPDATE work.ops.deliveries SET status = 'loaded', row_count = ?, loaded_at = ? "
+                    "WHERE delivery_id = ? AND file_key = ?",
+                    [arrow.num_rows, _now(), delivery_id, key])
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            finally:
+                con.unregister("incoming")
+            results.append(LoadResult(delivery_id, key, "loaded", rows=arrow.num_rows))
+            log(f"loaded {key}: {arrow.num_rows} rows")
+    return results
+
+
+def deliveries(settings: Settings, source: str | None = None) -> list[dict]:
+    with connect(settings) as con:
+        con.execute(DELIVERIES_DDL)
+        cur = con.execute(
+            "SELECT * FROM work.ops.deliveries WHERE ? IS NULL OR source = ? "
+            "ORDER BY delivery_date, landed_at", [source, source])
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]

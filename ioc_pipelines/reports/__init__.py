@@ -1,0 +1,1 @@
+"""Reports rendered from a pinned release of the published lake, never from the work lake."""

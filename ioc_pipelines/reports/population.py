@@ -1,0 +1,85 @@
+"""First report: population by commune for one release (HTML, Vietnamese).
+
+Reads only the published lake, pinned at the release, so rendering the same release again
+gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from ioc_pipelines.publish import Release, current_release, get_release
+from ioc_pipelines.resources.lakes import PUBLISHED, connect
+from ioc_pipelines.resources.object_store import object_store
+from ioc_pipelines.settings import Settings
+
+PROVINCE_NAMES = {"12": "Lai Châu", "33": "Hưng Yên"}
+
+
+class ReportError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    release_id: int
+    key: str
+    local_path: Path
+    total: int
+
+
+def vn_number(value: float | int, decimals: int = 0) -> str:
+    """1234567.5 -> '1.234.567,5' (Vietnamese grouping and decimal marks)."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("ioc_pipelines.reports", "templates"),
+                      autoescape=select_autoescape(["html"]))
+    env.filters["vn"] = vn_number
+    env.filters["vn_date"] = lambda d: d.strftime("%d/%m/%Y")
+    env.filters["vn_datetime"] = lambda d: d.strftime("%H:%M %d/%m/%Y")
+    return env
+
+
+def render_population_report(settings: Settings, release_id: int | None = None) -> RenderedReport:
+    release: Release | None = (get_release(settings, release_id) if release_id is not None
+                               else current_release(settings))
+    if release is None:
+        raise ReportError("no published release yet: run `ioc run` first" if release_id is None
+                          else f"release {release_id} does not exist (see `ioc releases`)")
+    with connect(settings, work=False, published=True, published_snapshot=release.id) as con:
+        rows = con.execute(f"""
+            SELECT commune_code, commune_name,
+                   sum(population) FILTER (WHERE sex_code = 1) AS male,
+                   sum(population) FILTER (WHERE sex_code = 2) AS female,
+                   sum(population) FILTER (WHERE age_band_start < 15) AS children,
+                   sum(population) FILTER (WHERE age_band_start >= 60) AS elderly,
+                   sum(population) AS total,
+                   max(reference_date) AS reference_date
+            FROM {PUBLISHED}.main.population_by_commune_sex_age
+            GROUP BY ALL ORDER BY commune_code""").fetchall()
+    communes = [dict(zip(["code", "name", "male", "female", "children", "elderly", "total",
+                          "reference_date"], r, strict=True)) for r in rows]
+    total = sum(c["total"] for c in communes)
+    html = _environment().get_template("population.html.j2").render(
+        province=PROVINCE_NAMES.get(settings.province_code, settings.province_code),
+        release=release,
+        communes=communes,
+        total=total,
+        male=sum(c["male"] or 0 for c in communes),
+        female=sum(c["female"] or 0 for c in communes),
+        reference_date=max((c["reference_date"] for c in communes), default=None),
+        max_total=max((c["total"] for c in communes), default=1),
+    )
+    key = f"reports/population/release-{release.id}/dan-so-theo-xa.html"
+    data = html.encode("utf-8")
+    object_store(settings).put_bytes(settings.published_bucket, key, data)
+    local = settings.reports_dir / "population" / f"release-{release.id}" / "dan-so-theo-xa.html"
+    local.parent.mkdir(parents=True, exist_ok=True)
+    local.write_bytes(data)
+    return RenderedReport(release.id, key, local, total)

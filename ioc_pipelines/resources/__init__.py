@@ -1,0 +1,1 @@
+"""Resources shared by assets, checks and the CLI: object store, lakes, dbt."""

@@ -1,0 +1,108 @@
+"""dbt, reached only through here: the dbt project, its generated profile and the CLI resource.
+
+The profile is written from :class:`Settings` into ``$IOC_HOME/dbt/profiles.yml`` (mode 0600,
+never in the repo), so dbt builds into the same work lake the pipeline attaches, with the same
+credentials, and no second place reads the environment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import yaml
+from dagster_dbt import DbtCliResource, DbtProject
+
+from connectors import get_connector
+from ioc_pipelines.resources.extensions import ensure_extensions
+from ioc_pipelines.resources.lakes import WORK, lakes
+from ioc_pipelines.settings import DBT_PROJECT_DIR, Settings
+
+PROFILE = "ioc"
+
+
+def profiles_dir(settings: Settings) -> Path:
+    return settings.home / "dbt"
+
+
+def write_profile(settings: Settings) -> Path:
+    """Write (or refresh) the dbt profile for these settings; return its directory."""
+    work = lakes(settings)[WORK]
+    output: dict = {
+        "type": "duckdb",
+        "path": ":memory:",
+        # a SQLite catalog takes one writer at a time: concurrent dbt threads would fail with
+        # "database is locked"; PostgreSQL catalogs take parallel commits.
+        "threads": 1 if work.catalog.kind == "sqlite" else 2,
+        "settings": {"TimeZone": "Asia/Ho_Chi_Minh"},
+        "attach": [{
+            "path": work.catalog.ducklake_uri(),
+            "alias": WORK,
+            "options": {"data_path": work.data_path},
+        }],
+        "database": WORK,
+        "schema": "main",
+    }
+    if settings.s3 is not None:
+        s3 = settings.s3
+        output["secrets"] = [{
+            "type": "s3", "key_id": s3.access_key, "secret": s3.secret_key,
+            "endpoint": s3.endpoint, "url_style": "path" if s3.path_style else "vhost",
+            "use_ssl": s3.use_ssl, "region": s3.region,
+        }]
+    if work.catalog.kind == "sqlite" and work.catalog.sqlite_path is not None:
+        work.catalog.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    folder = profiles_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "profiles.yml"
+    text = yaml.safe_dump({PROFILE: {"target": "work", "outputs": {"work": output}}},
+                          sort_keys=False, allow_unicode=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    return folder
+
+
+def dbt_executable() -> str:
+    """The dbt of this interpreter's environment (the venv need not be activated)."""
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def dbt_vars() -> dict:
+    """Variables dbt gets from the data contracts (gate thresholds), one source of truth."""
+    population = get_connector("population").contract
+    return {"population_max_rejected_share": population.gate.get("max_rejected_share", 0.2)}
+
+
+def dbt_vars_arg() -> list[str]:
+    return ["--vars", json.dumps(dbt_vars())]
+
+
+def dbt_project(settings: Settings) -> DbtProject:
+    return DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=write_profile(settings),
+                      profile=PROFILE, target="work")
+
+
+def prepare_manifest(settings: Settings, *, force: bool = False) -> Path:
+    """Make sure ``target/manifest.json`` exists (``dbt parse``); Dagster loads assets from it."""
+    project = dbt_project(settings)
+    manifest = project.manifest_path
+    if force or not manifest.exists():
+        import duckdb
+
+        con = duckdb.connect()
+        ensure_extensions(con)  # dbt-duckdb autoloads them from DuckDB's extension directory
+        con.close()
+        dbt_resource(settings).cli(["parse", "--quiet", *dbt_vars_arg()],
+                     target_path=project.target_path).wait()
+    return manifest
+
+
+def dbt_resource(settings: Settings) -> DbtCliResource:
+    project = dbt_project(settings)
+    return DbtCliResource(project_dir=project, profiles_dir=str(project.profiles_dir),
+                          profile=PROFILE, target="work", dbt_executable=dbt_executable())

@@ -1,0 +1,238 @@
+"""The one place that reads the environment: every ``IOC_*`` variable (or a ``.env`` file).
+
+Everything else receives a :class:`Settings` object. Misconfiguration fails at start with a
+:class:`SettingsError` that names the variable, so an operator knows what to fix.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from dotenv import dotenv_values
+
+PREFIX = "IOC_"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+# name -> one-line meaning; documented in docs/operations.md, and anything else starting
+# with IOC_ is rejected so a typo cannot silently fall through to a default.
+KNOWN = {
+    "IOC_HOME": "state directory (catalogs, local object store, Dagster storage); default ./.ioc",
+    "IOC_OBJECT_STORE": "'local' (default: a directory) or 's3'",
+    "IOC_LOCAL_STORE_DIR": "directory of the local object store; default $IOC_HOME/store",
+    "IOC_S3_ENDPOINT": "S3 endpoint URL, e.g. http://127.0.0.1:8333 (required with s3)",
+    "IOC_S3_REGION": "S3 region; default us-east-1",
+    "IOC_S3_PATH_STYLE": "true (default) for path-style URLs (MinIO, SeaweedFS)",
+    "IOC_S3_ACCESS_KEY": "pipeline identity access key (required with s3)",
+    "IOC_S3_SECRET_KEY": "pipeline identity secret key (required with s3)",
+    "IOC_ANALYST_ACCESS_KEY": "analyst identity (read-only, published bucket) access key",
+    "IOC_ANALYST_SECRET_KEY": "analyst identity secret key",
+    "IOC_WORK_BUCKET": "bucket of the work lake; default ioc-work",
+    "IOC_PUBLISHED_BUCKET": "bucket of the published lake; default ioc-published",
+    "IOC_WORK_CATALOG": "'sqlite' (default) or a postgresql:// URL for the work lake catalog",
+    "IOC_PUBLISHED_CATALOG": "'sqlite' (default) or a postgresql:// URL for the published lake catalog",
+    "IOC_DAGSTER_STORAGE": "'sqlite' (default, under $IOC_HOME/dagster) or a postgresql:// URL",
+    "IOC_PSEUDONYM_KEY": "secret key for pseudonymising citizen IDs; generated in $IOC_HOME if unset",
+    "IOC_PROVINCE": "province code of this IOC: 12 (Lai Châu, default) or 33 (Hưng Yên)",
+    "IOC_ENV_FILE": "path of the .env file to read; default ./.env",
+}
+
+_BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class S3Config:
+    endpoint: str  # host:port, no scheme
+    use_ssl: bool
+    region: str
+    path_style: bool
+    access_key: str
+    secret_key: str = field(repr=False)
+    analyst_access_key: str | None = None
+    analyst_secret_key: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class CatalogConfig:
+    """Where a DuckLake keeps its metadata: a SQLite file, or a PostgreSQL database."""
+
+    kind: str  # sqlite | postgres
+    sqlite_path: Path | None = None
+    postgres_url: str | None = field(default=None, repr=False)
+
+    def ducklake_uri(self) -> str:
+        if self.kind == "sqlite":
+            return f"ducklake:sqlite:{self.sqlite_path}"
+        return f"ducklake:postgres:{_libpq_conninfo(self.postgres_url or '')}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    object_store: str  # local | s3
+    local_store_dir: Path
+    s3: S3Config | None
+    work_bucket: str
+    published_bucket: str
+    work_catalog: CatalogConfig
+    published_catalog: CatalogConfig
+    dagster_storage: str  # 'sqlite' or postgresql URL
+    pseudonym_key: str = field(repr=False)
+    province_code: str = "12"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / "dagster"
+
+    @property
+    def demo_dir(self) -> Path:
+        return self.home / "demo"
+
+    @property
+    def reports_dir(self) -> Path:
+        """Local copies of rendered reports (the originals live on the object store)."""
+        return self.home / "reports"
+
+
+def _libpq_conninfo(url: str) -> str:
+    """postgresql://u:p@h:5432/db -> 'dbname=db host=h port=5432 user=u password=p'."""
+    u = urlparse(url)
+    parts = [f"dbname={(u.path or '/').lstrip('/')}"]
+    if u.hostname:
+        parts.append(f"host={u.hostname}")
+    if u.port:
+        parts.append(f"port={u.port}")
+    if u.username:
+        parts.append(f"user={u.username}")
+    if u.password:
+        parts.append(f"password={u.password}")
+    return " ".join(parts)
+
+
+def _bool(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    low = raw.strip().lower()
+    if low in {"1", "true", "yes", "on"}:
+        return True
+    if low in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name}={raw!r} is not a boolean (use true or false)")
+
+
+def _require(env: dict[str, str], name: str, why: str) -> str:
+    value = env.get(name, "").strip()
+    if not value:
+        raise SettingsError(f"{name} is required {why}")
+    return value
+
+
+def _bucket(env: dict[str, str], name: str, default: str) -> str:
+    value = env.get(name) or default
+    if not _BUCKET_RE.match(value):
+        raise SettingsError(f"{name}={value!r} is not a valid bucket name (3-63 chars, a-z 0-9 . -)")
+    return value
+
+
+def _catalog(env: dict[str, str], name: str, sqlite_path: Path) -> CatalogConfig:
+    raw = (env.get(name) or "sqlite").strip()
+    if raw == "sqlite":
+        return CatalogConfig("sqlite", sqlite_path=sqlite_path)
+    u = urlparse(raw)
+    if u.scheme in {"postgres", "postgresql"} and u.path.strip("/"):
+        return CatalogConfig("postgres", postgres_url=raw)
+    raise SettingsError(
+        f"{name} must be 'sqlite' or a PostgreSQL URL like postgresql://user:pw@host:5432/db"
+    )
+
+
+def _pseudonym_key(env: dict[str, str], home: Path) -> str:
+    key = env.get("IOC_PSEUDONYM_KEY", "").strip()
+    if key:
+        if len(key) < 16:
+            raise SettingsError("IOC_PSEUDONYM_KEY must be at least 16 characters")
+        return key
+    # Embedded default only: a random key kept beside the catalogs, never in the repo.
+    path = home / "secrets" / "pseudonym.key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Read IOC_* settings from ``environ`` (default: os.environ) over the ``.env`` file."""
+    process_env = dict(os.environ if environ is None else environ)
+    env_file = Path(process_env.get("IOC_ENV_FILE", ".env"))
+    env: dict[str, str] = {}
+    if env_file.is_file():
+        env.update({k: v or "" for k, v in dotenv_values(env_file).items() if k.startswith(PREFIX)})
+    env.update({k: v for k, v in process_env.items() if k.startswith(PREFIX)})
+
+    unknown = sorted(k for k in env if k not in KNOWN)
+    if unknown:
+        raise SettingsError(
+            f"unknown setting {unknown[0]}: known IOC_* variables are {', '.join(sorted(KNOWN))}"
+        )
+
+    home = Path(env.get("IOC_HOME") or ".ioc").expanduser().resolve()
+    store_kind = (env.get("IOC_OBJECT_STORE") or "local").strip().lower()
+    if store_kind not in {"local", "s3"}:
+        raise SettingsError(f"IOC_OBJECT_STORE={store_kind!r} must be 'local' or 's3'")
+
+    s3 = None
+    if store_kind == "s3":
+        endpoint = _require(env, "IOC_S3_ENDPOINT", "when IOC_OBJECT_STORE=s3")
+        u = urlparse(endpoint if "://" in endpoint else f"http://{endpoint}")
+        if u.scheme not in {"http", "https"} or not u.hostname:
+            raise SettingsError(f"IOC_S3_ENDPOINT={endpoint!r} is not an http(s) URL")
+        s3 = S3Config(
+            endpoint=u.netloc,
+            use_ssl=u.scheme == "https",
+            region=env.get("IOC_S3_REGION") or "us-east-1",
+            path_style=_bool(env, "IOC_S3_PATH_STYLE", True),
+            access_key=_require(env, "IOC_S3_ACCESS_KEY", "when IOC_OBJECT_STORE=s3"),
+            secret_key=_require(env, "IOC_S3_SECRET_KEY", "when IOC_OBJECT_STORE=s3"),
+            analyst_access_key=env.get("IOC_ANALYST_ACCESS_KEY") or None,
+            analyst_secret_key=env.get("IOC_ANALYST_SECRET_KEY") or None,
+        )
+
+    dagster_storage = (env.get("IOC_DAGSTER_STORAGE") or "sqlite").strip()
+    if dagster_storage != "sqlite" and urlparse(dagster_storage).scheme not in {
+        "postgres",
+        "postgresql",
+    }:
+        raise SettingsError("IOC_DAGSTER_STORAGE must be 'sqlite' or a postgresql:// URL")
+
+    province = (env.get("IOC_PROVINCE") or "12").strip()
+    if province not in {"12", "33"}:
+        raise SettingsError(f"IOC_PROVINCE={province!r}: supported provinces are 12 and 33")
+
+    return Settings(
+        home=home,
+        object_store=store_kind,
+        local_store_dir=Path(env.get("IOC_LOCAL_STORE_DIR") or home / "store").resolve(),
+        s3=s3,
+        work_bucket=_bucket(env, "IOC_WORK_BUCKET", "ioc-work"),
+        published_bucket=_bucket(env, "IOC_PUBLISHED_BUCKET", "ioc-published"),
+        work_catalog=_catalog(env, "IOC_WORK_CATALOG", home / "catalog" / "work.sqlite"),
+        published_catalog=_catalog(
+            env, "IOC_PUBLISHED_CATALOG", home / "catalog" / "published.sqlite"
+        ),
+        dagster_storage=dagster_storage,
+        pseudonym_key=_pseudonym_key(env, home),
+        province_code=province,
+    )
