@@ -193,6 +193,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if store_kind not in {"local", "s3"}:
         raise SettingsError(f"IOC_OBJECT_STORE={store_kind!r} must be 'local' or 's3'")
 
+    path_style = _bool(env, "IOC_S3_PATH_STYLE", True)
     s3 = None
     if store_kind == "s3":
         endpoint = _require(env, "IOC_S3_ENDPOINT", "when IOC_OBJECT_STORE=s3")
@@ -203,7 +204,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             endpoint=u.netloc,
             use_ssl=u.scheme == "https",
             region=env.get("IOC_S3_REGION") or "us-east-1",
-            path_style=_bool(env, "IOC_S3_PATH_STYLE", True),
+            path_style=path_style,
             access_key=_require(env, "IOC_S3_ACCESS_KEY", "when IOC_OBJECT_STORE=s3"),
             secret_key=_require(env, "IOC_S3_SECRET_KEY", "when IOC_OBJECT_STORE=s3"),
             analyst_access_key=env.get("IOC_ANALYST_ACCESS_KEY") or None,

@@ -57,3 +57,22 @@
 {% macro clean_text(column) -%}
     nullif(regexp_replace(trim(nfc_normalize({{ column }})), '\s+', ' ', 'g'), '')
 {%- endmacro %}
+
+{#- A code as text of `width` digits: a code exported as a number lost its leading zeros, so
+    all-digit values shorter than `width` are left-padded; anything else is kept (trimmed) for
+    the rules to judge. -#}
+{% macro normalise_code(column, width) -%}
+    case
+        when regexp_full_match(trim({{ column }}), '[0-9]{1,{{ width }}}')
+            then lpad(trim({{ column }}), {{ width }}, '0')
+        else nullif(trim({{ column }}), '')
+    end
+{%- endmacro %}
+
+{#- COMMUNE_UNKNOWN when a commune code is missing or not in the official 2025 list. -#}
+{% macro commune_reason_code(commune_code, communes) -%}
+    case
+        when {{ commune_code }} is null then 'COMMUNE_UNKNOWN'
+        when {{ commune_code }} not in (select code from {{ communes }}) then 'COMMUNE_UNKNOWN'
+    end
+{%- endmacro %}

@@ -13,7 +13,7 @@ import re
 import tempfile
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ioc_pipelines.settings import Settings
 
@@ -34,8 +34,7 @@ def check_key(key: str) -> str:
     """Reject keys that could escape their bucket or confuse readers ('..', absolute, control chars)."""
     if not key or key.startswith("/") or "\\" in key:
         raise ObjectStoreError(f"invalid object key {key!r}")
-    parts = PurePosixPath(key).parts
-    for part in parts:
+    for part in key.split("/"):
         if part in {".", ".."} or not _SAFE_SEGMENT.match(part):
             raise ObjectStoreError(f"invalid object key {key!r}: segment {part!r} not allowed")
     return key

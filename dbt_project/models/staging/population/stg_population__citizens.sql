@@ -32,22 +32,9 @@ renamed as (
             when '0' then 0
             when 'chưa xác định' then 0
         end as sex_code,
-        case
-            when regexp_full_match(trim(ethnicity_code), '[0-9]{1,2}')
-                then lpad(trim(ethnicity_code), 2, '0')
-            else nullif(trim(ethnicity_code), '')
-        end as ethnicity_code,
-        case
-            when regexp_full_match(trim(religion_code), '[0-9]{1,2}')
-                then lpad(trim(religion_code), 2, '0')
-            else nullif(trim(religion_code), '')
-        end as religion_code,
-        -- a code exported as a number loses its leading zero: restore it (codes are 5 digits)
-        case
-            when regexp_full_match(trim(commune_code), '[0-9]{1,5}')
-                then lpad(trim(commune_code), 5, '0')
-            else nullif(trim(commune_code), '')
-        end as commune_code,
+        {{ normalise_code('ethnicity_code', 2) }} as ethnicity_code,
+        {{ normalise_code('religion_code', 2) }} as religion_code,
+        {{ normalise_code('commune_code', 5) }} as commune_code,
         {{ clean_text('address') }} as address,
         nullif(trim(household_id), '') as household_id
     from source

@@ -5,15 +5,11 @@ with citizens as (
     select * from {{ ref('stg_population__citizens') }}
 ),
 
-communes as (
-    select code from {{ ref('admin_units_2025') }}
-),
-
 -- an ID carried by more than one distinct person (name + birth date) is a duplicate
 identities as (
     select
         citizen_id,
-        count(distinct coalesce(full_name, '') || '|' || coalesce(birth_date_text, '')) as people
+        count(distinct coalesce(full_name, '') || '|' || coalesce(birth_date::varchar, birth_date_text, '')) as people
     from citizens
     where citizen_id is not null
     group by citizen_id
@@ -29,9 +25,7 @@ checked as (
                     birth_date_ok('citizens.birth_date', 'citizens.delivery_date'),
                     ref('cccd_birth_registration_codes')) }},
                 case when identities.people > 1 then 'CCCD_DUPLICATE' end,
-                case
-                    when communes.code is null then 'COMMUNE_UNKNOWN'
-                end,
+                {{ commune_reason_code('citizens.commune_code', ref('admin_units_2025')) }},
                 case
                     when not {{ birth_date_ok('citizens.birth_date', 'citizens.delivery_date') }}
                         then 'BIRTH_DATE_INVALID'
@@ -43,7 +37,6 @@ checked as (
         ) as reason_codes
     from citizens
     left join identities on citizens.citizen_id = identities.citizen_id
-    left join communes on citizens.commune_code = communes.code
 )
 
 select * from checked

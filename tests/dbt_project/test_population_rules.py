@@ -1,0 +1,127 @@
+"""Table-driven tests of the CCCD and commune-code rules — the very dbt macros the validated
+layer uses, run by dbt itself (`dbt show --inline`) against the real reference seeds."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ioc_pipelines.resources.dbt import PROFILE, dbt_executable, write_profile
+from ioc_pipelines.settings import DBT_PROJECT_DIR, load_settings
+
+AS_OF = "2026-11-22"
+
+# (case, citizen_id, birth_date, sex_code, expected reason codes) — DOMAIN.md edge cases
+CCCD_CASES = [
+    ("valid male born 1985, Lai Châu", "012085001234", "1985-03-05", 1, []),
+    ("valid female born 2019 (digit 3 = 2000s female)", "012319004321", "2019-07-21", 2, []),
+    ("Hưng Yên IDs carry 033", "033201000123", "2001-01-01", 1, []),
+    ("… and 034 (former Thái Bình)", "034301000456", "2001-06-30", 2, []),
+    ("born abroad-registered province Hà Nội 001", "001198000007", "1998-12-31", 2, []),
+    ("old 9-digit CMND", "012345678", "1985-03-05", 1, ["CCCD_CMND"]),
+    ("leading zero lost (11 digits)", "12085001234", "1985-03-05", 1, ["CCCD_FORMAT"]),
+    ("13 digits", "0120850012345", "1985-03-05", 1, ["CCCD_FORMAT"]),
+    ("letter O instead of zero", "01208500123O", "1985-03-05", 1, ["CCCD_FORMAT"]),
+    ("spaces inside", "012 085 001 234", "1985-03-05", 1, ["CCCD_FORMAT"]),
+    ("full-width digits are not ASCII", "０１２０８５００１２３４", "1985-03-05", 1, ["CCCD_FORMAT"]),
+    ("missing ID", None, "1985-03-05", 1, ["CCCD_FORMAT"]),
+    ("prefix 003 was never assigned", "003085001234", "1985-03-05", 1, ["CCCD_PREFIX"]),
+    ("prefix 097 is beyond the list", "097085001234", "1985-03-05", 1, ["CCCD_PREFIX"]),
+    ("female with the male digit", "012085001234", "1985-03-05", 2, ["CCCD_CENTURY_SEX"]),
+    ("born 2005 with a 1900s digit", "012005001234", "2005-01-01", 1, ["CCCD_CENTURY_SEX"]),
+    ("born 1999 with a 2000s digit", "012299001234", "1999-01-01", 1, ["CCCD_CENTURY_SEX"]),
+    ("sex unknown: only the century is checked", "012150001234", "1950-01-01", 0, []),
+    ("sex unknown, wrong century", "012250001234", "1950-01-01", 0, ["CCCD_CENTURY_SEX"]),
+    ("birth year digits differ", "012086001234", "1985-03-05", 1, ["CCCD_BIRTH_YEAR"]),
+    ("century and year both wrong", "012290001234", "1985-03-05", 1,
+     ["CCCD_BIRTH_YEAR", "CCCD_CENTURY_SEX"]),
+    ("no usable birth date: consistency not judged", "012086001234", None, 1, []),
+    ("birth after the extract date: not judged", "012099001234", "2099-01-01", 1, []),
+    ("no usable sex: century/sex not judged", "012085001234", "1985-03-05", None, []),
+]
+
+# (case, commune code as delivered, expected)
+COMMUNE_CASES = [
+    ("Phường Đoàn Kết, Lai Châu", "03388", []),
+    ("exported as a number: zero restored", "3388", []),
+    ("padded with spaces", " 03390 ", []),
+    ("Hưng Yên after the merger", "11953", []),
+    ("not a 2025 code", "03391", ["COMMUNE_UNKNOWN"]),
+    ("six digits", "033880", ["COMMUNE_UNKNOWN"]),
+    ("not digits", "X0338", ["COMMUNE_UNKNOWN"]),
+    ("a name instead of a code", "Xã Bình Lư", ["COMMUNE_UNKNOWN"]),
+    ("missing", None, ["COMMUNE_UNKNOWN"]),
+    ("empty", "", ["COMMUNE_UNKNOWN"]),
+]
+
+
+def _lit(value) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _inline_sql() -> str:
+    cccd_rows = ",\n".join(
+        f"({i}, {_lit(cid)}, {_lit(bd)}::date, {_lit(sex)}::integer)"
+        for i, (_, cid, bd, sex, _) in enumerate(CCCD_CASES))
+    commune_rows = ",\n".join(f"({i}, {_lit(code)})" for i, (_, code, _) in enumerate(COMMUNE_CASES))
+    return f"""
+with cases (i, citizen_id, birth_date, sex_code) as (values {cccd_rows}),
+communes (i, raw_code) as (values {commune_rows}),
+cccd as (
+    select 'cccd' as kind, i, list_sort(list_filter([
+        {{{{ cccd_reason_codes('citizen_id', 'birth_date', 'sex_code',
+             birth_date_ok('birth_date', "date '{AS_OF}'"),
+             ref('cccd_birth_registration_codes')) }}}}
+    ], r -> r is not null)) as reasons from cases
+),
+commune as (
+    select 'commune' as kind, i, list_filter([
+        {{{{ commune_reason_code(normalise_code('raw_code', 5), ref('admin_units_2025')) }}}}
+    ], r -> r is not null) as reasons from communes
+)
+select kind, i, array_to_string(reasons, ',') as reasons from cccd
+union all
+select kind, i, array_to_string(reasons, ',') as reasons from commune
+"""
+
+
+def _dbt(home: Path, *args: str) -> str:
+    settings = load_settings({"IOC_HOME": str(home), "IOC_ENV_FILE": str(home / "none.env")})
+    profiles = write_profile(settings)
+    proc = subprocess.run(
+        [dbt_executable(), *args, "--profiles-dir", str(profiles), "--profile", PROFILE,
+         "--target-path", str(home / "target"), "--log-path", str(home / "logs")],
+        cwd=DBT_PROJECT_DIR, capture_output=True, text=True, timeout=300,
+        env={"PATH": str(Path(sys.executable).parent), "HOME": str(Path.home())},
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc.stdout
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory) -> dict[tuple[str, int], list[str]]:
+    home = tmp_path_factory.mktemp("rules")
+    _dbt(home, "seed", "--select", "cccd_birth_registration_codes", "admin_units_2025", "--quiet")
+    out = _dbt(home, "show", "--inline", _inline_sql(), "--output", "json", "--limit", "-1",
+               "--quiet")
+    rows = json.loads(out[out.index("{"):])["show"]
+    return {(r["kind"], r["i"]): [x for x in (r["reasons"] or "").split(",") if x] for r in rows}
+
+
+@pytest.mark.parametrize(("i", "case"), list(enumerate(CCCD_CASES)), ids=[c[0] for c in CCCD_CASES])
+def test_cccd_rules(outcomes, i, case):
+    assert outcomes[("cccd", i)] == case[-1]
+
+
+@pytest.mark.parametrize(("i", "case"), list(enumerate(COMMUNE_CASES)),
+                         ids=[c[0] for c in COMMUNE_CASES])
+def test_commune_code_rule(outcomes, i, case):
+    assert outcomes[("commune", i)] == case[-1]
