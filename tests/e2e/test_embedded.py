@@ -1,0 +1,137 @@
+"""End to end on the embedded default: `ioc run` from an empty directory, no server at all."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import time
+
+import pytest
+
+from ioc_pipelines.resources.lakes import connect
+from ioc_pipelines.settings import load_settings
+from tests.conftest import BIN, REPO, clean_env, run_ioc
+from tests.e2e.helpers import analyst_query, expected_quarantine, status, truth
+
+pytestmark = pytest.mark.slow
+SCALE = "0.004"  # ≈ 2,000 people of Lai Châu
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory):
+    home = tmp_path_factory.mktemp("embedded") / "ioc"
+    env = clean_env(home)
+    proc = run_ioc(env, "run", "--scale", SCALE)
+    return home, env, proc
+
+
+def test_run_from_empty_directory_publishes_release(embedded):
+    home, env, proc = embedded
+    assert "landing zone is empty: generating demo data" in proc.stdout
+    assert "Published release" in proc.stdout
+    st = status(run_ioc, env)
+    assert isinstance(st["release"], int) and st["release"] >= 1
+    assert "READ_ONLY" in st["published_attach"]
+    assert f"SNAPSHOT_VERSION {st['release']}" in st["published_attach"]
+    assert st["tables"]["population_by_commune_sex_age"] > 0
+    assert st["run_id"] and st["code_version"]
+
+
+def test_mart_total_equals_generated_valid_rows(embedded):
+    home, env, _ = embedded
+    manifest = truth(home)
+    st = status(run_ioc, env)
+    [(total,)] = analyst_query(st["published_attach"],
+                               "SELECT sum(population) FROM ioc.population_by_commune_sex_age")
+    assert total == manifest["valid_rows"]
+    assert manifest["valid_rows"] < manifest["people"]  # defects were injected
+
+
+def test_quarantine_holds_exactly_the_injected_bad_rows(embedded, monkeypatch):
+    home, env, _ = embedded
+    monkeypatch.setenv("IOC_HOME", str(home))
+    monkeypatch.setenv("IOC_ENV_FILE", env["IOC_ENV_FILE"])
+    with connect(load_settings()) as con:
+        rows = con.execute("SELECT file_name, record_number, reason_codes, reasons_vi "
+                           "FROM work.validated.quarantine_citizens").fetchall()
+    got = {(f, n): sorted(codes) for f, n, codes, _ in rows}
+    assert got == expected_quarantine(truth(home))
+    assert len(got) == len(rows)  # one row per rejected record
+    with open(REPO / "dbt_project" / "seeds" / "quality_rules.csv", encoding="utf-8") as fh:
+        explanation = {r["rule_id"]: r["explanation_vi"] for r in csv.DictReader(fh)}
+    for _, _, codes, vi in rows:  # the provider reads every reason in plain Vietnamese
+        assert vi == "; ".join(explanation[c] for c in sorted(codes))
+    # every defect type of the generator was exercised
+    assert {c for codes in got.values() for c in codes} == {
+        "CCCD_CMND", "CCCD_FORMAT", "CCCD_PREFIX", "CCCD_CENTURY_SEX", "CCCD_BIRTH_YEAR",
+        "CCCD_DUPLICATE", "COMMUNE_UNKNOWN", "BIRTH_DATE_INVALID", "SEX_INVALID", "NAME_MISSING"}
+
+
+def test_redelivery_of_the_same_file_is_a_noop(embedded):
+    home, env, _ = embedded
+    delivery = truth(home)["deliveries"][0]
+    proc = run_ioc(env, "ingest", "population", str(home / "demo" / delivery["path"]),
+                   "--date", delivery["delivery_date"])
+    assert proc.stdout.startswith("duplicate:")
+    landed = list((home / "store" / "ioc-work" / "landing" / "population").rglob("*.*"))
+    assert len(landed) == 2
+
+
+def test_unreadable_delivery_is_rejected_and_nothing_lands(embedded, tmp_path):
+    home, env, _ = embedded
+    bad = tmp_path / "evil.csv"
+    bad.write_bytes(b"so_dinh_danh;ho_ten\n\xff\xfe broken\n")
+    before = sorted((home / "store" / "ioc-work").rglob("*"))
+    proc = run_ioc(env, "ingest", "population", str(bad), check=False)
+    assert proc.returncode != 0
+    assert "evil.csv" in proc.stderr and "not valid UTF-8" in proc.stderr
+    assert sorted((home / "store" / "ioc-work").rglob("*")) == before
+    proc = run_ioc(env, "ingest", "weather", str(bad), check=False)
+    assert proc.returncode != 0 and "unknown source 'weather'" in proc.stderr
+
+
+def test_report_names_the_release_in_vietnamese(embedded):
+    home, env, _ = embedded
+    st = status(run_ioc, env)
+    page = home / "reports" / "population" / f"release-{st['release']}" / "dan-so-theo-xa.html"
+    html = page.read_text(encoding="utf-8")
+    assert f'<b id="release-id">{st["release"]}</b>' in html
+    assert "Dân số theo xã, phường — tỉnh Lai Châu" in html
+    assert "Phường Đoàn Kết" in html  # real commune names with diacritics
+    total = truth(home)["valid_rows"]
+    assert f"{total:,}".replace(",", ".") in html  # Vietnamese digit grouping
+    # regenerating the same release gives the same bytes
+    run_ioc(env, "report", "population", "--release", str(st["release"]))
+    assert page.read_text(encoding="utf-8") == html
+
+
+def test_analyst_duckdb_cli_reads_while_the_pipeline_writes(embedded):
+    """Two processes: a pipeline run republishing, and the plain duckdb CLI reading the latest
+    release with the README one-liner, over and over. Every read succeeds and is whole."""
+    home, env, _ = embedded
+    before = status(run_ioc, env)
+    attach_latest = before["published_attach"].replace(
+        f", SNAPSHOT_VERSION {before['release']}", "")
+    query = f"{attach_latest} SELECT sum(population) FROM ioc.population_by_commune_sex_age;"
+    writer = subprocess.Popen([str(BIN / "ioc"), "run", "--no-demo"], env=env, cwd=REPO,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    totals, errors = [], []
+    try:
+        while writer.poll() is None:
+            proc = subprocess.run([str(BIN / "duckdb"), "-csv", "-noheader", "-c", query],
+                                  capture_output=True, text=True, timeout=60)
+            if proc.returncode == 0:
+                totals.append(int(proc.stdout.strip().splitlines()[-1]))
+            else:
+                errors.append(proc.stderr)
+            time.sleep(0.05)
+        out = writer.communicate()[0]
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+    assert writer.returncode == 0, out[-3000:]
+    assert not errors, errors[:3]
+    assert len(totals) >= 5
+    assert set(totals) == {truth(home)["valid_rows"]}
+    after = status(run_ioc, env)
+    assert after["release"] > before["release"]

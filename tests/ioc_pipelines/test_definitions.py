@@ -1,0 +1,67 @@
+"""Load every Dagster definition and snapshot what the UI and schedulers rely on."""
+
+import dagster as dg
+
+from ioc_pipelines.defs import build_definitions
+from ioc_pipelines.settings import load_settings
+
+EXPECTED_ASSETS = {
+    "raw/population__citizens",
+    "reference/admin_units_2025",
+    "reference/cccd_birth_registration_codes",
+    "reference/ethnic_groups_qd121_1979",
+    "reference/quality_rules",
+    "staging/stg_population__citizens",
+    "validated/int_citizens_rule_checked",
+    "validated/citizens",
+    "validated/quarantine_citizens",
+    "marts/population_by_commune_sex_age",
+    "published/release",
+    "reports/population",
+}
+
+EXPECTED_GROUPS = {
+    "raw/population__citizens": "raw",
+    "reference/admin_units_2025": "reference",
+    "staging/stg_population__citizens": "staging",
+    "validated/citizens": "validated",
+    "marts/population_by_commune_sex_age": "marts",
+    "published/release": "published",
+    "reports/population": "reports",
+}
+
+
+def test_definitions_snapshot(ioc_home):
+    defs = build_definitions(load_settings())
+    repo = defs.get_repository_def()
+    graph = repo.asset_graph
+
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    assert keys == EXPECTED_ASSETS
+
+    for key, group in EXPECTED_GROUPS.items():
+        assert graph.get(dg.AssetKey.from_user_string(key)).group_name == group
+
+    checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
+    assert ("marts/population_by_commune_sex_age", "population_mart_expectations") in checks
+    # dbt tests surface as checks; the gate test sits on the validated model
+    assert ("validated/int_citizens_rule_checked",
+            "assert_population_rejected_share_within_gate") in checks
+    assert ("marts/population_by_commune_sex_age",
+            "assert_population_mart_matches_citizens") in checks
+    assert ("validated/citizens", "unique_citizens_citizen_id") in checks
+
+    blocking = {c.name for c in graph.asset_check_keys
+                if graph.get_check_spec(c).blocking}
+    assert {"population_mart_expectations",
+            "assert_population_rejected_share_within_gate"} <= blocking
+
+    assert {j.name for j in repo.get_all_jobs() if not j.name.startswith("__")} == {"ioc_main_job"}
+    schedule = repo.get_schedule_def("ioc_daily")
+    assert schedule.job_name == "ioc_main_job"
+    assert schedule.cron_schedule == "30 7 * * *"
+    assert schedule.execution_timezone == "Asia/Ho_Chi_Minh"
+
+    # the publish step depends on the mart, so blocking checks stand between them
+    release = graph.get(dg.AssetKey(["published", "release"]))
+    assert dg.AssetKey(["marts", "population_by_commune_sex_age"]) in release.parent_keys
