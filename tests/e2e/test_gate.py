@@ -1,0 +1,42 @@
+"""The gate: a delivery that breaks a blocking check publishes nothing; the previous release
+keeps being served, readable as before."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import clean_env, run_ioc
+from tests.e2e.helpers import analyst_query, status, truth
+
+pytestmark = pytest.mark.slow
+
+
+def test_bad_delivery_blocks_and_previous_release_stays(tmp_path):
+    home = tmp_path / "ioc"
+    env = clean_env(home)
+    run_ioc(env, "run", "--scale", "0.002")
+    before = status(run_ioc, env)
+    assert before["release"] is not None
+    query = "SELECT sum(population) FROM ioc.population_by_commune_sex_age"
+    [(total_before,)] = analyst_query(before["published_attach"], query)
+    assert total_before == truth(home)["valid_rows"]
+
+    # A readable file whose records are mostly wrong: IDs with the wrong birth year and old
+    # commune codes. The connector accepts it (it is well-formed); the gate must not.
+    bad = tmp_path / "dan_cu_12_sai.csv"
+    lines = ["so_dinh_danh;ho_ten;ngay_sinh;gioi_tinh;ma_xa"]
+    lines += [f"0120990{n:05d};Lò Văn Sai;01/01/1985;Nam;03391" for n in range(200)]
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run_ioc(env, "ingest", "population", str(bad))
+
+    proc = run_ioc(env, "run", "--no-demo", check=False)
+    assert proc.returncode == 1
+    assert "did not publish" in proc.stdout
+    assert f"still serves release {before['release']}" in proc.stdout
+    assert "assert_population_rejected_share_within_gate" in proc.stdout
+
+    after = status(run_ioc, env)
+    assert after["release"] == before["release"]
+    assert after["releases"] == before["releases"]
+    [(total_after,)] = analyst_query(after["published_attach"], query)
+    assert total_after == total_before

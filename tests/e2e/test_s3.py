@@ -1,0 +1,110 @@
+"""End to end against a real SeaweedFS (`ioc up`: loopback, free ports, stopped afterwards):
+the same pipeline, and the analyst identity's denied access."""
+
+from __future__ import annotations
+
+import io
+
+import duckdb
+import pytest
+from minio import Minio
+from minio.error import S3Error
+
+from ioc_pipelines.resources.extensions import ensure_extensions
+from ioc_pipelines.resources.seaweedfs import running
+from ioc_pipelines.settings import load_settings
+from tests.conftest import clean_env, run_ioc
+from tests.e2e.helpers import analyst_query, status, truth
+
+pytestmark = [pytest.mark.slow, pytest.mark.s3]
+
+
+@pytest.fixture(scope="module")
+def s3_stack(tmp_path_factory):
+    home = tmp_path_factory.mktemp("s3") / "ioc"
+    base_env = clean_env(home)
+    up = run_ioc(base_env, "up", timeout=120)
+    assert "SeaweedFS S3 on http://127.0.0.1:" in up.stdout
+    env = clean_env(home, IOC_ENV_FILE=str(home / "seaweedfs" / "ioc.env"))
+    try:
+        yield home, env
+    finally:
+        down = run_ioc(base_env, "down", check=False)
+        assert "SeaweedFS stopped" in down.stdout
+        assert running(home / "seaweedfs") is None
+
+
+@pytest.fixture(scope="module")
+def published(s3_stack):
+    home, env = s3_stack
+    run_ioc(env, "run", "--scale", "0.002")
+    return home, env, status(run_ioc, env)
+
+
+def _settings(env):
+    return load_settings(env)
+
+
+def test_pipeline_publishes_to_s3(published):
+    home, env, st = published
+    assert st["object_store"] == "s3"
+    assert "CREATE OR REPLACE SECRET ioc_analyst" in st["published_attach"]
+    settings = _settings(env)
+    assert settings.s3.analyst_access_key in st["published_attach"]
+    assert settings.s3.access_key not in st["published_attach"]  # never the pipeline's key
+    # the data really is Parquet in the buckets, not on local disk
+    assert not (home / "store").exists()
+    client = Minio(settings.s3.endpoint, access_key=settings.s3.access_key,
+                   secret_key=settings.s3.secret_key, secure=False, region="us-east-1")
+    published_files = [o.object_name for o in
+                       client.list_objects("ioc-published", prefix="lake/", recursive=True)]
+    assert any(name.endswith(".parquet") for name in published_files)
+    landed = [o.object_name for o in
+              client.list_objects("ioc-work", prefix="landing/population/", recursive=True)]
+    assert len(landed) == 2
+    # analysts read the release with their own credentials only
+    [(total,)] = analyst_query(st["published_attach"],
+                               "SELECT sum(population) FROM ioc.population_by_commune_sex_age")
+    assert total == truth(home)["valid_rows"]
+
+
+def test_analyst_cannot_read_work_bucket_or_write_anywhere(published):
+    _, env, _ = published
+    s3 = _settings(env).s3
+    analyst = Minio(s3.endpoint, access_key=s3.analyst_access_key,
+                    secret_key=s3.analyst_secret_key, secure=False, region="us-east-1")
+    pipeline = Minio(s3.endpoint, access_key=s3.access_key, secret_key=s3.secret_key,
+                     secure=False, region="us-east-1")
+    landed = next(pipeline.list_objects("ioc-work", prefix="landing/", recursive=True)).object_name
+
+    def denied(action):
+        with pytest.raises(S3Error) as err:
+            action()
+        assert err.value.code == "AccessDenied"
+
+    denied(lambda: analyst.get_object("ioc-work", landed).read())
+    denied(lambda: list(analyst.list_objects("ioc-work", recursive=True)))
+    denied(lambda: analyst.put_object("ioc-work", "x/evil.txt", io.BytesIO(b"x"), 1))
+    denied(lambda: analyst.put_object("ioc-published", "lake/evil.parquet", io.BytesIO(b"x"), 1))
+    denied(lambda: analyst.remove_object("ioc-published", next(
+        pipeline.list_objects("ioc-published", prefix="lake/", recursive=True)).object_name))
+    # and reading published objects is allowed
+    report = next(pipeline.list_objects("ioc-published", prefix="reports/", recursive=True))
+    assert b"<html" in analyst.get_object("ioc-published", report.object_name).read()
+
+
+def test_analyst_duckdb_cannot_read_the_work_lake(published):
+    _, env, _ = published
+    settings = _settings(env)
+    s3 = settings.s3
+    con = duckdb.connect()
+    ensure_extensions(con, ["ducklake", "httpfs", "sqlite_scanner"])
+    con.execute(f"CREATE SECRET a (TYPE s3, KEY_ID '{s3.analyst_access_key}', "
+                f"SECRET '{s3.analyst_secret_key}', ENDPOINT '{s3.endpoint}', URL_STYLE 'path', "
+                "USE_SSL false, REGION 'us-east-1')")
+    with pytest.raises(duckdb.Error, match="403|Forbidden|Access"):
+        con.execute("SELECT count(*) FROM read_parquet('s3://ioc-work/lake/**/*.parquet')").fetchall()
+    con.execute(f"ATTACH 'ducklake:sqlite:{settings.work_catalog.sqlite_path}' AS w (READ_ONLY)")
+    with pytest.raises(duckdb.Error, match="403|Forbidden|Access"):
+        con.execute("SELECT max(full_name) FROM w.validated.citizens").fetchall()
+    con.close()
