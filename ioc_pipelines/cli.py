@@ -78,6 +78,9 @@ def cmd_demo_data(settings: Settings, args) -> int:
 
 def _ingest_demo(settings: Settings, out: Path, manifest: dict) -> int:
     from ioc_pipelines.landing import ingest_file
+    from ioc_pipelines.resources.lakes import init_lakes
+
+    init_lakes(settings)
 
     for d in manifest["deliveries"]:
         result = ingest_file(settings, "population", out / d["path"],

@@ -9,7 +9,10 @@ with citizens as (
 identities as (
     select
         citizen_id,
-        count(distinct coalesce(full_name, '') || '|' || coalesce(birth_date::varchar, birth_date_text, '')) as people
+        count(
+            distinct coalesce(full_name, '') || '|'
+            || coalesce(birth_date::varchar, birth_date_text, '')
+        ) as people
     from citizens
     where citizen_id is not null
     group by citizen_id

@@ -1,0 +1,97 @@
+"""Launch the main job through the running Dagster webserver (GraphQL, as the UI does) and see
+it succeed: `ioc ui` = `dagster dev` with the instance under $IOC_HOME/dagster."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from tests.conftest import BIN, REPO, clean_env, run_ioc
+from tests.e2e.helpers import status
+
+pytestmark = pytest.mark.slow
+
+LAUNCH = """
+mutation Launch($params: ExecutionParams!) {
+  launchRun(executionParams: $params) {
+    __typename
+    ... on LaunchRunSuccess { run { runId } }
+    ... on PythonError { message }
+    ... on InvalidSubsetError { message }
+    ... on RunConfigValidationInvalid { errors { message } }
+  }
+}"""
+STATUS = """
+query Status($runId: ID!) {
+  runOrError(runId: $runId) { __typename ... on Run { status } }
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _graphql(port: int, query: str, variables: dict) -> dict:
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql",
+        data=json.dumps({"query": query, "variables": variables}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310 - loopback only
+        body = json.loads(resp.read())
+    assert "errors" not in body, body
+    return body["data"]
+
+
+def test_run_launched_from_the_webserver_succeeds(tmp_path):
+    home = tmp_path / "ioc"
+    env = clean_env(home)
+    # land demo data so the launched run has something to publish
+    run_ioc(env, "demo-data", "--people", "600", "--ingest", "--out", str(tmp_path / "demo"))
+    port = _free_port()
+    ui = subprocess.Popen([str(BIN / "ioc"), "ui", "--port", str(port)], env=env, cwd=REPO,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          start_new_session=True)
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert ui.poll() is None, ui.stdout.read()[-3000:]
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=5)  # noqa: S310
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "webserver did not start"
+                time.sleep(1)
+        params = {"selector": {"repositoryLocationName": "ioc",
+                               "repositoryName": "__repository__",
+                               "jobName": "ioc_main_job"},
+                  "runConfigData": {}}
+        launched = _graphql(port, LAUNCH, {"params": params})["launchRun"]
+        assert launched["__typename"] == "LaunchRunSuccess", launched
+        run_id = launched["run"]["runId"]
+        deadline = time.monotonic() + 420
+        state = None
+        while time.monotonic() < deadline:
+            state = _graphql(port, STATUS, {"runId": run_id})["runOrError"]["status"]
+            if state in {"SUCCESS", "FAILURE", "CANCELED"}:
+                break
+            time.sleep(2)
+        assert state == "SUCCESS"
+    finally:
+        os.killpg(ui.pid, signal.SIGTERM)
+        try:
+            ui.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(ui.pid, signal.SIGKILL)
+    st = status(run_ioc, env)
+    assert st["release"] is not None and st["run_id"] == run_id
+    assert (home / "dagster" / "storage").is_dir()  # the instance lives under IOC_HOME
