@@ -65,3 +65,17 @@ def test_definitions_snapshot(ioc_home):
     # the publish step depends on the mart, so blocking checks stand between them
     release = graph.get(dg.AssetKey(["published", "release"]))
     assert dg.AssetKey(["marts", "population_by_commune_sex_age"]) in release.parent_keys
+
+
+def test_definitions_load_without_deprecation_warnings(ioc_home):
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        build_definitions(load_settings())
+    flagged = [w for w in caught
+               if any(word in w.category.__name__
+                      for word in ("Deprecation", "Supersession", "Beta", "Preview"))
+               and ("dagster" in str(w.filename) or "/ioc_pipelines/" in str(w.filename)
+                    or "dagster" in str(w.message).lower())]
+    assert not flagged, [f"{w.category.__name__}: {w.message}" for w in flagged]
