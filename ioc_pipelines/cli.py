@@ -168,7 +168,11 @@ def run_main_job(settings: Settings) -> dict:
     defs = build_definitions(settings)
     job = defs.resolve_job_def("ioc_main_job")
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        # INFO keeps the progress lines (steps, deliveries, checks, release) without the
+        # per-event DEBUG flood
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
         failures = []
         for event in result.all_events:
             if event.event_type_value == "ASSET_CHECK_EVALUATION":
