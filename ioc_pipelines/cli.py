@@ -90,13 +90,11 @@ def _ingest_demo(settings: Settings, out: Path, manifest: dict) -> int:
 
 
 def cmd_ingest(settings: Settings, args) -> int:
-    from connectors import ConnectorError
+    from connectors import ConnectorError, get_connector
     from ioc_pipelines.landing import ingest_file
     from ioc_pipelines.resources.lakes import init_lakes
 
     try:
-        from connectors import get_connector
-
         get_connector(args.source)
     except ValueError as exc:
         return _fail(str(exc))

@@ -87,11 +87,23 @@ def dbt_project(settings: Settings) -> DbtProject:
                       profile=PROFILE, target="work")
 
 
+def _manifest_stale(manifest: Path) -> bool:
+    """True when the manifest is missing or older than any file of the dbt project."""
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = [DBT_PROJECT_DIR / "dbt_project.yml"]
+    for folder in ("models", "macros", "seeds", "tests"):
+        sources.extend(p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file())
+    return any(p.stat().st_mtime > built for p in sources)
+
+
 def prepare_manifest(settings: Settings, *, force: bool = False) -> Path:
-    """Make sure ``target/manifest.json`` exists (``dbt parse``); Dagster loads assets from it."""
+    """Make sure ``target/manifest.json`` is current (``dbt parse`` when a model, macro, seed
+    or test changed since); Dagster builds the dbt assets from it."""
     project = dbt_project(settings)
     manifest = project.manifest_path
-    if force or not manifest.exists():
+    if force or _manifest_stale(manifest):
         import duckdb
 
         con = duckdb.connect()
