@@ -5,7 +5,7 @@ A plain library: it never imports ``ioc_pipelines`` or ``quality_checks``.
 
 from connectors.base import Connector, ConnectorError, Contract, Delivery
 
-__all__ = ["Connector", "ConnectorError", "Contract", "Delivery", "get_connector", "SOURCES"]
+__all__ = ["Connector", "ConnectorError", "Contract", "Delivery", "get_connector"]
 
 
 def _registry():
@@ -13,8 +13,6 @@ def _registry():
 
     return {"population": PopulationConnector}
 
-
-SOURCES = ("population",)
 
 
 def get_connector(source: str) -> Connector:

@@ -144,8 +144,12 @@ class Connector(ABC):
     contract: Contract
 
     def read(self, path: Path, delivery: Delivery) -> pa.Table:
-        """Read ``path`` into canonical text columns + lineage; raise ConnectorError if unreadable."""
-        data = Path(path).read_bytes()
+        """Read the file at ``path``; see :meth:`read_bytes`."""
+        return self.read_bytes(Path(path).read_bytes(), delivery)
+
+    def read_bytes(self, data: bytes, delivery: Delivery) -> pa.Table:
+        """Read a delivered file's bytes into canonical text columns + lineage; raise
+        ConnectorError (naming the file and the reason) if they cannot be read."""
         if not data.strip():
             raise ConnectorError(delivery.file_name, "the file is empty")
         suffix = Path(delivery.file_name).suffix.lower().lstrip(".")

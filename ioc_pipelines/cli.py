@@ -43,14 +43,10 @@ def write_dagster_home(settings: Settings) -> Path:
 
 
 def cmd_setup(settings: Settings, args) -> int:
-    import duckdb
-
     from ioc_pipelines.resources.dbt import prepare_manifest
-    from ioc_pipelines.resources.extensions import ensure_extensions
+    from ioc_pipelines.resources.extensions import install_extensions
 
-    con = duckdb.connect()
-    new = ensure_extensions(con)
-    con.close()
+    new = install_extensions()
     _print(f"DuckDB extensions ready ({', '.join(new) + ' installed' if new else 'already installed'})")
     manifest = prepare_manifest(settings, force=True)
     _print(f"dbt project parsed: {manifest}")
@@ -116,6 +112,7 @@ def cmd_ingest(settings: Settings, args) -> int:
 # ---------------------------------------------------------------- the main job
 def cmd_run(settings: Settings, args) -> int:
     from ioc_pipelines.demo.population import PROVINCES
+    from ioc_pipelines.publish import current_release
     from ioc_pipelines.resources.lakes import analyst_attach_sql, init_lakes
     from ioc_pipelines.resources.object_store import object_store
 
@@ -135,14 +132,10 @@ def cmd_run(settings: Settings, args) -> int:
     if not outcome["success"]:
         _print()
         _print("The run did not publish: " + "; ".join(outcome["failures"] or ["see the log above"]))
-        from ioc_pipelines.publish import current_release
-
         current = current_release(settings)
         _print(f"The published warehouse still serves release {current.id}." if current
                else "Nothing has been published yet.")
         return 1
-    from ioc_pipelines.publish import current_release
-
     release = current_release(settings)
     report = settings.reports_dir / "population" / f"release-{release.id}" / "dan-so-theo-xa.html"
     _print()

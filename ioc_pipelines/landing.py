@@ -10,7 +10,6 @@ cannot be read is marked ``rejected`` with its reason; other files carry on.
 from __future__ import annotations
 
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -100,7 +99,7 @@ def ingest_file(settings: Settings, source: str, path: Path, *, provider: str | 
     data = path.read_bytes()
     delivery = Delivery(source, provider or connector.contract.raw.get("provider", source),
                         delivery_date or today(), name, sha256_bytes(data))
-    connector.read(path, delivery)  # validate before anything is written
+    connector.read_bytes(data, delivery)  # validate before anything is written
     store = object_store(settings)
     with connect(settings) as con:
         con.execute(DELIVERIES_DDL)
@@ -171,17 +170,15 @@ def load_pending(settings: Settings, source: str,
             "ORDER BY delivery_date, landed_at", [source]).fetchall()
         for delivery_id, provider, when, key, file_name, sha in pending:
             delivery = Delivery(source, provider, when, file_name, sha)
-            with tempfile.TemporaryDirectory() as tmp:
-                local = store.download(settings.work_bucket, key, Path(tmp) / "file")
-                try:
-                    arrow = connector.read(local, delivery)
-                except ConnectorError as exc:
-                    con.execute(
-                        "UPDATE work.ops.deliveries SET status = 'rejected', reason = ? "
-                        "WHERE delivery_id = ? AND file_key = ?", [exc.reason, delivery_id, key])
-                    results.append(LoadResult(delivery_id, key, "rejected", reason=exc.reason))
-                    log(f"rejected {key}: {exc.reason}")
-                    continue
+            try:
+                arrow = connector.read_bytes(store.get_bytes(settings.work_bucket, key), delivery)
+            except ConnectorError as exc:
+                con.execute(
+                    "UPDATE work.ops.deliveries SET status = 'rejected', reason = ? "
+                    "WHERE delivery_id = ? AND file_key = ?", [exc.reason, delivery_id, key])
+                results.append(LoadResult(delivery_id, key, "rejected", reason=exc.reason))
+                log(f"rejected {key}: {exc.reason}")
+                continue
             con.register("incoming", arrow)
             con.execute("BEGIN TRANSACTION")
             try:
@@ -201,12 +198,3 @@ def load_pending(settings: Settings, source: str,
             log(f"loaded {key}: {arrow.num_rows} rows")
     return results
 
-
-def deliveries(settings: Settings, source: str | None = None) -> list[dict]:
-    with connect(settings) as con:
-        con.execute(DELIVERIES_DDL)
-        cur = con.execute(
-            "SELECT * FROM work.ops.deliveries WHERE ? IS NULL OR source = ? "
-            "ORDER BY delivery_date, landed_at", [source, source])
-        cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]

@@ -17,7 +17,7 @@ import yaml
 from dagster_dbt import DbtCliResource, DbtProject
 
 from connectors import get_connector
-from ioc_pipelines.resources.extensions import ensure_extensions
+from ioc_pipelines.resources.extensions import install_extensions
 from ioc_pipelines.resources.lakes import WORK, lakes
 from ioc_pipelines.settings import DBT_PROJECT_DIR, Settings
 
@@ -60,6 +60,8 @@ def write_profile(settings: Settings) -> Path:
     path = folder / "profiles.yml"
     text = yaml.safe_dump({PROFILE: {"target": "work", "outputs": {"work": output}}},
                           sort_keys=False, allow_unicode=True)
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return folder
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
@@ -104,11 +106,7 @@ def prepare_manifest(settings: Settings, *, force: bool = False) -> Path:
     project = dbt_project(settings)
     manifest = project.manifest_path
     if force or _manifest_stale(manifest):
-        import duckdb
-
-        con = duckdb.connect()
-        ensure_extensions(con)  # dbt-duckdb autoloads them from DuckDB's extension directory
-        con.close()
+        install_extensions()  # dbt-duckdb autoloads them from DuckDB's extension directory
         dbt_resource(settings).cli(["parse", "--quiet", *dbt_vars_arg()],
                      target_path=project.target_path).wait()
     return manifest

@@ -37,6 +37,15 @@ def _packaged_file(name: str) -> Path:
     return path
 
 
+def install_extensions() -> list[str]:
+    """Install every packaged extension into DuckDB's extension directory; return the new ones."""
+    con = duckdb.connect()
+    try:
+        return ensure_extensions(con)
+    finally:
+        con.close()
+
+
 def ensure_extensions(con: duckdb.DuckDBPyConnection, names: list[str] | None = None) -> list[str]:
     """Install (once) and load the named extensions; return those newly installed."""
     wanted = list(EXTENSIONS) if names is None else names

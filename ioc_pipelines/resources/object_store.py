@@ -6,7 +6,6 @@ by DuckDB itself (httpfs), which gets its URLs from :meth:`ObjectStore.duckdb_ur
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import re
@@ -40,14 +39,6 @@ def check_key(key: str) -> str:
     return key
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 class ObjectStore(ABC):
     @abstractmethod
     def ensure_bucket(self, bucket: str) -> None: ...
@@ -70,11 +61,6 @@ class ObjectStore(ABC):
     @abstractmethod
     def duckdb_url(self, bucket: str, key: str = "") -> str:
         """URL DuckDB reads/writes for this object or prefix (a path, or s3://bucket/key)."""
-
-    def download(self, bucket: str, key: str, dest: Path) -> Path:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(self.get_bytes(bucket, key))
-        return dest
 
 
 class LocalObjectStore(ObjectStore):

@@ -5,6 +5,7 @@ import dagster as dg
 
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import Settings
+from quality_checks import PRINCIPLES
 
 POPULATION_MART = dg.AssetKey(["marts", "population_by_commune_sex_age"])
 
@@ -31,6 +32,7 @@ def population_mart_expectations(settings: dg.ResourceParam[Settings]) -> dg.Ass
         description=outcome.summary(),
         metadata={
             "principle": "correct",
+            "principle_vi": PRINCIPLES["correct"],
             "expectations": outcome.evaluated,
             "failed": len(outcome.failures),
             "failures": dg.MetadataValue.json(outcome.failures),
