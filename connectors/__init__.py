@@ -1,23 +1,35 @@
 """Connectors: one package per source; each reads the formats its providers deliver.
 
 A plain library: it never imports ``ioc_pipelines`` or ``quality_checks``.
+
+>>> get_connector("households").raw_tables
+{'households': 'households__households', 'members': 'households__members'}
 """
+
+from importlib import import_module
 
 from connectors.base import Connector, ConnectorError, Contract, Delivery
 
-__all__ = ["Connector", "ConnectorError", "Contract", "Delivery", "get_connector"]
+__all__ = ["SOURCES", "Connector", "ConnectorError", "Contract", "Delivery", "get_connector"]
 
-
-def _registry():
-    from connectors.population import PopulationConnector
-
-    return {"population": PopulationConnector}
-
+# source -> class name in connectors.<source>; the order is the one docs and the UI use.
+SOURCES = {
+    "population": "PopulationConnector",
+    "households": "HouseholdsConnector",
+    "housing": "HousingConnector",
+    "land_permits": "LandPermitsConnector",
+    "indicators": "IndicatorsConnector",
+    "finance": "FinanceConnector",
+    "enterprises": "EnterprisesConnector",
+    "feedback": "FeedbackConnector",
+    "iot": "IotConnector",
+    "map": "MapConnector",
+    "planning": "PlanningConnector",
+}
 
 
 def get_connector(source: str) -> Connector:
     """The connector of ``source``; ValueError naming the known sources otherwise."""
-    registry = _registry()
-    if source not in registry:
-        raise ValueError(f"unknown source {source!r}; known sources: {', '.join(sorted(registry))}")
-    return registry[source]()
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}; known sources: {', '.join(SOURCES)}")
+    return getattr(import_module(f"connectors.{source}"), SOURCES[source])()

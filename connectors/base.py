@@ -1,18 +1,18 @@
-"""The interface every connector implements, and the helpers they share.
+"""The interface every connector implements, and the contract that drives it.
 
-A connector reads one delivered file into a typed Arrow table plus lineage columns. It never
-writes to a lake (assets do) and never guesses silently: a file it cannot read raises
-:class:`ConnectorError` naming the file and the reason.
+A connector reads one delivered file into typed Arrow tables — one per entity the file holds
+(``<source>__<entity>``) — plus lineage columns. It never writes to a lake (assets do) and
+never guesses silently: a file it cannot read raises :class:`ConnectorError` naming the file
+and the reason. A single value that cannot be typed does not reject the file: it becomes null
+and its delivered text is kept in the ``_invalid`` column ({field: text}), so nothing is lost
+and the validated layer can say what was wrong.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
-import io
-import json
 import re
-import unicodedata
-from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,6 +21,10 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 import yaml
+
+from connectors import formats
+from connectors.errors import ConnectorError
+from connectors.headers import normalise_header
 
 LINEAGE_COLUMNS = (
     "_source",
@@ -31,17 +35,14 @@ LINEAGE_COLUMNS = (
     "_file_sha256",
     "_record_number",
     "_encoding",
+    "_invalid",
     "_loaded_at",
 )
 
+TYPES = ("text", "integer", "number", "date", "timestamp", "boolean", "json", "geometry")
 
-class ConnectorError(ValueError):
-    """A delivered file cannot be read; ``str()`` names the file and the reason."""
-
-    def __init__(self, file: str, reason: str):
-        self.file = file
-        self.reason = reason
-        super().__init__(f"{file}: {reason}")
+__all__ = ["LINEAGE_COLUMNS", "Connector", "ConnectorError", "Contract", "Delivery", "Entity",
+           "Field", "Part", "normalise_header", "sha256_bytes"]
 
 
 @dataclass(frozen=True)
@@ -69,170 +70,331 @@ class Field:
 
 
 @dataclass(frozen=True)
-class Contract:
-    """A source's data contract (``connectors/<source>/contract.yml``)."""
+class Entity:
+    """One kind of record a source delivers; lands in ``raw.<source>__<name>``."""
 
-    source: str
-    owner: str
-    formats: tuple[str, ...]
+    name: str
     fields: tuple[Field, ...]
-    raw: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    @classmethod
-    def load(cls, path: Path) -> Contract:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        fields = tuple(
-            Field(
-                name=f["name"],
-                type=f.get("type", "text"),
-                required=bool(f.get("required", False)),
-                aliases=tuple(f.get("aliases", ())),
-                description=f.get("description", ""),
-            )
-            for f in raw["schema"]["fields"]
-        )
-        return cls(raw["source"], raw["owner"], tuple(raw["formats"]), fields, raw)
-
-    @property
-    def gate(self) -> dict[str, Any]:
-        return self.raw.get("gate", {})
+    description: str = ""
+    match: tuple[str, ...] = ()  # file-name globs that always mean this entity
 
     def header_map(self) -> dict[str, str]:
         """Normalised header text -> canonical field name (the allow-list)."""
         out = {}
         for f in self.fields:
             for label in (f.name, *f.aliases):
-                out[normalise_header(label)] = f.name
+                if not label.startswith("re:"):
+                    out.setdefault(normalise_header(label), f.name)
         return out
 
+    def header_patterns(self) -> list[tuple[re.Pattern, str]]:
+        """Aliases written ``re:<regex>`` match normalised headers such as 'thuc_hien_thang_10'."""
+        return [(re.compile(a[3:]), f.name) for f in self.fields for a in f.aliases
+                if a.startswith("re:")]
 
-def normalise_header(label: str) -> str:
-    """'  Số định danh ' -> 'so_dinh_danh': NFC, lower, diacritics off, non-alnum to '_'."""
-    text = unicodedata.normalize("NFKD", label.strip().lower()).replace("đ", "d")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+    def matched(self, columns: list[str]) -> dict[str, str]:
+        """Delivered column -> field; the first delivered column wins for a field."""
+        mapping, patterns, out = self.header_map(), self.header_patterns(), {}
+        for col in columns:
+            key = normalise_header(col)
+            name = mapping.get(key) or next((n for p, n in patterns if p.fullmatch(key)), None)
+            if name and name not in out.values():
+                out[col] = name
+        return out
+
+    @property
+    def required(self) -> list[str]:
+        return [f.name for f in self.fields if f.required]
+
+
+@dataclass(frozen=True)
+class Contract:
+    """A source's data contract (``connectors/<source>/contract.yml``)."""
+
+    source: str
+    owner: str
+    formats: tuple[str, ...]
+    entities: dict[str, Entity]
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(cls, path: Path) -> Contract:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        entities = {}
+        for name, spec in raw["entities"].items():
+            fields = []
+            for f in spec["fields"]:
+                ftype = f.get("type", "text")
+                if ftype not in TYPES:
+                    raise ValueError(f"{path}: field {f['name']}: unknown type {ftype!r}")
+                fields.append(Field(f["name"], ftype, bool(f.get("required", False)),
+                                    tuple(f.get("aliases", ())), f.get("description", "")))
+            entities[name] = Entity(name, tuple(fields), spec.get("description", ""),
+                                    tuple(spec.get("match", ())))
+        return cls(raw["source"], raw["owner"], tuple(raw["formats"]), entities, raw)
+
+    @property
+    def provider(self) -> str:
+        return self.raw.get("provider", self.source)
+
+    @property
+    def gate(self) -> dict[str, Any]:
+        return self.raw.get("gate", {})
+
+    @property
+    def timezone(self) -> str:
+        return self.raw.get("timezone", "Asia/Ho_Chi_Minh")
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        """The fields of a single-entity source."""
+        (entity,) = self.entities.values()
+        return entity.fields
+
+    def raw_table(self, entity: str) -> str:
+        return f"{self.source}__{entity}"
+
+
+@dataclass
+class Part:
+    """What a parser found in a file: records of one entity (``None``: decide by columns)."""
+
+    frame: pl.DataFrame
+    entity: str | None = None
+    canonical: bool = False  # columns already carry the contract's field names
+    constants: dict[str, Any] = field(default_factory=dict)  # e.g. the period from a title
 
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def decode_text(file: str, data: bytes) -> tuple[str, str]:
-    """Decode a delivered text file; return (text, encoding label).
+class Connector:
+    """Reads the formats one source's providers deliver, driven by its contract.
 
-    UTF-8 with or without BOM is accepted here. Anything else is rejected with a clear reason
-    rather than decoded wrongly (legacy TCVN3/VNI detection is added at this same boundary).
+    Subclasses set ``source`` and may override :meth:`parse` for formats that are not plain
+    records (report-form workbooks, NGSI, SensorThings).
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        data, label = data[3:], "utf-8-sig"
-    else:
-        label = "utf-8"
-    try:
-        return data.decode("utf-8"), label
-    except UnicodeDecodeError as exc:
-        raise ConnectorError(
-            file, f"not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 4]!r}); "
-            "re-export the file as UTF-8"
-        ) from None
-
-
-class Connector(ABC):
-    """Reads the formats one source's providers deliver."""
 
     source: str
-    raw_table: str  # <source>__<entity>s, the table in the work lake's raw schema
     contract: Contract
 
-    def read(self, path: Path, delivery: Delivery) -> pa.Table:
-        """Read the file at ``path``; see :meth:`read_bytes`."""
+    def __init__(self) -> None:
+        package = Path(__import__(f"connectors.{self.source}", fromlist=["x"]).__file__).parent
+        self.contract = Contract.load(package / "contract.yml")
+
+    @property
+    def raw_tables(self) -> dict[str, str]:
+        """Entity -> raw table name."""
+        return {e: self.contract.raw_table(e) for e in self.contract.entities}
+
+    # ------------------------------------------------------------------ reading
+    def read(self, path: Path, delivery: Delivery) -> dict[str, pa.Table]:
         return self.read_bytes(Path(path).read_bytes(), delivery)
 
-    def read_bytes(self, data: bytes, delivery: Delivery) -> pa.Table:
-        """Read a delivered file's bytes into canonical text columns + lineage; raise
-        ConnectorError (naming the file and the reason) if they cannot be read."""
+    def read_bytes(self, data: bytes, delivery: Delivery) -> dict[str, pa.Table]:
+        """Read a delivered file's bytes into {raw table: typed Arrow table with lineage};
+        raise ConnectorError (naming the file and the reason) if they cannot be read."""
+        file = delivery.file_name
         if not data.strip():
-            raise ConnectorError(delivery.file_name, "the file is empty")
-        suffix = Path(delivery.file_name).suffix.lower().lstrip(".")
+            raise ConnectorError(file, "the file is empty")
+        suffix = Path(file).suffix.lower().lstrip(".")
         if suffix not in self.contract.formats:
-            raise ConnectorError(
-                delivery.file_name,
-                f"format .{suffix} is not accepted for {self.source} "
-                f"(accepted: {', '.join(self.contract.formats)})",
-            )
-        frame, encoding = self.parse(delivery.file_name, suffix, data)
-        frame = self._canonical_columns(delivery.file_name, frame)
+            raise ConnectorError(file, f"format .{suffix} is not accepted for {self.source} "
+                                       f"(accepted: {', '.join(self.contract.formats)})")
+        parts, encoding = self.parse(file, suffix, data)
         loaded_at = datetime.now(UTC).replace(tzinfo=None)
-        frame = frame.with_columns(
-            pl.lit(self.source).alias("_source"),
-            pl.lit(delivery.provider).alias("_provider"),
-            pl.lit(delivery.delivery_id).alias("_delivery_id"),
-            pl.lit(delivery.delivery_date, dtype=pl.Date).alias("_delivery_date"),
-            pl.lit(delivery.file_name).alias("_file"),
-            pl.lit(delivery.sha256).alias("_file_sha256"),
-            pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias("_record_number"),
-            pl.lit(encoding).alias("_encoding"),
-            pl.lit(loaded_at, dtype=pl.Datetime("us")).alias("_loaded_at"),
-        )
-        return frame.to_arrow()
-
-    @abstractmethod
-    def parse(self, file: str, suffix: str, data: bytes) -> tuple[pl.DataFrame, str]:
-        """Parse bytes into a frame of text columns named as delivered; return (frame, encoding)."""
-
-    def _canonical_columns(self, file: str, frame: pl.DataFrame) -> pl.DataFrame:
-        """Map delivered headers through the contract's allow-list; never pass them to SQL."""
-        mapping = self.contract.header_map()
-        renames: dict[str, str] = {}
-        for col in frame.columns:
-            canonical = mapping.get(normalise_header(col))
-            if canonical and canonical not in renames.values():
-                renames[col] = canonical
-        missing = [f.name for f in self.contract.fields if f.required and f.name not in renames.values()]
-        if missing:
-            raise ConnectorError(
-                file,
-                f"required column(s) missing: {', '.join(missing)} "
-                f"(columns found: {', '.join(frame.columns)[:300]})",
+        frames: dict[str, list[pl.DataFrame]] = {}
+        for part in parts:
+            entity = self._entity_of(file, part)
+            typed = self.finish(entity.name, self._typed(file, entity, part), delivery)
+            frames.setdefault(entity.name, []).append(typed)
+        out = {}
+        for name, chunks in frames.items():
+            frame = pl.concat(chunks, how="vertical")
+            frame = frame.with_columns(
+                pl.lit(self.source).alias("_source"),
+                pl.lit(delivery.provider).alias("_provider"),
+                pl.lit(delivery.delivery_id).alias("_delivery_id"),
+                pl.lit(delivery.delivery_date, dtype=pl.Date).alias("_delivery_date"),
+                pl.lit(file).alias("_file"),
+                pl.lit(delivery.sha256).alias("_file_sha256"),
+                pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias("_record_number"),
+                pl.lit(encoding).alias("_encoding"),
+                pl.lit(loaded_at, dtype=pl.Datetime("us")).alias("_loaded_at"),
             )
+            cols = [f.name for f in self.contract.entities[name].fields] + list(LINEAGE_COLUMNS)
+            out[self.contract.raw_table(name)] = frame.select(cols).to_arrow()
+        if not out or all(t.num_rows == 0 for t in out.values()):
+            raise ConnectorError(file, "no records")
+        return out
+
+    def parse(self, file: str, suffix: str, data: bytes) -> tuple[list[Part], str]:
+        """Bytes -> parts of text columns named as delivered, and the encoding label."""
+        if suffix == "xlsx":
+            book = formats.read_xlsx(file, data)
+            return self.parse_workbook(file, book), book.encoding
+        text, encoding = formats.decode(file, data)
+        if suffix in ("csv", "tsv", "txt"):
+            return [Part(formats.read_delimited(file, text))], encoding
+        if suffix in ("jsonl", "ndjson"):
+            return [Part(formats.rows_to_frame(file, formats.read_json_lines(file, text)))], encoding
+        if suffix == "geojson":
+            rows, _crs = formats.read_geojson(file, text)
+            return [Part(formats.rows_to_frame(file, rows))], encoding
+        if suffix in ("json", "jsonld"):
+            doc = formats.read_json(file, text)
+            return [Part(formats.rows_to_frame(file, formats.json_records(file, doc)))], encoding
+        raise ConnectorError(file, f"no reader for .{suffix}")
+
+    def parse_workbook(self, file: str, book: formats.Workbook) -> list[Part]:
+        """Each sheet holding a table of a known entity becomes a part (report-form aware)."""
+        parts = []
+        for sheet in book.sheets:
+            table = formats.find_table(sheet, self._header_score)
+            if table is None or not table.rows:
+                continue
+            parts.append(Part(formats.table_to_frame(file, table),
+                              constants=self.workbook_constants(table)))
+        if not parts:
+            raise ConnectorError(file, "no sheet has a table with the expected columns "
+                                       f"({self._expected_columns()})")
+        return parts
+
+    def finish(self, entity: str, frame: pl.DataFrame, delivery: Delivery) -> pl.DataFrame:
+        """Last per-source step on a typed frame (e.g. deciding a coordinate system)."""
+        return frame
+
+    def workbook_constants(self, table: formats.Table) -> dict[str, Any]:
+        """Values a report-form sheet states once (e.g. in its title) for all its rows."""
+        return {}
+
+    # ------------------------------------------------------------------ helpers
+    def _header_score(self, labels: list[str]) -> int:
+        best = 0
+        for entity in self.contract.entities.values():
+            matched = entity.matched([lab for lab in labels if lab])
+            if all(r in matched.values() for r in entity.required):
+                best = max(best, len(matched) + 100)
+            else:
+                best = max(best, len(matched) if len(matched) >= 2 else 0)
+        return best
+
+    def _expected_columns(self) -> str:
+        return "; ".join(f"{e.name}: {', '.join(e.required)}"
+                         for e in self.contract.entities.values())
+
+    def _entity_of(self, file: str, part: Part) -> Entity:
+        entities = self.contract.entities
+        if part.entity:
+            return entities[part.entity]
+        base = Path(file).name.lower()
+        for entity in entities.values():
+            if any(fnmatch.fnmatch(base, pat) for pat in entity.match):
+                return entity
+        columns = part.frame.columns
+        ranked = sorted(entities.values(), key=lambda e: len(e.matched(columns)), reverse=True)
+        for entity in ranked:
+            if all(r in entity.matched(columns).values() for r in entity.required):
+                return entity
+        closest = ranked[0]
+        missing = [r for r in closest.required if r not in closest.matched(columns).values()]
+        raise ConnectorError(file, f"required column(s) missing: {', '.join(missing)} "
+                                   f"(columns found: {', '.join(columns)[:300]})")
+
+    def _typed(self, file: str, entity: Entity, part: Part) -> pl.DataFrame:
+        """Map delivered headers through the allow-list (never into SQL), then type them."""
+        frame = part.frame
+        renames = entity.matched(frame.columns)
+        if part.canonical:
+            renames = {c: c for c in frame.columns if c in {f.name for f in entity.fields}}
+        missing = [r for r in entity.required
+                   if r not in renames.values() and r not in part.constants]
+        if missing:
+            raise ConnectorError(file, f"required column(s) missing: {', '.join(missing)} "
+                                       f"(columns found: {', '.join(frame.columns)[:300]})")
         frame = frame.select([pl.col(c).cast(pl.Utf8).alias(n) for c, n in renames.items()])
-        absent = [f.name for f in self.contract.fields if f.name not in frame.columns]
-        return frame.with_columns([pl.lit(None, dtype=pl.Utf8).alias(n) for n in absent]).select(
-            [f.name for f in self.contract.fields]
-        )
+        frame = frame.with_columns(
+            [pl.lit(None if v is None else str(v), dtype=pl.Utf8).alias(k)
+             for k, v in part.constants.items()
+             if k in {f.name for f in entity.fields} and k not in frame.columns])
+        frame = frame.with_columns(
+            [pl.lit(None, dtype=pl.Utf8).alias(f.name) for f in entity.fields
+             if f.name not in frame.columns])
+        return type_columns(frame, entity.fields, self.contract)
 
 
-def read_delimited(file: str, text: str) -> pl.DataFrame:
-    """CSV with ',' or ';' (sniffed from the header line), every column kept as text."""
-    header = text.split("\n", 1)[0]
-    sep = ";" if header.count(";") > header.count(",") else ","
-    try:
-        return pl.read_csv(
-            io.StringIO(text),
-            separator=sep,
-            infer_schema=False,  # codes keep their leading zeros
-        )
-    except pl.exceptions.PolarsError as exc:
-        raise ConnectorError(file, f"malformed CSV: {str(exc).splitlines()[0][:300]}") from None
+# ---------------------------------------------------------------------------- typing
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%Y%m%d")
+_TS_AWARE = ("%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M%:z")
+_TS_NAIVE = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M",
+             "%Y-%m-%d")
+_TRUE = ["true", "1", "x", "có", "co", "yes", "y", "đúng"]
+_FALSE = ["false", "0", "không", "khong", "no", "n", "sai", ""]
 
 
-def read_json_lines(file: str, text: str) -> pl.DataFrame:
-    """JSON Lines: one object per line; values kept as text; a bad line is named by number."""
-    rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ConnectorError(file, f"line {number} is not valid JSON ({exc.msg})") from None
-        if not isinstance(obj, dict):
-            raise ConnectorError(file, f"line {number} is not a JSON object")
-        rows.append({k: None if v is None else (v if isinstance(v, str) else json.dumps(v))
-                     for k, v in obj.items()})
-    if not rows:
-        raise ConnectorError(file, "no records")
-    columns = list(dict.fromkeys(k for row in rows for k in row))
-    return pl.DataFrame(
-        {c: [row.get(c) for row in rows] for c in columns},
-        schema={c: pl.Utf8 for c in columns},
-    )
+def parse_number(col: pl.Expr, decimal: str = ",") -> pl.Expr:
+    """Text -> Float64, reading Vietnamese (1.234,5) and English (1,234.5 / 1234.5) forms.
+
+    With ``decimal=","`` (the Vietnamese default) a lone '.' followed by exactly three digits
+    groups thousands (1.234 = 1234); a lone ',' is the decimal mark (1,5 = 1.5).
+    """
+    s = col.str.strip_chars().str.replace_all(r"[\s\u00a0]", "")
+    vi_grouped = r"^[-+]?\d{1,3}(\.\d{3})+(,\d+)?$"
+    en_grouped = r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$"
+    comma_decimal = r"^[-+]?\d*,\d+$"
+    if decimal == ",":
+        s = (pl.when(s.str.contains(vi_grouped)).then(s.str.replace_all(r"\.", "").str.replace(",", "."))
+             .when(s.str.contains(en_grouped) & s.str.contains(r"\.")).then(s.str.replace_all(",", ""))
+             .when(s.str.contains(comma_decimal)).then(s.str.replace(",", "."))
+             .otherwise(s))
+    else:
+        s = s.str.replace_all(",", "")
+    return s.cast(pl.Float64, strict=False)
+
+
+def _parse(expr: pl.Expr, ftype: str, tz: str, decimal: str) -> pl.Expr:
+    s = expr.str.strip_chars()
+    if ftype == "number":
+        return parse_number(s, decimal)
+    if ftype == "integer":
+        n = parse_number(s, decimal)
+        return pl.when(n == n.round(0)).then(n).cast(pl.Int64, strict=False)
+    if ftype == "date":
+        plain = s.str.slice(0, 10).str.replace(r"T.*$", "")
+        return pl.coalesce([plain.str.strptime(pl.Date, f, strict=False) for f in _DATE_FORMATS])
+    if ftype == "timestamp":
+        t = s.str.replace(" ", "T").str.replace(r"Z$", "+00:00").str.replace(
+            r"([+-]\d{2})(\d{2})$", "${1}:${2}")
+        aware = [t.str.strptime(pl.Datetime("us", "UTC"), f, strict=False) for f in _TS_AWARE]
+        naive = [s.str.strptime(pl.Datetime("us"), f, strict=False) for f in _TS_NAIVE]
+        local = pl.coalesce(naive).dt.replace_time_zone(tz, ambiguous="earliest",
+                                                         non_existent="null")
+        return pl.coalesce([*aware, local.dt.convert_time_zone("UTC")])
+    if ftype == "boolean":
+        low = s.str.to_lowercase()
+        return pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False)
+    return expr  # text, json, geometry stay text
+
+
+def type_columns(frame: pl.DataFrame, fields: tuple[Field, ...], contract: Contract) -> pl.DataFrame:
+    """Cast each field to its contract type; values that do not parse go to ``_invalid``."""
+    tz, decimal = contract.timezone, str(contract.raw.get("decimal", ","))
+    typed_fields = [f.name for f in fields if f.type not in ("text", "json", "geometry")]
+    if not typed_fields:
+        return frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("_invalid"))
+    originals = [pl.col(n).alias(f"__orig_{n}") for n in typed_fields]
+    typed = frame.with_columns(originals).with_columns(
+        [_parse(pl.col(f.name), f.type, tz, decimal).alias(f.name)
+         for f in fields if f.name in typed_fields])
+    fragments = []
+    for n in typed_fields:
+        orig = pl.col(f"__orig_{n}")
+        failed = orig.is_not_null() & (orig.str.strip_chars() != "") & pl.col(n).is_null()
+        pair = pl.struct(orig.alias(n)).struct.json_encode().str.strip_chars("{}")
+        fragments.append(pl.when(failed).then(pair))
+    joined = pl.concat_str(fragments, separator=",", ignore_nulls=True)
+    invalid = pl.when(joined != "").then(pl.lit("{") + joined + pl.lit("}"))
+    return typed.with_columns(invalid.alias("_invalid")).drop(
+        [f"__orig_{n}" for n in typed_fields])
+

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
@@ -51,6 +51,7 @@ class LoadResult:
     status: str  # loaded | rejected
     rows: int = 0
     reason: str = ""
+    tables: dict[str, int] = field(default_factory=dict)
 
 
 def safe_file_name(name: str) -> str:
@@ -97,7 +98,7 @@ def ingest_file(settings: Settings, source: str, path: Path, *, provider: str | 
         raise ConnectorError(str(path), "no such file")
     name = safe_file_name(path.name)
     data = path.read_bytes()
-    delivery = Delivery(source, provider or connector.contract.raw.get("provider", source),
+    delivery = Delivery(source, provider or connector.contract.provider,
                         delivery_date or today(), name, sha256_bytes(data))
     connector.read_bytes(data, delivery)  # validate before anything is written
     store = object_store(settings)
@@ -122,7 +123,7 @@ def ingest_file(settings: Settings, source: str, path: Path, *, provider: str | 
 def discover(settings: Settings, source: str, con) -> list[str]:
     """Register files uploaded straight into landing/<source>/ that ingest did not record."""
     store = object_store(settings)
-    provider = get_connector(source).contract.raw.get("provider", source)
+    provider = get_connector(source).contract.provider
     recorded = {
         row[0] for row in con.execute(
             "SELECT file_key FROM work.ops.deliveries WHERE source = ?", [source]).fetchall()
@@ -153,25 +154,41 @@ def discover(settings: Settings, source: str, con) -> list[str]:
     return new
 
 
+def _ensure_table(con, table: str, columns: list[tuple[str, str]]) -> None:
+    """Create ``table`` from the incoming frame, or add columns a newer contract introduced."""
+    con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM incoming LIMIT 0")
+    schema, name = table.rsplit(".", 2)[-2:]
+    existing = {r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = 'work' "
+        "AND schema_name = ? AND table_name = ?", [schema, name]).fetchall()}
+    for column, dtype in columns:
+        if column not in existing:
+            con.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {dtype}')
+
+
 def load_pending(settings: Settings, source: str,
-                 log: Callable[[str], None] = lambda _m: None) -> list[LoadResult]:
-    """Load every landed-but-not-loaded delivery of ``source`` into its raw table."""
+                 log: Callable[[str], None] = lambda _m: None,
+                 dates: tuple[date, date] | None = None) -> list[LoadResult]:
+    """Load every landed-but-not-loaded delivery of ``source`` (delivered within ``dates``,
+    inclusive, when given) into its raw tables, one transaction per delivery."""
     connector = get_connector(source)
     store = object_store(settings)
-    table = f"work.raw.{connector.raw_table}"
     results = []
     with connect(settings) as con:
         con.execute(DELIVERIES_DDL)
         con.execute("CREATE SCHEMA IF NOT EXISTS work.raw")
         discover(settings, source, con)
-        pending = con.execute(
-            "SELECT delivery_id, provider, delivery_date, file_key, file_name, sha256 "
-            "FROM work.ops.deliveries WHERE source = ? AND status = 'landed' "
-            "ORDER BY delivery_date, landed_at", [source]).fetchall()
-        for delivery_id, provider, when, key, file_name, sha in pending:
+        sql = ("SELECT delivery_id, provider, delivery_date, file_key, file_name, sha256 "
+               "FROM work.ops.deliveries WHERE source = ? AND status = 'landed'")
+        params: list = [source]
+        if dates:
+            sql += " AND delivery_date BETWEEN ? AND ?"
+            params += list(dates)
+        pending = con.execute(sql + " ORDER BY delivery_date, landed_at", params).fetchall()
+        for number, (delivery_id, provider, when, key, file_name, sha) in enumerate(pending, 1):
             delivery = Delivery(source, provider, when, file_name, sha)
             try:
-                arrow = connector.read_bytes(store.get_bytes(settings.work_bucket, key), delivery)
+                tables = connector.read_bytes(store.get_bytes(settings.work_bucket, key), delivery)
             except ConnectorError as exc:
                 con.execute(
                     "UPDATE work.ops.deliveries SET status = 'rejected', reason = ? "
@@ -179,22 +196,37 @@ def load_pending(settings: Settings, source: str,
                 results.append(LoadResult(delivery_id, key, "rejected", reason=exc.reason))
                 log(f"rejected {key}: {exc.reason}")
                 continue
-            con.register("incoming", arrow)
+            rows = sum(t.num_rows for t in tables.values())
             con.execute("BEGIN TRANSACTION")
             try:
-                con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM incoming LIMIT 0")
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+                for raw_table, arrow in tables.items():
+                    table = f"work.raw.{raw_table}"
+                    con.register("incoming", arrow)
+                    try:
+                        types = con.execute("DESCRIBE SELECT * FROM incoming").fetchall()
+                        _ensure_table(con, table, [(r[0], r[1]) for r in types])
+                        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+                    finally:
+                        con.unregister("incoming")
                 con.execute(
                     "UPDATE work.ops.deliveries SET status = 'loaded', row_count = ?, loaded_at = ? "
-                    "WHERE delivery_id = ? AND file_key = ?",
-                    [arrow.num_rows, _now(), delivery_id, key])
+                    "WHERE delivery_id = ? AND file_key = ?", [rows, _now(), delivery_id, key])
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
-            finally:
-                con.unregister("incoming")
-            results.append(LoadResult(delivery_id, key, "loaded", rows=arrow.num_rows))
-            log(f"loaded {key}: {arrow.num_rows} rows")
+            results.append(LoadResult(delivery_id, key, "loaded", rows=rows,
+                                      tables={t: a.num_rows for t, a in tables.items()}))
+            log(f"[{number}/{len(pending)}] loaded {key}: "
+                + ", ".join(f"{a.num_rows} rows -> raw.{t}" for t, a in tables.items()))
     return results
 
+
+def raw_row_counts(settings: Settings, tables: list[str]) -> dict[str, int]:
+    """Rows now in each ``work.raw.<table>`` (0 for a table not created yet)."""
+    with connect(settings) as con:
+        present = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'work' "
+            "AND schema_name = 'raw'").fetchall()}
+        return {t: con.execute(f"SELECT count(*) FROM work.raw.{t}").fetchone()[0]
+                for t in tables if t in present}

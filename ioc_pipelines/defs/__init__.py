@@ -10,22 +10,22 @@ from ioc_pipelines.settings import Settings
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     prepare_manifest(settings)
-    from ioc_pipelines.defs.population import assets as population_assets
     from ioc_pipelines.defs.population import checks as population_checks
     from ioc_pipelines.defs.publish import assets as publish_assets
-    from ioc_pipelines.defs.schedules import main_job, main_schedule
+    from ioc_pipelines.defs.raw.assets import RAW_ASSETS
+    from ioc_pipelines.defs.schedules import main_job, main_schedule, raw_jobs, raw_schedules
     from ioc_pipelines.defs.warehouse import dbt as warehouse
 
     return dg.Definitions(
         assets=[
-            population_assets.raw_population__citizens,
+            *RAW_ASSETS,
             warehouse.build_dbt_assets(settings),
             publish_assets.published_release,
             publish_assets.population_report,
         ],
         asset_checks=[population_checks.population_mart_expectations],
-        jobs=[main_job],
-        schedules=[main_schedule],
+        jobs=[main_job, *raw_jobs.values()],
+        schedules=[main_schedule, *raw_schedules],
         resources={"settings": settings, "dbt": dbt_resource(settings)},
         executor=dg.in_process_executor,
     )

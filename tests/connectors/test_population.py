@@ -14,7 +14,9 @@ def delivery(name: str, sha: str = "ab" * 32) -> Delivery:
 
 
 def read(path: Path, name: str | None = None):
-    return get_connector("population").read(path, delivery(name or path.name))
+    tables = get_connector("population").read(path, delivery(name or path.name))
+    assert list(tables) == ["population__citizens"]
+    return tables["population__citizens"]
 
 
 def test_csv_with_bom_semicolons_and_vietnamese_headers():
@@ -52,8 +54,9 @@ def test_comma_separated_csv(tmp_path):
     [
         ("empty.csv", b"  \n", "empty"),
         ("people.xlsx", b"PK\x03\x04", "format .xlsx is not accepted"),
-        # TCVN3 (ABC) bytes, as a .VnTime spreadsheet exports "Céng hoµ x· héi"
-        ("legacy.csv", b"cccd;ho_ten\n1;C\xe9ng ho\xb5 x\xb7 h\xe9i\n", "not valid UTF-8"),
+        # Latin-1 text that is no Vietnamese encoding at all
+        ("latin.csv", "cccd;ho_ten\n1;Müller Straße Größe\n".encode("latin-1"),
+         "not recognisable as TCVN3 or VNI"),
         ("cols.csv", b"ho_ten;ma_xa\nA;03388\n", "required column(s) missing: citizen_id"),
         ("bad.jsonl", b'{"cccd": "1"}\n{"cccd": \n', "line 2 is not valid JSON"),
         ("arr.jsonl", b'[1, 2]\n', "line 1 is not a JSON object"),

@@ -7,6 +7,23 @@ from ioc_pipelines.settings import load_settings
 
 EXPECTED_ASSETS = {
     "raw/population__citizens",
+    "raw/households__households",
+    "raw/households__members",
+    "raw/housing__houses",
+    "raw/land_permits__permits",
+    "raw/land_permits__parcels",
+    "raw/indicators__reports",
+    "raw/finance__budget",
+    "raw/finance__projects",
+    "raw/enterprises__events",
+    "raw/feedback__cases",
+    "raw/iot__sensors",
+    "raw/iot__readings",
+    "raw/map__admin_units",
+    "raw/map__pois",
+    "raw/map__lines",
+    "raw/planning__plans",
+    "raw/planning__documents",
     "reference/admin_units_2025",
     "reference/cccd_birth_registration_codes",
     "reference/ethnic_groups_qd121_1979",
@@ -56,7 +73,16 @@ def test_definitions_snapshot(ioc_home):
     assert {"population_mart_expectations",
             "assert_population_rejected_share_within_gate"} <= blocking
 
-    assert {j.name for j in repo.get_all_jobs() if not j.name.startswith("__")} == {"ioc_main_job"}
+    assert {j.name for j in repo.get_all_jobs() if not j.name.startswith("__")} == {
+        "ioc_main_job", "raw_indicators_job", "raw_iot_job"}
+    # periodic sources are partitioned by delivery date: monthly reports, daily IoT drops
+    assert isinstance(graph.get(dg.AssetKey(["raw", "indicators__reports"])).partitions_def,
+                      dg.MonthlyPartitionsDefinition)
+    assert isinstance(graph.get(dg.AssetKey(["raw", "iot__readings"])).partitions_def,
+                      dg.DailyPartitionsDefinition)
+    assert graph.get(dg.AssetKey(["raw", "households__households"])).partitions_def is None
+    assert {s.name for s in repo.schedule_defs} == {
+        "ioc_daily", "raw_iot_job_schedule", "raw_indicators_job_schedule"}
     schedule = repo.get_schedule_def("ioc_daily")
     assert schedule.job_name == "ioc_main_job"
     assert schedule.cron_schedule == "30 7 * * *"

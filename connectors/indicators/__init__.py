@@ -1,0 +1,55 @@
+"""Departments' socio-economic reports: the official Excel report form, legacy fonts, CSV.
+
+A report-form sheet has title rows ("BÁO CÁO … THÁNG 10 NĂM 2026"), a header of two merged
+rows ("Thực hiện" over "Tháng 10" / "Lũy kế"), a row of column numbers, group headings
+("I. KINH TẾ") and notes at the end. The header band is found by the contract's aliases
+(:func:`connectors.formats.find_table`), the period comes from the title when no column gives
+it, and heading rows (a label but no figure) are not records.
+"""
+
+import re
+from typing import Any
+
+import polars as pl
+
+from connectors import formats
+from connectors.base import Connector, Delivery
+from connectors.headers import normalise_header
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_PERIOD_PATTERNS = [
+    (re.compile(r"6_thang_dau_nam_(\d{4})"), lambda m: f"{m[1]}-H1"),
+    (re.compile(r"quy_(i{1,3}|iv|[1-4])_(?:nam_)?(\d{4})"),
+     lambda m: f"{m[2]}-Q{_ROMAN.get(m[1], m[1])}"),
+    (re.compile(r"thang_(\d{1,2})_(?:nam_)?(\d{4})"), lambda m: f"{m[2]}-{int(m[1]):02d}"),
+    (re.compile(r"(?:^|_)nam_(\d{4})(?:_|$)"), lambda m: m[1]),
+]
+FIGURES = ("actual", "cumulative", "plan_target", "same_period_last_year")
+
+
+def period_from_title(lines: list[str]) -> str | None:
+    """'BÁO CÁO … THÁNG 10 NĂM 2026' -> '2026-10'; 'Quý III năm 2026' -> '2026-Q3'.
+
+    >>> period_from_title(["UBND TỈNH LAI CHÂU", "BÁO CÁO TÌNH HÌNH KT-XH THÁNG 10 NĂM 2026"])
+    '2026-10'
+    """
+    for line in lines:
+        key = normalise_header(line)
+        for pattern, build in _PERIOD_PATTERNS:
+            match = pattern.search(key)
+            if match:
+                return build(match)
+    return None
+
+
+class IndicatorsConnector(Connector):
+    source = "indicators"
+
+    def workbook_constants(self, table: formats.Table) -> dict[str, Any]:
+        period = period_from_title(table.title_lines)
+        return {"period": period} if period else {}
+
+    def finish(self, entity: str, frame: pl.DataFrame, delivery: Delivery) -> pl.DataFrame:
+        no_figure = pl.all_horizontal([pl.col(c).is_null() for c in FIGURES])
+        heading = no_figure & pl.col("indicator_code").is_null() & pl.col("_invalid").is_null()
+        return frame.filter(~heading)
