@@ -294,11 +294,15 @@ class Connector:
                 return entity
         columns = part.frame.columns
         ranked = sorted(entities.values(), key=lambda e: len(e.matched(columns)), reverse=True)
+
+        def present(entity: Entity) -> set[str]:
+            return set(entity.matched(columns).values()) | set(part.constants)
+
         for entity in ranked:
-            if all(r in entity.matched(columns).values() for r in entity.required):
+            if all(r in present(entity) for r in entity.required):
                 return entity
         closest = ranked[0]
-        missing = [r for r in closest.required if r not in closest.matched(columns).values()]
+        missing = [r for r in closest.required if r not in present(closest)]
         raise ConnectorError(file, f"required column(s) missing: {', '.join(missing)} "
                                    f"(columns found: {', '.join(columns)[:300]})")
 

@@ -68,7 +68,8 @@ def flavour(entity: dict) -> str:
 
 def parse(file: str, doc: Any) -> tuple[list[dict], list[dict], str]:
     entities = doc if isinstance(doc, list) else [doc]
-    sensors, readings, flavours = [], [], set()
+    sensors: dict[str, dict] = {}
+    readings, flavours = [], set()
     for number, entity in enumerate(entities, start=1):
         if not isinstance(entity, dict) or not entity.get("id"):
             raise ConnectorError(file, f"entity {number} has no id")
@@ -106,8 +107,8 @@ def parse(file: str, doc: Any) -> tuple[list[dict], list[dict], str]:
             readings.append({"sensor_id": sensor_id, "observed_at": observed, "quantity": key,
                              "value": value, "unit": unit, "platform": kind})
         sensor["attributes"] = json.dumps(other, ensure_ascii=False, sort_keys=True)
-        sensors.append(sensor)
-    return sensors, readings, "+".join(sorted(flavours))
+        sensors[sensor_id] = sensor  # an entity repeated over time: one registry row, latest
+    return list(sensors.values()), readings, "+".join(sorted(flavours))
 
 
 def _text(value: Any) -> str | None:

@@ -17,14 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from ioc_pipelines.settings import DBT_PROJECT_DIR
-
-REFERENCE = DBT_PROJECT_DIR / "seeds" / "reference"
-
-PROVINCES = {
-    "laichau": {"code": "12", "population": 512_000, "birth_codes": ["012"]},
-    "hungyen": {"code": "33", "population": 3_560_000, "birth_codes": ["033", "034"]},
-}
+from ioc_pipelines.demo.common import PROVINCES, REFERENCE, Province, Truth
 
 # (QĐ 121 ethnicity code, share) — Lai Châu after the 2019 census; Hưng Yên mostly Kinh.
 ETHNIC_MIX = {
@@ -69,6 +62,12 @@ DEFECTS = {
     "sex_invalid": ["SEX_INVALID"],
     "name_missing": ["NAME_MISSING"],
 }
+
+DEFECT_FIELD = {"cccd_format": "citizen_id", "cccd_cmnd": "citizen_id", "cccd_prefix": "citizen_id",
+                "cccd_century_sex": "citizen_id", "cccd_birth_year": "citizen_id",
+                "cccd_duplicate": "citizen_id", "commune_unknown": "commune_code",
+                "birth_date_invalid": "birth_date", "sex_invalid": "sex",
+                "name_missing": "full_name"}
 
 CSV_HEADERS = ["Số định danh", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Tôn giáo",
                "Mã xã", "Địa chỉ thường trú", "Mã hộ"]
@@ -207,10 +206,20 @@ def _messy(rng: random.Random, row: dict[str, str]) -> dict[str, str]:
 def generate(out_dir: Path, *, province: str = "laichau", scale: float | None = None,
              people: int | None = None, seed: int = 7, as_of: date | None = None,
              defect_share: float = 0.03) -> dict:
-    """Write two deliveries (CSV then JSON Lines) under ``out_dir/deliveries/<date>/`` and the
-    truth manifest ``out_dir/truth/population.json``; return the manifest."""
-    if province not in PROVINCES:
-        raise ValueError(f"unknown province {province!r}; choose {', '.join(PROVINCES)}")
+    """Write two registry deliveries (CSV then JSON Lines) under
+    ``out_dir/landing/population/<date>/`` and ``out_dir/truth/population.json``; return the
+    population manifest."""
+    truth = Truth(out_dir, Province.load(province))
+    manifest, _people = generate_population(truth, scale=scale, people=people, seed=seed,
+                                            as_of=as_of, defect_share=defect_share)
+    return manifest
+
+
+def generate_population(truth: Truth, *, scale: float | None = None, people: int | None = None,
+                        seed: int = 7, as_of: date | None = None, defect_share: float = 0.03
+                        ) -> tuple[dict, list[Person]]:
+    """The registry deliveries and their truth; also the people, for the other sources."""
+    out_dir, province = truth.out, truth.province.key
     as_of = as_of or date.today()
     count = people if people is not None else max(50, int(PROVINCES[province]["population"] * (scale or 0.02)))
     rng = random.Random(seed + 1)
@@ -249,26 +258,31 @@ def generate(out_dir: Path, *, province: str = "laichau", scale: float | None = 
     manifest = {"province": province, "people": count, "seed": seed, "as_of": as_of.isoformat(),
                 "deliveries": [], "defects": []}
     for when, name, style, idx in deliveries:
-        folder = out_dir / "deliveries" / when.isoformat()
-        folder.mkdir(parents=True, exist_ok=True)
         rows = []
+        file = f"CA_TINH__{name}"
         for record_number, i in enumerate(idx, start=1):
             row = _messy(rng, _text_row(persons[i], style))
             row.update(overrides.get(i, {}))
             rows.append(row)
             if i in defect_of:
                 kind = defect_of[i].replace("_original", "")
-                manifest["defects"].append({"file": name, "record_number": record_number,
+                manifest["defects"].append({"file": file, "record_number": record_number,
                                             "defect": kind, "reasons": DEFECTS[kind]})
-        _write(folder / name, style, rows)
-        manifest["deliveries"].append({"file": name, "delivery_date": when.isoformat(),
-                                       "path": f"deliveries/{when.isoformat()}/{name}",
+                truth.defect("population", "population__citizens", file, record_number,
+                             DEFECT_FIELD[kind], kind)
+        path = truth.deliver("population", "CA_TINH", when, name,
+                             lambda p, s=style, r=rows: _write(p, s, r),
+                             {"population__citizens": len(rows)})
+        manifest["deliveries"].append({"file": path.name, "delivery_date": when.isoformat(),
+                                       "path": str(path.relative_to(out_dir)),
                                        "rows": len(rows)})
     manifest["valid_rows"] = count - len(manifest["defects"])
-    truth = out_dir / "truth" / "population.json"
-    truth.parent.mkdir(parents=True, exist_ok=True)
-    truth.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    return manifest
+    truth.counts["people"] = count
+    truth.counts["people_valid"] = manifest["valid_rows"]
+    target = out_dir / "truth" / "population.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    return manifest, persons
 
 
 def _write(path: Path, style: str, rows: list[dict[str, str]]) -> None:

@@ -27,6 +27,8 @@ EXPECTED_ASSETS = {
     "reference/admin_units_2025",
     "reference/cccd_birth_registration_codes",
     "reference/ethnic_groups_qd121_1979",
+    "reference/departments_2025",
+    "reference/indicators_catalogue",
     "reference/quality_rules",
     "staging/stg_population__citizens",
     "validated/int_citizens_rule_checked",

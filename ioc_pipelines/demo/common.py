@@ -1,0 +1,193 @@
+"""What every part of the demo generator shares: the province (real communes and boundaries),
+points inside a commune, VN-2000 projection, and the ground-truth manifest.
+
+The manifest (``truth/manifest.json``) is the contract between the generator and the tests of
+later layers: every delivery written (source, provider, file, delivery date, the date it was
+due, on time or late, rows per raw table), every delivery that should have come and did not,
+and every injected defect (source, raw table, file, record number, field, defect type).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from ioc_pipelines.settings import DBT_PROJECT_DIR
+
+REFERENCE = DBT_PROJECT_DIR / "seeds" / "reference"
+BOUNDARIES = DBT_PROJECT_DIR / "data" / "boundaries"
+
+PROVINCES = {
+    "laichau": {"code": "12", "name": "Lai Châu", "population": 512_000, "households": 108_000,
+                "birth_codes": ["012"], "boundaries": "lai_chau.geojson", "vn2000": "EPSG:9205",
+                "poor": 0.195, "near_poor": 0.093, "sensors": 300},
+    "hungyen": {"code": "33", "name": "Hưng Yên", "population": 3_560_000,
+                "households": 1_000_000, "birth_codes": ["033", "034"],
+                "boundaries": "hung_yen.geojson", "vn2000": "EPSG:9209",
+                "poor": 0.012, "near_poor": 0.021, "sensors": 1000},
+}
+
+
+def read_csv(name: str) -> list[dict[str, str]]:
+    with open(REFERENCE / name, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@dataclass
+class Commune:
+    code: str
+    name: str
+    level: str
+    lon: float
+    lat: float
+    rings: list[np.ndarray]  # every ring of every polygon (even-odd rule)
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        allpts = np.concatenate(self.rings)
+        return allpts[:, 0].min(), allpts[:, 1].min(), allpts[:, 0].max(), allpts[:, 1].max()
+
+
+def _inside(rings: list[np.ndarray], x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Even-odd point-in-polygon over all rings, vectorised over points."""
+    inside = np.zeros(x.shape, dtype=bool)
+    for ring in rings:
+        x1, y1 = ring[:-1, 0], ring[:-1, 1]
+        x2, y2 = ring[1:, 0], ring[1:, 1]
+        for start in range(0, len(x1), 512):  # bound the points × edges matrix
+            a, b = x1[start:start + 512], y1[start:start + 512]
+            c, d = x2[start:start + 512], y2[start:start + 512]
+            crosses = ((b[None, :] > y[:, None]) != (d[None, :] > y[:, None]))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                xs = a[None, :] + (y[:, None] - b[None, :]) * (c - a)[None, :] / (d - b)[None, :]
+            inside ^= (crosses & (x[:, None] < xs)).sum(axis=1).astype(bool)
+    return inside
+
+
+@dataclass
+class Province:
+    key: str
+    code: str
+    name: str
+    info: dict
+    communes: list[Commune]
+
+    @classmethod
+    def load(cls, key: str) -> Province:
+        if key not in PROVINCES:
+            raise ValueError(f"unknown province {key!r}; choose {', '.join(PROVINCES)}")
+        info = PROVINCES[key]
+        units = {r["code"]: r for r in read_csv("admin_units_2025.csv")
+                 if r["province_code"] == info["code"]}
+        doc = json.loads((BOUNDARIES / info["boundaries"]).read_text(encoding="utf-8"))
+        communes = []
+        for feature in doc["features"]:
+            code = feature["properties"].get("code")
+            if code not in units:
+                continue  # the province outline
+            geom = feature["geometry"]
+            polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+            rings = [np.asarray(ring, dtype=float) for poly in polys for ring in poly]
+            u = units[code]
+            communes.append(Commune(code, u["name"], u["level"], float(u["centroid_lon"]),
+                                    float(u["centroid_lat"]), rings))
+        communes.sort(key=lambda c: c.code)
+        return cls(key, info["code"], info["name"], info, communes)
+
+    def commune(self, code: str) -> Commune:
+        return next(c for c in self.communes if c.code == code)
+
+    def points_in(self, commune: Commune, n: int, rng: np.random.Generator
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """``n`` random WGS84 points inside the commune's real boundary."""
+        x0, y0, x1, y1 = commune.bbox
+        xs, ys = [], []
+        need = n
+        while need > 0:
+            batch = max(64, int(need * 2.5))
+            x = rng.uniform(x0, x1, batch)
+            y = rng.uniform(y0, y1, batch)
+            keep = _inside(commune.rings, x, y)
+            got = x[keep][:need]
+            xs.append(got)
+            ys.append(y[keep][:need])
+            need -= len(got)
+        return np.concatenate(xs)[:n], np.concatenate(ys)[:n]
+
+    def outside_point(self, rng: np.random.Generator) -> tuple[float, float]:
+        """A point clearly outside the province (another part of Vietnam)."""
+        return float(rng.uniform(105.5, 106.5)), float(rng.uniform(10.0, 11.0))
+
+
+def to_vn2000(lon: np.ndarray, lat: np.ndarray, crs: str) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 -> VN-2000 TM-3 metres with DuckDB spatial (the same PROJ the pipeline uses)."""
+    import duckdb
+
+    from ioc_pipelines.resources.extensions import ensure_extensions
+
+    con = duckdb.connect()
+    ensure_extensions(con, ["spatial"])
+    import pyarrow as pa
+
+    con.register("pts", pa.table({"lon": lon, "lat": lat}))
+    out = con.execute(
+        "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_Transform(ST_Point(lon, lat), 'EPSG:4326', ?, "
+        "always_xy := true) AS p FROM pts)", [crs]).fetchnumpy()
+    con.close()
+    keys = list(out)
+    return out[keys[0]], out[keys[1]]
+
+
+@dataclass
+class Truth:
+    """The ground-truth manifest, filled while deliveries are written."""
+
+    out: Path
+    province: Province
+    deliveries: list[dict] = field(default_factory=list)
+    missing: list[dict] = field(default_factory=list)
+    defects: list[dict] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+
+    def path(self, source: str, provider: str, when: date, name: str) -> Path:
+        folder = self.out / "landing" / source / when.isoformat()
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{provider}__{name}"
+
+    def deliver(self, source: str, provider: str, when: date, name: str,
+                write: Callable[[Path], None], rows: dict[str, int], *,
+                due: date | None = None, period: str | None = None) -> Path:
+        path = self.path(source, provider, when, name)
+        write(path)
+        self.deliveries.append({
+            "source": source, "provider": provider, "file": path.name,
+            "path": str(path.relative_to(self.out)), "delivery_date": when.isoformat(),
+            "due_date": due.isoformat() if due else None, "period": period,
+            "status": "late" if due and when > due else "on_time", "rows": rows,
+        })
+        return path
+
+    def miss(self, source: str, provider: str, period: str, due: date) -> None:
+        self.missing.append({"source": source, "provider": provider, "period": period,
+                             "due_date": due.isoformat()})
+
+    def defect(self, source: str, table: str, file: str, record_number: int | None,
+               field_name: str | None, defect: str, **detail) -> None:
+        self.defects.append({"source": source, "table": table, "file": file,
+                             "record_number": record_number, "field": field_name,
+                             "defect": defect, **detail})
+
+    def write(self, meta: dict) -> Path:
+        manifest = {**meta, "deliveries": self.deliveries, "missing_deliveries": self.missing,
+                    "defects": self.defects, "counts": self.counts,
+                    "defect_types": sorted({d["defect"] for d in self.defects})}
+        target = self.out / "truth" / "manifest.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        return target
