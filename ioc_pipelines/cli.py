@@ -57,37 +57,64 @@ def cmd_setup(settings: Settings, args) -> int:
 
 # ---------------------------------------------------------------- data in
 def cmd_demo_data(settings: Settings, args) -> int:
-    from ioc_pipelines.demo.population import generate
+    from ioc_pipelines.demo import generate_province
 
     out = Path(args.out) if args.out else settings.demo_dir
-    manifest = generate(out, province=args.province, scale=args.scale, people=args.people,
-                        seed=args.seed, as_of=date.fromisoformat(args.as_of) if args.as_of else None)
-    _print(f"generated {manifest['people']} people ({len(manifest['defects'])} with injected "
-           f"defects) for {args.province} under {out}")
+    if args.people is not None:  # the registry alone, a given number of people
+        from ioc_pipelines.demo.population import generate
+
+        manifest = generate(out, province=args.province, people=args.people, seed=args.seed,
+                            as_of=date.fromisoformat(args.as_of) if args.as_of else None)
+        _print(f"generated {manifest['people']} people under {out}")
+        return _ingest_demo(settings, out) if args.ingest else 0
+    _print(f"generating {args.province} (scale {args.scale}, {args.months} months, seed "
+           f"{args.seed}) under {out} …")
+    manifest = generate_province(out, province=args.province, scale=args.scale, seed=args.seed,
+                                 months=args.months,
+                                 as_of=date.fromisoformat(args.as_of) if args.as_of else None,
+                                 log=_print)
+    by_source: dict[str, list] = {}
     for d in manifest["deliveries"]:
-        _print(f"  {d['delivery_date']}  {out / d['path']}  ({d['rows']} records)")
-    _print(f"truth: {out / 'truth' / 'population.json'}")
-    if args.ingest:
-        return _ingest_demo(settings, out, manifest)
-    return 0
+        by_source.setdefault(d["source"], []).append(d)
+    for source, items in by_source.items():
+        rows = sum(sum(d["rows"].values()) for d in items)
+        late = sum(d["status"] == "late" for d in items)
+        _print(f"  {source:<13} {len(items):4} files {rows:>10,} records  ({late} late)")
+    _print(f"missing deliveries: {len(manifest['missing_deliveries'])}; injected defects: "
+           f"{len(manifest['defects'])} of {len(set(d['defect'] for d in manifest['defects']))} "
+           f"types; {manifest['generated_in_seconds']} s")
+    _print(f"landing files: {out / 'landing'}")
+    _print(f"truth: {manifest['manifest']}")
+    return _ingest_demo(settings, out) if args.ingest else 0
 
 
-def _ingest_demo(settings: Settings, out: Path, manifest: dict) -> int:
-    from ioc_pipelines.landing import ingest_file
+def _ingest_demo(settings: Settings, out: Path) -> int:
+    """Deliver every file of a generated landing tree, source by source."""
+    from connectors import SOURCES, ConnectorError
+    from ioc_pipelines.landing import ingest_files
     from ioc_pipelines.resources.lakes import init_lakes
 
     init_lakes(settings)
-
-    for d in manifest["deliveries"]:
-        result = ingest_file(settings, "population", out / d["path"],
-                             delivery_date=date.fromisoformat(d["delivery_date"]))
-        _print(f"  {result.status}: {result.key}")
-    return 0
+    failures = 0
+    for source in SOURCES:
+        files = sorted((out / "landing" / source).glob("*/*"))
+        if not files:
+            continue
+        results = ingest_files(settings, source, files)
+        landed = sum(1 for r in results if not isinstance(r, ConnectorError)
+                     and r.status == "landed")
+        rejected = [r for r in results if isinstance(r, ConnectorError)]
+        failures += len(rejected)
+        _print(f"  delivered {source:<13} {landed:4} new of {len(files)} files"
+               + (f", {len(rejected)} rejected" if rejected else ""))
+        for r in rejected:
+            print(f"ioc: rejected {r}", file=sys.stderr, flush=True)
+    return 1 if failures else 0
 
 
 def cmd_ingest(settings: Settings, args) -> int:
     from connectors import ConnectorError, get_connector
-    from ioc_pipelines.landing import ingest_file
+    from ioc_pipelines.landing import ingest_files
     from ioc_pipelines.resources.lakes import init_lakes
 
     try:
@@ -95,14 +122,14 @@ def cmd_ingest(settings: Settings, args) -> int:
     except ValueError as exc:
         return _fail(str(exc))
     init_lakes(settings)
+    results = ingest_files(settings, args.source, [Path(f) for f in args.files],
+                           provider=args.provider,
+                           delivery_date=date.fromisoformat(args.date) if args.date else None)
     failures = 0
-    for file in args.files:
-        try:
-            result = ingest_file(settings, args.source, Path(file), provider=args.provider,
-                                 delivery_date=date.fromisoformat(args.date) if args.date else None)
-        except ConnectorError as exc:
+    for file, result in zip(args.files, results, strict=True):
+        if isinstance(result, ConnectorError):
             failures += 1
-            print(f"ioc: rejected {exc}", file=sys.stderr, flush=True)
+            print(f"ioc: rejected {result}", file=sys.stderr, flush=True)
             continue
         suffix = f" ({result.detail})" if result.detail else ""
         _print(f"{result.status}: {file} -> {result.key} [{result.delivery_id}]{suffix}")
@@ -111,22 +138,31 @@ def cmd_ingest(settings: Settings, args) -> int:
 
 # ---------------------------------------------------------------- the main job
 def cmd_run(settings: Settings, args) -> int:
-    from ioc_pipelines.demo.population import PROVINCES
+    from ioc_pipelines.demo import PROVINCES
     from ioc_pipelines.publish import current_release
     from ioc_pipelines.resources.lakes import analyst_attach_sql, init_lakes
     from ioc_pipelines.resources.object_store import object_store
 
     init_lakes(settings)
     store = object_store(settings)
-    if not store.list(settings.work_bucket, "landing/population/") and not args.no_demo:
+    if not store.list(settings.work_bucket, "landing/") and not args.no_demo:
+        from ioc_pipelines.demo import generate_province
+
         province = next(k for k, v in PROVINCES.items() if v["code"] == settings.province_code)
         _print(f"landing zone is empty: generating demo data for {province} "
-               f"(scale {args.scale}) …")
-        from ioc_pipelines.demo.population import generate
+               f"(scale {args.scale}, {args.months} months) …")
+        manifest = generate_province(settings.demo_dir, province=province, scale=args.scale,
+                                     seed=args.seed, months=args.months, log=_print)
+        _print(f"  {len(manifest['deliveries'])} files, {len(manifest['defects'])} injected "
+               f"defects; truth: {manifest['manifest']}")
+        _ingest_demo(settings, settings.demo_dir)
 
-        manifest = generate(settings.demo_dir, province=province, scale=args.scale, seed=args.seed)
-        _print(f"  {manifest['people']} people, {len(manifest['defects'])} with injected defects")
-        _ingest_demo(settings, settings.demo_dir, manifest)
+    for job_name, window in pending_partition_runs(settings):
+        _print(f"loading {job_name} for delivery dates {window[0]} … {window[1]}")
+        outcome = run_job(settings, job_name, partition_range=window)
+        if not outcome["success"]:
+            _print("; ".join(outcome["failures"]) or f"{job_name} failed")
+            return 1
 
     outcome = run_main_job(settings)
     if not outcome["success"]:
@@ -149,20 +185,63 @@ def cmd_run(settings: Settings, args) -> int:
     return 0
 
 
+def pending_partition_runs(settings: Settings) -> list[tuple[str, tuple[str, str]]]:
+    """(partitioned raw job, (first, last) partition key) for sources with pending deliveries.
+
+    Deliveries dated before the first partition are loaded with the first one."""
+    import dagster as dg
+
+    from ioc_pipelines.defs.raw.assets import PARTITIONS
+    from ioc_pipelines.landing import DELIVERIES_DDL, discover
+    from ioc_pipelines.resources.lakes import connect
+
+    runs = []
+    with connect(settings) as con:
+        con.execute(DELIVERIES_DDL)
+        for source, partitions in PARTITIONS.items():
+            discover(settings, source, con)
+            first, last = con.execute(
+                "SELECT min(delivery_date), max(delivery_date) FROM work.ops.deliveries "
+                "WHERE source = ? AND status = 'landed'", [source]).fetchone()
+            if first is None:
+                continue
+            keys = partitions.get_partition_keys()
+            monthly = isinstance(partitions, dg.MonthlyPartitionsDefinition)
+
+            def key_of(day, monthly=monthly):
+                return (day.replace(day=1) if monthly else day).isoformat()
+
+            lo = min(max(key_of(first), keys[0]), keys[-1])
+            hi = min(max(key_of(last), keys[0]), keys[-1])
+            runs.append((f"raw_{source}_job", (lo, hi)))
+    return runs
+
+
 def run_main_job(settings: Settings) -> dict:
     """Run ioc_main_job in-process against the instance under $IOC_HOME/dagster."""
+    return run_job(settings, "ioc_main_job")
+
+
+def run_job(settings: Settings, job_name: str,
+            partition_range: tuple[str, str] | None = None) -> dict:
+    """Run a job in-process against the instance under $IOC_HOME/dagster; a partitioned job
+    over ``partition_range`` in one run (the raw assets have a single-run backfill policy)."""
     write_dagster_home(settings)
     import dagster as dg
 
     from ioc_pipelines.defs import build_definitions
 
     defs = build_definitions(settings)
-    job = defs.resolve_job_def("ioc_main_job")
+    job = defs.resolve_job_def(job_name)
+    tags = {}
+    if partition_range:
+        tags = {"dagster/asset_partition_range_start": partition_range[0],
+                "dagster/asset_partition_range_end": partition_range[1]}
     with dg.DagsterInstance.get() as instance:
         # INFO keeps the progress lines (steps, deliveries, checks, release) without the
         # per-event DEBUG flood
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False,
+            instance=instance, raise_on_error=False, tags=tags,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
         failures = []
         for event in result.all_events:
@@ -207,6 +286,27 @@ def cmd_status(settings: Settings, args) -> int:
         _print(f"Read it: {status['published_attach']}")
     else:
         _print("Read it: `ioc status --json` gives the analyst SQL (with the analyst credentials)")
+    return 0
+
+
+def cmd_sql(settings: Settings, args) -> int:
+    """Run SQL against the work lake (``work.…``) and the published lake (``published.…``,
+    read-only): for engineers checking deliveries, raw loads and quarantine."""
+    import duckdb
+
+    from ioc_pipelines.resources.lakes import connect
+
+    with connect(settings, published=True, published_read_only=True) as con:
+        try:
+            rel = con.sql(args.query)
+        except duckdb.Error as exc:
+            return _fail(str(exc).splitlines()[0])
+        if rel is None:
+            return 0
+        if args.csv:
+            rel.write_csv("/dev/stdout")
+        else:
+            rel.show(max_rows=args.max_rows, max_width=200)
     return 0
 
 
@@ -298,18 +398,30 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="the main job end to end (demo data if the landing zone is empty)")
     p.add_argument("--scale", type=float, default=0.02, help="demo size as a share of the province")
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--months", type=int, default=3, help="months of demo deliveries")
     p.add_argument("--no-demo", action="store_true", help="never generate demo data")
 
     p = sub.add_parser("ingest", help="deliver files of a source into the landing zone")
     p.add_argument("source")
     p.add_argument("files", nargs="+")
-    p.add_argument("--provider", help="provider code (default: the contract's)")
-    p.add_argument("--date", help="delivery date YYYY-MM-DD (default: today)")
+    p.add_argument("--provider", help="provider code (default: the file's PROVIDER__ prefix, "
+                   "else the contract's)")
+    p.add_argument("--date", help="delivery date YYYY-MM-DD (default: the file's YYYY-MM-DD "
+                   "folder, else today)")
+
+    p = sub.add_parser("sql", help="query the work and published lakes (engineers)")
+    p.add_argument("query", help="e.g. \"SELECT source, status, count(*) FROM "
+                   "work.ops.deliveries GROUP BY ALL\"")
+    p.add_argument("--csv", action="store_true", help="CSV on stdout instead of a table")
+    p.add_argument("--max-rows", type=int, default=40)
 
     p = sub.add_parser("demo-data", help="generate a demo province with injected defects")
     p.add_argument("--province", choices=["laichau", "hungyen"], default="laichau")
-    p.add_argument("--scale", type=float, default=None)
-    p.add_argument("--people", type=int, default=None)
+    p.add_argument("--scale", type=float, default=0.02,
+                   help="share of the real province (1.0 = ≈0.51 M people for Lai Châu)")
+    p.add_argument("--months", type=int, default=12, help="months of periodic deliveries")
+    p.add_argument("--people", type=int, default=None,
+                   help="only the population registry, with this many people")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--as-of", help="date of the newest delivery (default: today)")
     p.add_argument("--out", help="output directory (default: $IOC_HOME/demo)")
@@ -333,7 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {
-    "setup": cmd_setup, "run": cmd_run, "ingest": cmd_ingest, "demo-data": cmd_demo_data,
+    "setup": cmd_setup, "run": cmd_run, "ingest": cmd_ingest, "demo-data": cmd_demo_data, "sql": cmd_sql,
     "status": cmd_status, "releases": cmd_releases, "report": cmd_report, "up": cmd_up,
     "down": cmd_down, "ui": cmd_ui,
 }

@@ -59,7 +59,7 @@ def safe_file_name(name: str) -> str:
     base = PurePosixPath(name.replace("\\", "/")).name
     base = unicodedata.normalize("NFC", base).strip()
     base = re.sub(r"[^\w\-. ()+,=@]", "_", base)
-    base = re.sub(r"_+", "_", base).lstrip(".")
+    base = re.sub(r"_{3,}", "__", base).lstrip(".")
     if not base or base in {".", ".."} or "." not in base:
         raise ConnectorError(name, "file name is empty or has no extension")
     return base[:180]
@@ -88,42 +88,88 @@ def _record(con, delivery: Delivery, key: str, size: int, status: str, reason: s
     )
 
 
+_PROVIDER_PREFIX = re.compile(r"^(?P<provider>[A-Z][A-Z0-9_]{1,30}?)__.+")
+
+
+def provider_of(file_name: str, default: str) -> str:
+    """Providers prefix their files ``<PROVIDER>__name`` (``SYT__bao_cao_2026-10.xlsx``)."""
+    match = _PROVIDER_PREFIX.match(file_name)
+    return match["provider"] if match else default
+
+
+def _date_folder(path: Path) -> date | None:
+    try:
+        return date.fromisoformat(path.parent.name)
+    except ValueError:
+        return None
+
+
 def ingest_file(settings: Settings, source: str, path: Path, *, provider: str | None = None,
                 delivery_date: date | None = None) -> LandingResult:
-    """Deliver one file (the path a provider's upload takes). Unreadable -> ConnectorError,
-    nothing written. Same content already delivered -> 'duplicate', nothing written."""
+    """Deliver one file; see :func:`ingest_files`."""
+    result = ingest_files(settings, source, [Path(path)], provider=provider,
+                          delivery_date=delivery_date)[0]
+    if isinstance(result, ConnectorError):
+        raise result
+    return result
+
+
+def ingest_files(settings: Settings, source: str, paths: list[Path], *,
+                 provider: str | None = None, delivery_date: date | None = None,
+                 log: Callable[[str], None] = lambda _m: None
+                 ) -> list[LandingResult | ConnectorError]:
+    """Deliver files (the path a provider's upload takes), each validated by the connector
+    before anything is written. An unreadable file gives its ConnectorError (nothing written
+    for it; the others go on); the same content delivered before is a no-op ('duplicate').
+
+    The provider is ``provider``, else the file name's ``<PROVIDER>__`` prefix, else the
+    contract's; the delivery date is ``delivery_date``, else the file's folder when it is
+    named like a date (the landing layout), else today.
+    """
     connector = get_connector(source)
-    path = Path(path)
-    if not path.is_file():
-        raise ConnectorError(str(path), "no such file")
-    name = safe_file_name(path.name)
-    data = path.read_bytes()
-    delivery = Delivery(source, provider or connector.contract.provider,
-                        delivery_date or today(), name, sha256_bytes(data))
-    connector.read_bytes(data, delivery)  # validate before anything is written
     store = object_store(settings)
+    results: list[LandingResult | ConnectorError] = []
     with connect(settings) as con:
         con.execute(DELIVERIES_DDL)
         known = _known_checksums(con, source)
-        if delivery.sha256 in known:
-            return LandingResult("duplicate", known[delivery.sha256], delivery.delivery_id,
-                                 "the same content was delivered before")
-        key = f"landing/{source}/{delivery.delivery_date.isoformat()}/{name}"
-        if store.exists(settings.work_bucket, key):  # same name, different content: keep both
-            stem, dot, ext = name.rpartition(".")
-            name = f"{stem}.{delivery.sha256[:8]}{dot}{ext}"
+        for number, path in enumerate(paths, start=1):
+            try:
+                if not path.is_file():
+                    raise ConnectorError(str(path), "no such file")
+                name = safe_file_name(path.name)
+                data = path.read_bytes()
+                delivery = Delivery(source, provider or provider_of(name, connector.contract.provider),
+                                    delivery_date or _date_folder(path) or today(), name,
+                                    sha256_bytes(data))
+                connector.read_bytes(data, delivery)  # validate before anything is written
+            except ConnectorError as exc:
+                results.append(exc)
+                log(f"[{number}/{len(paths)}] rejected {path.name}: {exc.reason}")
+                continue
+            if delivery.sha256 in known:
+                results.append(LandingResult("duplicate", known[delivery.sha256],
+                                             delivery.delivery_id,
+                                             "the same content was delivered before"))
+                continue
             key = f"landing/{source}/{delivery.delivery_date.isoformat()}/{name}"
-            delivery = Delivery(delivery.source, delivery.provider, delivery.delivery_date, name,
-                                delivery.sha256)
-        store.put_file(settings.work_bucket, key, path)
-        _record(con, delivery, key, len(data), "landed")
-    return LandingResult("landed", key, delivery.delivery_id)
+            if store.exists(settings.work_bucket, key):  # same name, other content: keep both
+                stem, dot, ext = name.rpartition(".")
+                name = f"{stem}.{delivery.sha256[:8]}{dot}{ext}"
+                key = f"landing/{source}/{delivery.delivery_date.isoformat()}/{name}"
+                delivery = Delivery(delivery.source, delivery.provider, delivery.delivery_date,
+                                    name, delivery.sha256)
+            store.put_bytes(settings.work_bucket, key, data)
+            _record(con, delivery, key, len(data), "landed")
+            known[delivery.sha256] = key
+            results.append(LandingResult("landed", key, delivery.delivery_id))
+            log(f"[{number}/{len(paths)}] landed {key}")
+    return results
 
 
 def discover(settings: Settings, source: str, con) -> list[str]:
     """Register files uploaded straight into landing/<source>/ that ingest did not record."""
     store = object_store(settings)
-    provider = get_connector(source).contract.provider
+    default_provider = get_connector(source).contract.provider
     recorded = {
         row[0] for row in con.execute(
             "SELECT file_key FROM work.ops.deliveries WHERE source = ?", [source]).fetchall()
@@ -140,7 +186,9 @@ def discover(settings: Settings, source: str, con) -> list[str]:
             when = date.fromisoformat(match["date"]) if match else None
         except ValueError:
             when = None
-        delivery = Delivery(source, provider, when or today(), PurePosixPath(obj.key).name, sha)
+        name = PurePosixPath(obj.key).name
+        delivery = Delivery(source, provider_of(name, default_provider), when or today(), name,
+                            sha)
         if when is None:
             _record(con, delivery, obj.key, obj.size, "rejected",
                     "not under landing/<source>/<YYYY-MM-DD>/<file>")
