@@ -331,7 +331,7 @@ class Connector:
 # ---------------------------------------------------------------------------- typing
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%Y%m%d")
 _TS_AWARE = ("%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M%:z")
-_TS_NAIVE = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M",
+_TS_NAIVE = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%d/%m/%YT%H:%M:%S", "%d/%m/%YT%H:%M",
              "%Y-%m-%d")
 _TRUE = ["true", "1", "x", "có", "co", "yes", "y", "đúng"]
 _FALSE = ["false", "0", "không", "khong", "no", "n", "sai", ""]
@@ -371,7 +371,8 @@ def _parse(expr: pl.Expr, ftype: str, tz: str, decimal: str) -> pl.Expr:
         t = s.str.replace(" ", "T").str.replace(r"Z$", "+00:00").str.replace(
             r"([+-]\d{2})(\d{2})$", "${1}:${2}")
         aware = [t.str.strptime(pl.Datetime("us", "UTC"), f, strict=False) for f in _TS_AWARE]
-        naive = [s.str.strptime(pl.Datetime("us"), f, strict=False) for f in _TS_NAIVE]
+        plain = s.str.replace(" ", "T", literal=True)
+        naive = [plain.str.strptime(pl.Datetime("us"), f, strict=False) for f in _TS_NAIVE]
         local = pl.coalesce(naive).dt.replace_time_zone(tz, ambiguous="earliest",
                                                          non_existent="null")
         return pl.coalesce([*aware, local.dt.convert_time_zone("UTC")])
