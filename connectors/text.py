@@ -111,14 +111,14 @@ def encode_tcvn3(text: str) -> bytes:
         elif ch.lower() in _TCVN3_ENCODE:  # capital with a tone: .VnTimeH uses the same byte
             out += _TCVN3_ENCODE[ch.lower()]
         else:
-            out += ch.encode("cp1252")
+            out += ch.encode("cp1252", errors="replace")  # unencodable -> "?"
     return bytes(out)
 
 
 def encode_vni(text: str) -> bytes:
     """Unicode -> VNI-Windows bytes (for test data and the demo generator)."""
     text = unicodedata.normalize("NFC", text)
-    return "".join(VNI_ENCODE.get(ch, ch) for ch in text).encode("cp1252")
+    return "".join(VNI_ENCODE.get(ch, ch) for ch in text).encode("cp1252", errors="replace")
 
 
 # bytes undefined in cp1252 become '?' so decoding can never fail
@@ -186,12 +186,13 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return nfc(fixed), (f"{label}+{legacy}" if legacy else label)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise EncodingError("UTF-16 is not accepted; re-export the file as UTF-8")
-    candidates = {"tcvn3": decode_tcvn3(data), "vni": decode_vni(data)}
-    scored = {name: vietnamese_score(text) for name, text in candidates.items()}
+    decoders = {"tcvn3": decode_tcvn3, "vni": decode_vni}
+    sample = data[:_SAMPLE]
+    scored = {name: vietnamese_score(fn(sample)) for name, fn in decoders.items()}
     best = max(scored, key=lambda n: scored[n][0])
     share, words = scored[best]
     if words and share >= 0.8:
-        return nfc(candidates[best]), best
+        return nfc(decoders[best](data)), best
     raise EncodingError(
         f"not valid UTF-8 (byte {bad}: {data[bad:bad + 4]!r}) and not recognisable as TCVN3 or "
         "VNI Vietnamese; re-export the file as UTF-8")
@@ -199,22 +200,25 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 # Characters that appear when TCVN3/VNI bytes are shown as cp1252 but are not used in
 # Vietnamese Unicode text (or are rare there): their presence triggers a legacy check.
-_LEGACY_HINTS = set("µ·¸¹»¼½¾ÆÇÈÉËÌÎÏÑÒÓÔÖ×ØÜÞßåæçèëîïñòôöøûüþ¡¢£¤¥¦§¨©ª«¬\u00ad®ÂÊÙÛÅÄËä")
+_LEGACY_HINTS = re.compile("[µ·¸¹»¼½¾ÆÇÈÉËÌÎÏÑÒÓÔÖ×ØÜÞßåæçèëîïñòôöøûüþ¡¢£¤¥¦§¨©ª«¬\u00ad®ÂÊÙÛÅÄËä]")
+_SAMPLE = 200_000  # characters scored when deciding how a whole file is encoded
 
 
 def fix_legacy_text(text: str) -> tuple[str, str | None]:
     """Text that is Unicode on the surface (xlsx cells, UTF-8 files) but typed in a legacy font:
     convert when the whole text reads clearly better as TCVN3 or VNI. Returns (text, label)."""
-    if not any(ch in _LEGACY_HINTS for ch in text):
+    if not _LEGACY_HINTS.search(text):
         return text, None
     try:
         text.encode("cp1252")
     except UnicodeEncodeError:
         return text, None  # real Vietnamese letters (ư, ạ, đ …) present: Unicode text
-    current, _ = vietnamese_score(text)
-    options = {"tcvn3": tcvn3_to_unicode(text), "vni": vni_to_unicode(text)}
-    best = max(options, key=lambda n: vietnamese_score(options[n])[0])
-    share, words = vietnamese_score(options[best])
+    sample = text[:_SAMPLE]
+    current, _ = vietnamese_score(sample)
+    convert = {"tcvn3": tcvn3_to_unicode, "vni": vni_to_unicode}
+    scores = {name: vietnamese_score(fn(sample)) for name, fn in convert.items()}
+    best = max(scores, key=lambda n: scores[n][0])
+    share, words = scores[best]
     if words and share >= 0.8 and share > current + 0.2:
-        return options[best], best
+        return convert[best](text), best
     return text, None

@@ -101,7 +101,7 @@ def generate_iot(truth: Truth, as_of: date, months: int, seed: int, scale: float
         if last:
             total += _platform_payloads(truth, sensors, series, values, day, due)
             continue
-        frame, defects = _with_defects(series, values, day, rng)
+        frame, defects = _with_defects(series, values, day, rng, every=day == days[0])
         when = due + timedelta(days=2) if day == late_day else due
         if when > as_of:
             when = as_of
@@ -117,23 +117,25 @@ def generate_iot(truth: Truth, as_of: date, months: int, seed: int, scale: float
     truth.counts["readings_delivered"] = total
 
 
-def _with_defects(series, values, day: date, rng: random.Random):
-    """The day's readings as a delivered CSV frame, with some defects; (frame, defects)."""
+def _with_defects(series, values, day: date, rng: random.Random, every: bool = False):
+    """The day's readings as a delivered CSV frame, with some defects (each kind on about a
+    third of the days; all of them when ``every``); (frame, defects)."""
     n_series = len(series)
+    chance = 2.0 if every else 0.3
     values = values.copy()
     kind = np.full(values.shape, None, dtype=object)
     removed = np.zeros(values.shape, dtype=bool)
     gaps = []
-    if rng.random() < 0.3:  # a sensor stuck for six hours
+    if rng.random() < chance:  # a sensor stuck for six hours
         s, a = rng.randrange(n_series), rng.randrange(0, STEPS - 72)
         values[s, a:a + 72] = values[s, a]
         kind[s, a + 1:a + 72] = "stuck_sensor"
-    if rng.random() < 0.3:  # two hours missing
+    if rng.random() < chance:  # two hours missing
         s, a = rng.randrange(n_series), rng.randrange(0, STEPS - 24)
         removed[s, a:a + 24] = True
         gaps.append({"sensor_id": series[s][0], "quantity": series[s][1],
                      "from": _stamp(day, a), "to": _stamp(day, a + 23)})
-    if rng.random() < 0.3:  # impossible value
+    if rng.random() < chance:  # impossible value
         s, i = rng.randrange(n_series), rng.randrange(STEPS)
         values[s, i] = -5.0 if series[s][1] != "water_level" else -999.0
         kind[s, i] = "out_of_range"
@@ -148,7 +150,7 @@ def _with_defects(series, values, day: date, rng: random.Random):
         "__pos": np.arange(values.size, dtype=float),
     }).filter(~pl.col("__removed"))
     extra = []
-    if rng.random() < 0.3:  # a block of six readings written in reverse order
+    if rng.random() < chance:  # a block of six readings written in reverse order
         start = rng.randrange(0, frame.height - 6)
         pos = frame["__pos"].to_numpy().copy()
         pos[start:start + 6] = pos[start:start + 6][::-1]
@@ -157,7 +159,7 @@ def _with_defects(series, values, day: date, rng: random.Random):
             kinds[i] = kinds[i] or "out_of_order"
         frame = frame.with_columns(pl.Series("__pos", pos),
                                    pl.Series("__kind", kinds, dtype=pl.Utf8))
-    if rng.random() < 0.3:  # the same readings sent twice
+    if rng.random() < chance:  # the same readings sent twice
         start = rng.randrange(0, frame.height - 3)
         extra.append(frame.slice(start, 3).with_columns(pl.col("__pos") + 0.5,
                                                         pl.lit("duplicate_reading").alias("__kind")))

@@ -5,6 +5,7 @@ with late and missing deliveries and defects recorded in the truth manifest."""
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import random
 from datetime import date, datetime, timedelta
@@ -94,6 +95,9 @@ def generate_indicators(truth: Truth, as_of: date, months: int, seed: int,
     communes = [c.code for c in province.communes]
     old = pre_2025_codes(province)
     submitted_twice = False
+    kinds = itertools.cycle(["unit_mistake", "negative_value", "missing_actual", "mojibake"])
+    flip = itertools.cycle([True, False])
+    commune_kinds = itertools.cycle(["commune_pre2025", "commune_unknown"])
     for period in months_before(as_of, months):
         quarter_end = period.month % 3 == 0
         for dept, rows in sorted(by_dept.items()):
@@ -118,13 +122,15 @@ def generate_indicators(truth: Truth, as_of: date, months: int, seed: int,
                 last_year = round(actual / rng.uniform(1.0, 1.12), 2)
                 records.append([r["code"], r["name"], r["unit"], plan, actual, cumulative,
                                 last_year, "", GROUPS[r["code"][:2]]])
-            # one defect of each kind per delivery, rotating, on a few deliveries
-            if rng.random() < 0.5 and len(records) >= 2:
-                k = rng.randrange(len(records))
-                kind = rng.choice(["unit_mistake", "negative_value", "missing_actual",
-                                   "mojibake"])
+            # every other delivery carries one defect; the kinds take turns
+            money = [i for i, r in enumerate(records) if r[2] == "tỷ đồng"]
+            if len(records) >= 2 and next(flip):
+                kind = next(kinds)
+                if kind == "unit_mistake" and not money:
+                    kind = next(kinds)
+                k = rng.choice(money) if kind == "unit_mistake" else rng.randrange(len(records))
                 rec = records[k]
-                if kind == "unit_mistake" and rec[2] == "tỷ đồng":
+                if kind == "unit_mistake":
                     rec[4] = round(rec[4] * 1000, 1)  # sent in triệu đồng, unit says tỷ
                 elif kind == "negative_value":
                     rec[4] = -abs(rec[4])
@@ -171,9 +177,9 @@ def generate_indicators(truth: Truth, as_of: date, months: int, seed: int,
                         body.append([r["code"], r["name"], r["unit"], label, code,
                                      _vi(round(base[r["code"]] / len(communes)
                                                * rng.uniform(0.5, 1.5), 2))])
-                if rng.random() < 0.4:
+                if next(flip):
                     k = rng.randrange(len(body))
-                    kind = rng.choice(["commune_pre2025", "commune_unknown"])
+                    kind = next(commune_kinds)
                     body[k][4] = rng.choice(old) if kind == "commune_pre2025" else "00000"
                     cdefects.append((k + 1, "commune_code", kind))
                 p2 = truth.deliver("indicators", dept, when, f"{name}_theo_xa.csv",
@@ -230,6 +236,8 @@ def generate_finance(truth: Truth, as_of: date, months: int, seed: int, scale: f
                                  f"{rng.choice(province.communes).name}",
                          "commune": rng.choice(communes), "plan": plan,
                          "pace": rng.uniform(0.35, 1.05), "key": rng.random() < 0.1})
+    flip = itertools.cycle([True, False])
+    project_kinds = itertools.cycle(["disbursed_exceeds_plan", "negative_value", "as_of_future"])
     for period in months_before(as_of, months):
         label = f"{period:%Y-%m}"
         pair = _delivery_day(rng, period, 5, as_of)
@@ -243,7 +251,7 @@ def generate_finance(truth: Truth, as_of: date, months: int, seed: int, scale: f
             actual = round(est * period.month / 12 * rng.uniform(0.85, 1.1), 1)
             rows.append([label, code, name, direction, est, actual, "tỷ đồng"])
         defects = []
-        if rng.random() < 0.35:
+        if next(flip):
             k = rng.randrange(len(rows))
             rows[k][5] = round(rows[k][5] * 1000, 1)
             defects.append((k + 1, "actual", "unit_mistake"))
@@ -263,7 +271,7 @@ def generate_finance(truth: Truth, as_of: date, months: int, seed: int, scale: f
                          _vi(round(p["plan"] * share, 1)), "tỷ đồng",
                          month_end.strftime("%d/%m/%Y"), "x" if p["key"] else ""])
         for k in rng.sample(range(len(prow)), min(2, len(prow))):
-            kind = rng.choice(["disbursed_exceeds_plan", "negative_value", "as_of_future"])
+            kind = next(project_kinds)
             if kind == "disbursed_exceeds_plan":
                 prow[k][5] = _vi(round(projects[k]["plan"] * 1.6, 1))
             elif kind == "negative_value":
@@ -296,6 +304,8 @@ def generate_enterprises(truth: Truth, as_of: date, months: int, seed: int,
     monday = start + timedelta(days=(7 - start.weekday()) % 7)
     serial = 0
     week = 0
+    event_kinds = itertools.cycle(["enterprise_code_invalid", "event_date_future",
+                                   "commune_unknown", "event_type_invalid", "event_duplicate"])
     while monday <= as_of:
         week += 1
         rows = []
@@ -313,10 +323,9 @@ def generate_enterprises(truth: Truth, as_of: date, months: int, seed: int,
                          "loai_hinh": rng.choice(["TNHH một thành viên", "TNHH hai thành viên",
                                                   "Cổ phần", "Doanh nghiệp tư nhân"])})
         defects = []
-        if rng.random() < 0.6 and rows:
+        if rows:
             k = rng.randrange(len(rows))
-            kind = rng.choice(["enterprise_code_invalid", "event_date_future", "commune_unknown",
-                               "event_type_invalid", "event_duplicate"])
+            kind = next(event_kinds)
             field = {"enterprise_code_invalid": "enterprise_code",
                      "event_date_future": "event_date", "commune_unknown": "commune_code",
                      "event_type_invalid": "event_type", "event_duplicate": "enterprise_code"}
@@ -368,6 +377,8 @@ def generate_feedback(truth: Truth, as_of: date, months: int, seed: int, scale: 
     communes = [c.code for c in province.communes]
     serial = 0
     periods = months_before(as_of, months)
+    case_kinds = itertools.cycle(["resolved_before_received", "satisfaction_out_of_range",
+                                  "commune_unknown", "status_missing", "received_future"])
     for n, period in enumerate(periods):
         label = f"{period:%Y-%m}"
         end = next_month(period)
@@ -397,8 +408,7 @@ def generate_feedback(truth: Truth, as_of: date, months: int, seed: int, scale: 
             })
         defects = []
         for k in rng.sample(range(len(rows)), min(5, len(rows))):
-            kind = rng.choice(["resolved_before_received", "satisfaction_out_of_range",
-                               "commune_unknown", "status_missing", "received_future"])
+            kind = next(case_kinds)
             r = rows[k]
             field = {"resolved_before_received": "resolved_at",
                      "satisfaction_out_of_range": "satisfaction", "commune_unknown":
@@ -452,6 +462,8 @@ def generate_land_permits(truth: Truth, as_of: date, months: int, seed: int,
     per_month = volume(1200 if province.code == "33" else 150, scale, 8)
     communes = [c.code for c in province.communes]
     parcels, serial = [], 0
+    permit_kinds = itertools.cycle(["issued_future", "area_negative", "commune_unknown",
+                                    "permit_duplicate", "required_missing"])
     for period in months_before(as_of, months):
         label = f"{period:%Y-%m}"
         pair = _delivery_day(rng, period, 5, as_of)
@@ -477,8 +489,7 @@ def generate_land_permits(truth: Truth, as_of: date, months: int, seed: int,
         when, due = pair
         defects = []
         for k in rng.sample(range(len(rows)), min(3, len(rows))):
-            kind = rng.choice(["issued_future", "area_negative", "commune_unknown",
-                               "permit_duplicate", "required_missing"])
+            kind = next(permit_kinds)
             field = {"issued_future": "issued_on", "area_negative": "floor_area_m2",
                      "commune_unknown": "commune_code", "permit_duplicate": "permit_number",
                      "required_missing": "permit_number"}
