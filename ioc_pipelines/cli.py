@@ -310,6 +310,23 @@ def cmd_sql(settings: Settings, args) -> int:
     return 0
 
 
+def cmd_docs(settings: Settings, args) -> int:
+    """Regenerate docs/sources/<source>.md from the contracts (notes below the marker kept)."""
+    from connectors import SOURCES
+    from connectors.docs import merged
+
+    folder = REPO_ROOT / "docs" / "sources"
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in SOURCES:
+        page = folder / f"{source}.md"
+        old = page.read_text(encoding="utf-8") if page.exists() else None
+        new = merged(source, old)
+        if new != old:
+            page.write_text(new, encoding="utf-8")
+            _print(f"updated {page.relative_to(REPO_ROOT)}")
+    return 0
+
+
 def cmd_releases(settings: Settings, args) -> int:
     from ioc_pipelines.publish import list_releases
 
@@ -409,6 +426,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", help="delivery date YYYY-MM-DD (default: the file's YYYY-MM-DD "
                    "folder, else today)")
 
+    sub.add_parser("docs", help="regenerate docs/sources/<source>.md from the contracts")
+
     p = sub.add_parser("sql", help="query the work and published lakes (engineers)")
     p.add_argument("query", help="e.g. \"SELECT source, status, count(*) FROM "
                    "work.ops.deliveries GROUP BY ALL\"")
@@ -445,7 +464,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {
-    "setup": cmd_setup, "run": cmd_run, "ingest": cmd_ingest, "demo-data": cmd_demo_data, "sql": cmd_sql,
+    "setup": cmd_setup, "run": cmd_run, "ingest": cmd_ingest, "demo-data": cmd_demo_data, "sql": cmd_sql, "docs": cmd_docs,
     "status": cmd_status, "releases": cmd_releases, "report": cmd_report, "up": cmd_up,
     "down": cmd_down, "ui": cmd_ui,
 }
