@@ -235,7 +235,9 @@ def generate_population(truth: Truth, *, scale: float | None = None, people: int
     for i, kind in list(defect_of.items()):
         if kind == "cccd_duplicate":
             # a different person carrying someone's valid ID with a consistent birth year/sex
-            victim = next(j for j in rng.sample(range(count), count) if j not in defect_of)
+            victim = rng.randrange(count)
+            while victim in defect_of:
+                victim = rng.randrange(count)
             defect_of[victim] = "cccd_duplicate_original"
             v = persons[victim]
             same_year = v.birth_date
