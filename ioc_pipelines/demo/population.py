@@ -63,6 +63,10 @@ DEFECTS = {
     "name_missing": ["NAME_MISSING"],
 }
 
+# Household sizes drawn uniformly from these: mean ≈ 4.7 in Lai Châu (0.51 M people in ≈108 k
+# households), ≈ 3.6 in Hưng Yên (≈3.5 M in ≈1 M).
+HOUSEHOLD_SIZES = {"12": [2, 3, 4, 4, 5, 5, 5, 6, 6, 7], "33": [1, 2, 3, 3, 4, 4, 4, 5, 6]}
+
 DEFECT_FIELD = {"cccd_format": "citizen_id", "cccd_cmnd": "citizen_id", "cccd_prefix": "citizen_id",
                 "cccd_century_sex": "citizen_id", "cccd_birth_year": "citizen_id",
                 "cccd_duplicate": "citizen_id", "commune_unknown": "commune_code",
@@ -134,7 +138,7 @@ def make_people(province: str, count: int, seed: int, as_of: date) -> list[Perso
         ethnicity = _weighted(rng, ETHNIC_MIX[info["code"]])
         village = f"{'Bản' if info['code'] == '12' else 'Thôn'} {rng.randint(1, 25)}"
         address = f"{village}, {commune['name']}, {commune['province_name']}"
-        for _ in range(min(rng.choice([1, 2, 3, 4, 4, 5, 5, 6, 7]), count - len(people))):
+        for _ in range(min(rng.choice(HOUSEHOLD_SIZES[info['code']]), count - len(people))):
             sex = rng.choice([1, 2])
             birth = _birth_date(rng, as_of)
             prefix = (rng.choice(info["birth_codes"]) if rng.random() < 0.93
