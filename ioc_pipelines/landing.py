@@ -278,3 +278,15 @@ def raw_row_counts(settings: Settings, tables: list[str]) -> dict[str, int]:
             "AND schema_name = 'raw'").fetchall()}
         return {t: con.execute(f"SELECT count(*) FROM work.raw.{t}").fetchone()[0]
                 for t in tables if t in present}
+
+
+def lineage_summary(settings: Settings, table: str, delivery_ids: list[str]) -> list[tuple]:
+    """(provider, encoding, files, rows, rows with unparsed values) of the given deliveries."""
+    if not delivery_ids:
+        return []
+    with connect(settings) as con:
+        return con.execute(
+            f"SELECT _provider, _encoding, count(DISTINCT _file), count(*), "
+            f"count(_invalid) FROM work.raw.{table} WHERE _delivery_id IN "
+            f"(SELECT unnest(?::VARCHAR[])) GROUP BY ALL ORDER BY 1, 2",
+            [delivery_ids]).fetchall()

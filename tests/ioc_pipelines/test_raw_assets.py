@@ -57,6 +57,8 @@ def test_unpartitioned_sources_load_with_counts_and_lineage(delivered):
         assert m["rows_loaded"].value == expected[table]
     assert {"households__members", "housing__houses", "map__admin_units",
             "planning__documents"} <= set(meta)
+    lineage = meta["housing__houses"]["lineage"].value  # provider × encoding, shown in the UI
+    assert "| SXD | utf-8-sig |" in lineage and "| XA_" in lineage
     with connect(settings) as con:
         lineage = con.execute(
             "SELECT DISTINCT _source, _provider, _encoding FROM work.raw.housing__houses "

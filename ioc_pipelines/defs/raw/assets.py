@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import dagster as dg
 
 from connectors import SOURCES, get_connector
-from ioc_pipelines.landing import LoadResult, load_pending, raw_row_counts
+from ioc_pipelines.landing import LoadResult, lineage_summary, load_pending, raw_row_counts
 from ioc_pipelines.settings import Settings
 
 PARTITION_START = "2024-01-01"
@@ -82,7 +82,14 @@ def build_raw_assets(source: str) -> dg.AssetsDefinition:
         totals = raw_row_counts(settings, list(tables.values()))
         for table in tables.values():
             rows = sum(r.tables.get(table, 0) for r in loaded)
+            ids = [r.delivery_id for r in loaded if r.tables.get(table)]
+            lineage = lineage_summary(settings, table, ids)
+            lineage_md = "\n".join(
+                ["| provider | encoding | files | rows | rows with unparsed values |",
+                 "|---|---|---|---|---|"]
+                + [f"| {p} | {e} | {f} | {n} | {bad} |" for p, e, f, n, bad in lineage])
             yield dg.MaterializeResult(asset_key=raw_key(table), metadata={
+                "lineage": dg.MetadataValue.md(lineage_md if lineage else "nothing loaded"),
                 "dagster/row_count": totals.get(table, 0),
                 "rows_loaded": rows,
                 "deliveries_loaded": sum(1 for r in loaded if r.tables.get(table)),
