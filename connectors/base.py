@@ -145,12 +145,6 @@ class Contract:
     def timezone(self) -> str:
         return self.raw.get("timezone", "Asia/Ho_Chi_Minh")
 
-    @property
-    def fields(self) -> tuple[Field, ...]:
-        """The fields of a single-entity source."""
-        (entity,) = self.entities.values()
-        return entity.fields
-
     def raw_table(self, entity: str) -> str:
         return f"{self.source}__{entity}"
 

@@ -13,7 +13,7 @@ import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
@@ -194,7 +194,6 @@ class Sheet:
 class Workbook:
     sheets: list[Sheet]
     encoding: str = "xlsx"
-    notes: list[str] = field(default_factory=list)
 
 
 def _cell_text(value: Any) -> str | None:

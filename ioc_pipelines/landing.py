@@ -104,16 +104,6 @@ def _date_folder(path: Path) -> date | None:
         return None
 
 
-def ingest_file(settings: Settings, source: str, path: Path, *, provider: str | None = None,
-                delivery_date: date | None = None) -> LandingResult:
-    """Deliver one file; see :func:`ingest_files`."""
-    result = ingest_files(settings, source, [Path(path)], provider=provider,
-                          delivery_date=delivery_date)[0]
-    if isinstance(result, ConnectorError):
-        raise result
-    return result
-
-
 def ingest_files(settings: Settings, source: str, paths: list[Path], *,
                  provider: str | None = None, delivery_date: date | None = None,
                  log: Callable[[str], None] = lambda _m: None
