@@ -4,7 +4,8 @@ from pathlib import Path
 from connectors import Delivery, get_connector
 
 REPO = Path(__file__).resolve().parents[2]
-SAMPLES = REPO.parent / "shared" / "reference" / "samples"
+# the real third-party payloads (byte-for-byte copies; provenance and licences in SOURCES.md)
+SAMPLES = REPO / "connectors" / "iot" / "samples"
 
 
 def fixture(source: str, name: str) -> Path:

@@ -1,4 +1,5 @@
-"""The real third-party IoT payloads in shared/reference/samples are read correctly."""
+"""The real third-party IoT payloads (connectors/iot/samples, from shared/reference/samples)
+are read correctly."""
 
 from datetime import UTC, datetime
 
