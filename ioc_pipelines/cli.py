@@ -294,9 +294,11 @@ def cmd_sql(settings: Settings, args) -> int:
     read-only): for engineers checking deliveries, raw loads and quarantine."""
     import duckdb
 
+    from ioc_pipelines.resources.extensions import ensure_extensions
     from ioc_pipelines.resources.lakes import connect
 
     with connect(settings, published=True, published_read_only=True) as con:
+        ensure_extensions(con, ["spatial"])  # geometry columns and ST_ functions
         try:
             rel = con.sql(args.query)
         except duckdb.Error as exc:

@@ -192,6 +192,33 @@ def discover(settings: Settings, source: str, con) -> list[str]:
     return new
 
 
+_SQL_TYPES = {"text": "VARCHAR", "json": "VARCHAR", "geometry": "VARCHAR", "integer": "BIGINT",
+              "number": "DOUBLE", "date": "DATE", "timestamp": "TIMESTAMPTZ",
+              "boolean": "BOOLEAN"}
+_LINEAGE_TYPES = {"_delivery_date": "DATE", "_record_number": "BIGINT", "_loaded_at": "TIMESTAMP"}
+
+
+def ensure_raw_tables(con) -> None:
+    """Create every source's raw tables (empty, typed by the contracts) that do not exist yet,
+    so the curated layers build before a source has delivered anything."""
+    from connectors import SOURCES
+    from connectors.base import LINEAGE_COLUMNS
+
+    con.execute("CREATE SCHEMA IF NOT EXISTS work.raw")
+    existing = {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'work' "
+        "AND schema_name = 'raw'").fetchall()}
+    for source in SOURCES:
+        contract = get_connector(source).contract
+        for name, entity in contract.entities.items():
+            table = contract.raw_table(name)
+            if table in existing:
+                continue
+            columns = [f'"{f.name}" {_SQL_TYPES[f.type]}' for f in entity.fields]
+            columns += [f'"{c}" {_LINEAGE_TYPES.get(c, "VARCHAR")}' for c in LINEAGE_COLUMNS]
+            con.execute(f"CREATE TABLE work.raw.{table} ({', '.join(columns)})")
+
+
 def _ensure_table(con, table: str, columns: list[tuple[str, str]]) -> None:
     """Create ``table`` from the incoming frame, or add columns a newer contract introduced."""
     con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM incoming LIMIT 0")
@@ -214,7 +241,7 @@ def load_pending(settings: Settings, source: str,
     results = []
     with connect(settings) as con:
         con.execute(DELIVERIES_DDL)
-        con.execute("CREATE SCHEMA IF NOT EXISTS work.raw")
+        ensure_raw_tables(con)
         discover(settings, source, con)
         sql = ("SELECT delivery_id, provider, delivery_date, file_key, file_name, sha256 "
                "FROM work.ops.deliveries WHERE source = ? AND status = 'landed'")

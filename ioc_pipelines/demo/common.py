@@ -66,7 +66,7 @@ def _inside(rings: list[np.ndarray], x: np.ndarray, y: np.ndarray) -> np.ndarray
             crosses = ((b[None, :] > y[:, None]) != (d[None, :] > y[:, None]))
             with np.errstate(divide="ignore", invalid="ignore"):
                 xs = a[None, :] + (y[:, None] - b[None, :]) * (c - a)[None, :] / (d - b)[None, :]
-            inside ^= (crosses & (x[:, None] < xs)).sum(axis=1).astype(bool)
+            inside ^= ((crosses & (x[:, None] < xs)).sum(axis=1) % 2).astype(bool)
     return inside
 
 

@@ -126,8 +126,11 @@ def _with_defects(series, values, day: date, rng: random.Random, every: bool = F
     kind = np.full(values.shape, None, dtype=object)
     removed = np.zeros(values.shape, dtype=bool)
     gaps = []
-    if rng.random() < chance:  # a sensor stuck for six hours
+    if rng.random() < chance:  # a sensor stuck for six hours (a dry rain gauge stuck at 0
+        # cannot be told from no rain: stick a series that reads something)
         s, a = rng.randrange(n_series), rng.randrange(0, STEPS - 72)
+        while values[s, a] == 0:
+            s, a = rng.randrange(n_series), rng.randrange(0, STEPS - 72)
         values[s, a:a + 72] = values[s, a]
         kind[s, a + 1:a + 72] = "stuck_sensor"
     if rng.random() < chance:  # two hours missing
@@ -150,12 +153,24 @@ def _with_defects(series, values, day: date, rng: random.Random, every: bool = F
         "__pos": np.arange(values.size, dtype=float),
     }).filter(~pl.col("__removed"))
     extra = []
-    if rng.random() < chance:  # a block of six readings written in reverse order
+    if rng.random() < chance:  # a block of six readings of one series in reverse order
+        # inside one series, away from other defects (one defect type per record)
+        series_of = frame["ma_tram"] + "|" + frame["thong_so"]
+        marked = frame["__kind"].is_not_null().to_list()
+
+        def clean_block(start: int) -> bool:
+            return series_of[start] == series_of[start + 5] and not any(
+                marked[max(start - 1, 0):start + 7])
+
         start = rng.randrange(0, frame.height - 6)
+        while not clean_block(start):
+            start = rng.randrange(0, frame.height - 6)
         pos = frame["__pos"].to_numpy().copy()
         pos[start:start + 6] = pos[start:start + 6][::-1]
         kinds = frame["__kind"].to_list()
-        for i in range(start, start + 5):  # the last one is back in sequence
+        # reversed, rows start+5 … start+1 come first and each is later than the next one;
+        # row `start` (now last of the block) is followed by the rest of the series in order
+        for i in range(start + 1, start + 6):
             kinds[i] = kinds[i] or "out_of_order"
         frame = frame.with_columns(pl.Series("__pos", pos),
                                    pl.Series("__kind", kinds, dtype=pl.Utf8))
@@ -177,12 +192,12 @@ def _stamp(day: date, step: int) -> str:
 def _platform_payloads(truth: Truth, sensors, series, values, day: date, due: date) -> int:
     """The last day comes from the platforms themselves: NGSI-LD and SensorThings."""
     kind_of = {s["id"]: s for s in sensors}
-    hourly = range(0, STEPS, 12)
+    steps = range(STEPS)
     entities, things, csv_rows = [], {}, []
     for (sid, quantity, unit), row in zip(series, values, strict=True):
         s = kind_of[sid]
         if s["kind"] == "air_quality":
-            for i in hourly:
+            for i in steps:
                 entities.append((sid, i, quantity, float(row[i])))
         elif s["kind"] == "water_level":
             things.setdefault(sid, []).extend((i, float(row[i])) for i in range(STEPS))

@@ -124,11 +124,17 @@ def generate_indicators(truth: Truth, as_of: date, months: int, seed: int,
                                 last_year, "", GROUPS[r["code"][:2]]])
             # every other delivery carries one defect; the kinds take turns
             money = [i for i, r in enumerate(records) if r[2] == "tỷ đồng"]
+            amounts = [i for i, r in enumerate(records) if r[2] not in ("%", "‰")]
             if len(records) >= 2 and next(flip):
+                # a kind this report can carry: triệu-for-tỷ needs a money figure, a negative
+                # value one whose unit cannot be negative
+                candidates = {"unit_mistake": money, "negative_value": amounts,
+                              "missing_actual": list(range(len(records))),
+                              "mojibake": list(range(len(records)))}
                 kind = next(kinds)
-                if kind == "unit_mistake" and not money:
+                while not candidates[kind]:
                     kind = next(kinds)
-                k = rng.choice(money) if kind == "unit_mistake" else rng.randrange(len(records))
+                k = rng.choice(candidates[kind])
                 rec = records[k]
                 if kind == "unit_mistake":
                     rec[4] = round(rec[4] * 1000, 1)  # sent in triệu đồng, unit says tỷ

@@ -38,6 +38,8 @@ def write_profile(settings: Settings) -> Path:
         # "database is locked"; PostgreSQL catalogs take parallel commits.
         "threads": 1 if work.catalog.kind == "sqlite" else 2,
         "settings": {"TimeZone": "Asia/Ho_Chi_Minh"},
+        # installed from its PyPI package by `ioc setup`: loading needs no network
+        "extensions": ["spatial"],
         "attach": [{
             "path": work.catalog.ducklake_uri(),
             "alias": WORK,
@@ -74,14 +76,20 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
-def dbt_vars() -> dict:
-    """Variables dbt gets from the data contracts (gate thresholds), one source of truth."""
+BOUNDARIES = DBT_PROJECT_DIR / "data" / "boundaries"
+BOUNDARY_FILES = {"12": "lai_chau.geojson", "33": "hung_yen.geojson"}
+
+
+def dbt_vars(settings: Settings) -> dict:
+    """Variables dbt gets from the settings and the data contracts, one source of truth."""
     population = get_connector("population").contract
-    return {"population_max_rejected_share": population.gate.get("max_rejected_share", 0.2)}
+    return {"population_max_rejected_share": population.gate.get("max_rejected_share", 0.2),
+            "province_code": settings.province_code,
+            "boundaries_file": str(BOUNDARIES / BOUNDARY_FILES[settings.province_code])}
 
 
-def dbt_vars_arg() -> list[str]:
-    return ["--vars", json.dumps(dbt_vars())]
+def dbt_vars_arg(settings: Settings) -> list[str]:
+    return ["--vars", json.dumps(dbt_vars(settings))]
 
 
 def dbt_project(settings: Settings) -> DbtProject:
@@ -107,7 +115,7 @@ def prepare_manifest(settings: Settings, *, force: bool = False) -> Path:
     manifest = project.manifest_path
     if force or _manifest_stale(manifest):
         install_extensions()  # dbt-duckdb autoloads them from DuckDB's extension directory
-        dbt_resource(settings).cli(["parse", "--quiet", *dbt_vars_arg()],
+        dbt_resource(settings).cli(["parse", "--quiet", *dbt_vars_arg(settings)],
                      target_path=project.target_path).wait()
     return manifest
 

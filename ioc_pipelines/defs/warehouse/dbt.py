@@ -54,6 +54,6 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
     )
     def warehouse_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         """dbt build: models and their tests in one invocation (dbt's fixed cost is paid once)."""
-        yield from dbt.cli(["build", *dbt_vars_arg()], context=context).stream()
+        yield from dbt.cli(["build", *dbt_vars_arg(settings)], context=context).stream()
 
     return warehouse_dbt

@@ -1,0 +1,16 @@
+-- sạch: feedback cases as delivered; the reporter's contact stays in the work lake.
+select
+    {{ lineage() }},
+    trim(case_id) as case_id,
+    received_at,
+    {{ clean_text('channel') }} as channel,
+    {{ clean_text('category') }} as category,
+    {{ normalise_code('commune_code', 5) }} as commune_code,
+    {{ clean_text('handling_unit') }} as handling_unit,
+    {{ category('status') }} as status,
+    due_at,
+    resolved_at,
+    satisfaction,
+    {{ clean_text('reporter_name') }} as reporter_name,
+    nullif(trim(reporter_phone), '') as reporter_phone
+from {{ source('raw', 'feedback__cases') }}

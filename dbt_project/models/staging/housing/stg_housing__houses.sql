@@ -1,0 +1,27 @@
+-- sạch: houses with the coordinate system decided by the connector and a WGS84 point:
+-- VN-2000 TM-3 metres are converted with ST_Transform (EPSG:9205 / 9209 -> 4326).
+with houses as (
+    select
+        {{ lineage() }},
+        nullif(trim(house_id), '') as house_id,
+        nullif(trim(household_id), '') as household_id,
+        {{ normalise_code('commune_code', 5) }} as commune_code,
+        {{ clean_text('address') }} as address,
+        {{ category('structure_type') }} as structure_type,
+        floor_area_m2,
+        x,
+        y,
+        crs,
+        crs_basis,
+        surveyed_on
+    from {{ source('raw', 'housing__houses') }}
+)
+
+select
+    *,
+    case
+        when crs = 'EPSG:4326' then st_point(x, y)
+        when crs in ('EPSG:9205', 'EPSG:9209')
+            then st_transform(st_point(x, y), crs, 'EPSG:4326', always_xy := true)
+    end as geom
+from houses

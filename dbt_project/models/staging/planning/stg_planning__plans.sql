@@ -1,0 +1,13 @@
+-- sạch: approved plans with their area polygon when delivered.
+select
+    {{ lineage() }},
+    trim(plan_id) as plan_id,
+    {{ clean_text('name') }} as plan_name,
+    {{ category('level') }} as plan_level,
+    {{ clean_text('decision_number') }} as decision_number,
+    decision_date,
+    {{ clean_text('authority') }} as authority,
+    area_ha,
+    {{ normalise_code('commune_code', 5) }} as commune_code,
+    case when geometry is not null then st_geomfromgeojson(geometry) end as geom
+from {{ source('raw', 'planning__plans') }}

@@ -1,0 +1,59 @@
+-- đúng: a house's point must lie in the province and in the commune it claims (real
+-- boundaries); VN-2000 rows inside a WGS84 delivery are flagged (converted, but undeclared);
+-- swapped lat/lon is named as such. A mismatch is a reason code, never a silent fix.
+with staged as (
+    select * from {{ ref('stg_housing__houses') }}
+),
+
+boundaries as (
+    select * from {{ ref('province_boundaries') }}
+),
+
+-- the coordinate system most rows of a delivery use
+delivery_crs as (
+    select delivery_id, mode(crs) as usual_crs
+    from staged
+    group by delivery_id
+),
+
+placed as (
+    select
+        staged.*,
+        delivery_crs.usual_crs,
+        exists (
+            select 1 from boundaries
+            where not boundaries.is_province and st_contains(boundaries.geom, staged.geom)
+        ) as in_province,
+        exists (
+            select 1 from boundaries
+            where
+                boundaries.commune_code = staged.commune_code
+                and st_contains(boundaries.geom, staged.geom)
+        ) as in_commune
+    from staged
+    left join delivery_crs on staged.delivery_id = delivery_crs.delivery_id
+)
+
+select
+    * exclude (usual_crs),
+    list_filter(
+        [
+            {{ commune_reason('commune_code') }},
+            case
+                when geom is null and x between 8 and 24 and y between 100 and 110
+                    then 'COORD_SWAPPED'
+                when geom is null then 'COORD_INVALID'
+                when not in_province then 'COORD_OUTSIDE_PROVINCE'
+                when crs_basis = 'detected' and crs <> usual_crs then 'COORD_CRS_MIXED'
+                when not in_commune then 'COORD_COMMUNE_MISMATCH'
+            end,
+            case
+                when structure_type not in ('kiên cố', 'bán kiên cố', 'nhà tạm', 'dột nát')
+                    or structure_type is null
+                    then 'STRUCTURE_INVALID'
+            end,
+            case when {{ is_later_copy('house_id') }} then 'HOUSE_DUPLICATE' end
+        ],
+        reason -> reason is not null
+    ) as reason_codes
+from placed

@@ -1,0 +1,17 @@
+-- đúng: a permit needs its number, an issue date not after its delivery, a positive floor
+-- area, a 2025 commune, and one record per permit number.
+select
+    *,
+    list_filter(
+        [
+            case when permit_number is null then 'PERMIT_NUMBER_MISSING' end,
+            case
+                when issued_on is null or issued_on > delivery_date then 'DATE_FUTURE'
+            end,
+            case when floor_area_m2 <= 0 then 'AREA_INVALID' end,
+            {{ commune_reason('commune_code') }},
+            case when {{ is_later_copy('permit_number') }} then 'PERMIT_DUPLICATE' end
+        ],
+        reason -> reason is not null
+    ) as reason_codes
+from {{ ref('stg_land_permits__permits') }}
