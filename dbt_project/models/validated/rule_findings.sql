@@ -18,17 +18,17 @@
     ('planning', 'planning__plans', 'int_plans_rule_checked', 'reason_codes', true),
 ] %}
 {% for source, raw_table, model, reasons, quarantined in checked %}
-select
-    '{{ source }}' as source,
-    '{{ raw_table }}' as raw_table,
-    provider_code,
-    delivery_id,
-    delivery_date,
-    file_name,
-    record_number,
-    list_sort({{ reasons }}) as reason_codes,
-    {{ quarantined }} as is_quarantined
-from {{ ref(model) }}
-where len({{ reasons }}) > 0
-{% if not loop.last %}union all{% endif %}
+    select
+        '{{ source }}' as source,
+        '{{ raw_table }}' as raw_table,
+        provider_code,
+        delivery_id,
+        delivery_date,
+        file_name,
+        record_number,
+        list_sort({{ reasons }}) as reason_codes,
+        {{ quarantined }} as is_quarantined
+    from {{ ref(model) }}
+    where len({{ reasons }}) > 0
+    {% if not loop.last %}union all{% endif %}
 {% endfor %}

@@ -1,3 +1,5 @@
+{%- set event_key = "enterprise_code || '|' || coalesce(event_type_text, '') || '|' || "
+    ~ "coalesce(event_date::varchar, '')" -%}
 -- đúng: a 10-digit enterprise code (13 with a branch suffix), a known event type, a date not
 -- after the delivery, a 2025 commune, one record per event.
 select
@@ -14,7 +16,8 @@ select
             end,
             {{ commune_reason('commune_code') }},
             case
-                when {{ is_later_copy("enterprise_code || '|' || coalesce(event_type_text, '') || '|' || coalesce(event_date::varchar, '')") }}
+                when
+                    {{ is_later_copy(event_key) }}
                     then 'EVENT_DUPLICATE'
             end
         ],

@@ -11,7 +11,9 @@ boundaries as (
 
 -- the coordinate system most rows of a delivery use
 delivery_crs as (
-    select delivery_id, mode(crs) as usual_crs
+    select
+        delivery_id,
+        mode(crs) as usual_crs
     from staged
     group by delivery_id
 ),
@@ -20,11 +22,11 @@ placed as (
     select
         staged.*,
         delivery_crs.usual_crs,
-        exists (
+        exists(
             select 1 from boundaries
             where not boundaries.is_province and st_contains(boundaries.geom, staged.geom)
         ) as in_province,
-        exists (
+        exists(
             select 1 from boundaries
             where
                 boundaries.commune_code = staged.commune_code
@@ -48,7 +50,8 @@ select
                 when not in_commune then 'COORD_COMMUNE_MISMATCH'
             end,
             case
-                when structure_type not in ('kiên cố', 'bán kiên cố', 'nhà tạm', 'dột nát')
+                when
+                    structure_type not in ('kiên cố', 'bán kiên cố', 'nhà tạm', 'dột nát')
                     or structure_type is null
                     then 'STRUCTURE_INVALID'
             end,

@@ -1,3 +1,5 @@
+{%- set reading_key = "sensor_id || '|' || quantity || '|' || observed_at::varchar || '|' || "
+    ~ "value::varchar" -%}
 -- đúng for IoT: every reading is kept, with QC flags — DUPLICATE_READING (a later copy of the
 -- same sensor, quantity, time and value), OUT_OF_ORDER (later than the next reading of its
 -- series in the delivered file), GAP (more than 1.5 × the series' usual step since the
@@ -6,7 +8,7 @@
 with readings as (
     select
         *,
-        {{ is_later_copy("sensor_id || '|' || quantity || '|' || observed_at::varchar || '|' || value::varchar") }}
+        {{ is_later_copy(reading_key) }}
             as is_duplicate
     from {{ ref('stg_iot__readings') }}
 ),
@@ -64,7 +66,7 @@ flagged as (
 )
 
 select
-    readings.* exclude (is_duplicate),
+    readings.*,
     case
         when readings.is_duplicate then ['DUPLICATE_READING']
         else coalesce(flagged.flags, [])

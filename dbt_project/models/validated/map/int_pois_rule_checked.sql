@@ -5,7 +5,8 @@ with staged as (
 ),
 
 communes as (
-    select geom from {{ ref('province_boundaries') }} where not is_province
+    select geom from {{ ref('province_boundaries') }}
+    where not is_province
 )
 
 select
@@ -14,7 +15,8 @@ select
         [
             case
                 when not exists (
-                    select 1 from communes where st_contains(communes.geom, staged.geom)
+                    select 1 from communes
+                    where st_contains(communes.geom, staged.geom)
                 ) then 'COORD_OUTSIDE_PROVINCE'
             end,
             {{ commune_reason('staged.commune_code') }}
