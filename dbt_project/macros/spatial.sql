@@ -1,0 +1,27 @@
+{#- Spatial scenario support: the three questions every sector scenario asks of a mart with
+    geometry (WGS84). Usable in any model or `dbt show --inline`; see docs/spatial.md.
+
+    where {{ within_km('geom', 103.4583, 22.3964, 5) }}     -- within 5 km of a point
+    where {{ inside_area('geom', "st_geomfromtext('POLYGON((…))')") }}
+    where {{ in_commune('geom', '03388') }}                 -- in a 2025 commune (real boundary)
+-#}
+
+{#- True when the geometry's centroid is within `km` kilometres (great-circle) of lon/lat. -#}
+{% macro within_km(geom, lon, lat, km) -%}
+    (st_distance_sphere(
+        st_flipcoordinates(st_centroid({{ geom }})), st_point({{ lat }}, {{ lon }})
+    ) <= {{ km }} * 1000)
+{%- endmacro %}
+
+{#- True when the geometry touches or lies inside `area` (an SQL geometry expression). -#}
+{% macro inside_area(geom, area) -%}
+    st_intersects({{ geom }}, {{ area }})
+{%- endmacro %}
+
+{#- True when the geometry lies (at least partly) in the commune's real 2025 boundary. -#}
+{% macro in_commune(geom, commune_code) -%}
+    st_intersects({{ geom }}, (
+        select boundaries.geom from {{ ref('province_boundaries') }} as boundaries
+        where boundaries.commune_code = '{{ commune_code }}'
+    ))
+{%- endmacro %}
