@@ -58,13 +58,15 @@ def test_run_launched_from_the_webserver_succeeds(tmp_path):
     # land demo data so the launched run has something to publish
     run_ioc(env, "demo-data", "--people", "600", "--ingest", "--out", str(tmp_path / "demo"))
     port = _free_port()
+    # the UI's output goes to a file: an unread pipe fills up and blocks the run's logging
+    log = tmp_path / "ui.log"
     ui = subprocess.Popen([str(BIN / "ioc"), "ui", "--port", str(port)], env=env, cwd=REPO,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          stdout=log.open("w"), stderr=subprocess.STDOUT, text=True,
                           start_new_session=True)
     try:
         deadline = time.monotonic() + 180
         while True:
-            assert ui.poll() is None, ui.stdout.read()[-3000:]
+            assert ui.poll() is None, log.read_text()[-3000:]
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=5)  # noqa: S310
                 break
@@ -85,7 +87,7 @@ def test_run_launched_from_the_webserver_succeeds(tmp_path):
             if state in {"SUCCESS", "FAILURE", "CANCELED"}:
                 break
             time.sleep(2)
-        assert state == "SUCCESS"
+        assert state == "SUCCESS", log.read_text()[-3000:]
     finally:
         os.killpg(ui.pid, signal.SIGTERM)
         try:
