@@ -11,6 +11,7 @@ and the validated layer can say what was wrong.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -159,6 +160,12 @@ class Part:
     constants: dict[str, Any] = field(default_factory=dict)  # e.g. the period from a title
 
 
+@functools.cache
+def _contract(path: Path) -> Contract:
+    """Each contract is parsed once per process (connectors are built for every load)."""
+    return Contract.load(path)
+
+
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -175,7 +182,7 @@ class Connector:
 
     def __init__(self) -> None:
         package = Path(__import__(f"connectors.{self.source}", fromlist=["x"]).__file__).parent
-        self.contract = Contract.load(package / "contract.yml")
+        self.contract = _contract(package / "contract.yml")
 
     @property
     def raw_tables(self) -> dict[str, str]:

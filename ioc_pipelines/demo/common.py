@@ -144,6 +144,24 @@ def to_vn2000(lon: np.ndarray, lat: np.ndarray, crs: str) -> tuple[np.ndarray, n
     return out[keys[0]], out[keys[1]]
 
 
+def write_csv(path: Path, headers: list[str], rows: list[list], encoding: str = "utf-8-sig",
+               sep: str = ",") -> None:
+    """A provider's CSV: UTF-8 with BOM by default, or TCVN3 bytes as legacy software writes."""
+    if encoding == "tcvn3":
+        import io
+
+        from connectors.text import encode_tcvn3
+
+        buf = io.StringIO()
+        csv.writer(buf, delimiter=sep).writerows([headers, *rows])
+        path.write_bytes(encode_tcvn3(buf.getvalue()))
+        return
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        writer = csv.writer(fh, delimiter=sep)
+        writer.writerow(headers)
+        writer.writerows(rows)
+
+
 @dataclass
 class Truth:
     """The ground-truth manifest, filled while deliveries are written."""

@@ -8,7 +8,6 @@ one sends GeoJSON.
 
 from __future__ import annotations
 
-import csv
 import json
 import random
 from collections import defaultdict
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ioc_pipelines.demo.common import Province, Truth, to_vn2000
+from ioc_pipelines.demo.common import Province, Truth, to_vn2000, write_csv
 from ioc_pipelines.demo.xlsx import write_table_xlsx
 
 HOUSEHOLD_HEADERS = ["Mã hộ", "CCCD chủ hộ", "Họ tên chủ hộ", "Mã xã", "Địa chỉ",
@@ -35,13 +34,6 @@ def pre_2025_codes(province: Province) -> list[str]:
     current = {c.code for c in province.communes}
     ints = sorted(int(c) for c in current)
     return [f"{n:05d}" for n in range(ints[0], ints[-1]) if f"{n:05d}" not in current][:200]
-
-
-def _csv(path: Path, headers: list[str], rows: list[list]) -> None:
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(headers)
-        writer.writerows(rows)
 
 
 def generate_households(truth: Truth, people: list, as_of: date, seed: int,
@@ -113,7 +105,7 @@ def generate_households(truth: Truth, people: list, as_of: date, seed: int,
         truth.defect("households", "households__households", file_csv, len(rows_csv),
                      "household_id", "household_duplicate", duplicate_of=extra[0])
     truth.deliver("households", "SNV", when, csv_name,
-                  lambda p: _csv(p, HOUSEHOLD_HEADERS, rows_csv),
+                  lambda p: write_csv(p, HOUSEHOLD_HEADERS, rows_csv),
                   {"households__households": len(rows_csv)}, due=due, period=f"{period:%Y-%m}")
     if rows_xlsx:
         title = [f"UBND {province.commune(xlsx_commune).name.upper()}",
@@ -142,7 +134,7 @@ def generate_households(truth: Truth, people: list, as_of: date, seed: int,
             truth.defect("households", "households__members", member_file, len(members),
                          "citizen_id", kind)
     truth.deliver("households", "SNV", when, f"thanh_vien_ho_{period:%Y%m}.csv",
-                  lambda p: _csv(p, MEMBER_HEADERS, members),
+                  lambda p: write_csv(p, MEMBER_HEADERS, members),
                   {"households__members": len(members)}, due=due, period=f"{period:%Y-%m}")
     truth.counts["households"] = len(households)
     truth.counts["household_members"] = sum(h["members"] for h in households)
@@ -220,12 +212,12 @@ def _houses(truth: Truth, households: list[dict], as_of: date, rng: random.Rando
     name_main = file_main.split("__", 1)[1]
     period = f"{quarter_start:%Y}-Q{(quarter_start.month - 1) // 3 + 1}"
     truth.deliver("housing", "SXD", when, name_main,
-                  lambda p: _csv(p, HOUSE_HEADERS, main), {"housing__houses": len(main)},
+                  lambda p: write_csv(p, HOUSE_HEADERS, main), {"housing__houses": len(main)},
                   due=due, period=period)
     if rows["vn2000"]:
         headers = HOUSE_HEADERS[:6] + ["X (VN-2000)", "Y (VN-2000)"] + HOUSE_HEADERS[8:]
         truth.deliver("housing", f"XA_{vn_commune}", when, f"nha_o_{period}.csv",
-                      lambda p: _csv(p, headers, rows["vn2000"]),
+                      lambda p: write_csv(p, headers, rows["vn2000"]),
                       {"housing__houses": len(rows["vn2000"])}, due=due, period=period)
     if rows["geojson"]:
         truth.deliver("housing", f"XA_{geo_commune}", when, f"nha_o_{period}.geojson",

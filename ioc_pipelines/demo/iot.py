@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import polars as pl
 
-from ioc_pipelines.demo.common import Truth
-from ioc_pipelines.demo.periodic import _write_csv, months_before, volume
+from ioc_pipelines.demo.common import Truth, write_csv
+from ioc_pipelines.demo.periodic import months_before, volume
 
 RIVERS = {"12": ["Sông Đà", "Nậm Na", "Nậm Mu", "Nậm Lụm"],
           "33": ["Sông Hồng", "Sông Luộc", "Sông Trà Lý", "Sông Hóa"]}
@@ -83,7 +83,7 @@ def generate_iot(truth: Truth, as_of: date, months: int, seed: int, scale: float
     headers = ["Mã trạm", "Loại trạm", "Tên trạm", "Kinh độ", "Vĩ độ", "Mã xã", "Sông",
                "Báo động 1", "Báo động 2", "Báo động 3"]
     truth.deliver("iot", "SNNMT", first, "danh_muc_tram.csv",
-                  lambda p: _write_csv(p, headers, [[s["id"], s["kind"], s["name"], s["lon"],
+                  lambda p: write_csv(p, headers, [[s["id"], s["kind"], s["name"], s["lon"],
                                                      s["lat"], s["commune"], s["river"],
                                                      *s["alerts"]] for s in sensors]),
                   {"iot__sensors": len(sensors)})
@@ -248,7 +248,7 @@ def _platform_payloads(truth: Truth, sensors, series, values, day: date, due: da
                       due=due, period=day.isoformat())
     if csv_rows:
         truth.deliver("iot", "SNNMT", due, f"quan_trac_{day:%Y%m%d}.csv",
-                      lambda p: _write_csv(p, ["ma_tram", "thoi_gian", "thong_so", "gia_tri",
+                      lambda p: write_csv(p, ["ma_tram", "thoi_gian", "thong_so", "gia_tri",
                                                "don_vi"], csv_rows, encoding="utf-8"),
                       {"iot__readings": len(csv_rows)}, due=due, period=day.isoformat())
         count += len(csv_rows)

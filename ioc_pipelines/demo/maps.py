@@ -8,8 +8,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from ioc_pipelines.demo.common import BOUNDARIES, Truth
-from ioc_pipelines.demo.periodic import _write_csv
+from ioc_pipelines.demo.common import BOUNDARIES, Truth, write_csv
 
 POI_KINDS = [("school", "Trường Tiểu học", 3), ("school", "Trường THCS", 1),
              ("health_station", "Trạm Y tế", 1), ("market", "Chợ", 1)]
@@ -96,6 +95,6 @@ def generate_planning(truth: Truth, as_of: date, seed: int) -> None:
     truth.defect("planning", "planning__plans", path.name, len(plans), "decision_date",
                  "decision_date_future")
     truth.deliver("planning", "SXD", when, "tai_lieu_quy_hoach.csv",
-                  lambda p: _write_csv(p, ["Mã quy hoạch", "Loại tài liệu", "Tên tài liệu",
+                  lambda p: write_csv(p, ["Mã quy hoạch", "Loại tài liệu", "Tên tài liệu",
                                            "Đường dẫn"], docs),
                   {"planning__documents": len(docs)})

@@ -4,15 +4,12 @@ with late and missing deliveries and defects recorded in the truth manifest."""
 
 from __future__ import annotations
 
-import csv
 import itertools
 import json
 import random
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
-from connectors.text import encode_tcvn3
-from ioc_pipelines.demo.common import Province, Truth, read_csv
+from ioc_pipelines.demo.common import Province, Truth, read_csv, write_csv
 from ioc_pipelines.demo.households import pre_2025_codes
 from ioc_pipelines.demo.xlsx import write_report_form, write_table_xlsx
 
@@ -37,21 +34,6 @@ def next_month(d: date) -> date:
 
 def volume(full: float, scale: float, minimum: int) -> int:
     return max(minimum, round(full * scale))
-
-
-def _write_csv(path: Path, headers: list[str], rows: list[list], encoding: str = "utf-8-sig",
-               sep: str = ",") -> None:
-    if encoding == "tcvn3":
-        import io
-
-        buf = io.StringIO()
-        csv.writer(buf, delimiter=sep).writerows([headers, *rows])
-        path.write_bytes(encode_tcvn3(buf.getvalue()))
-        return
-    with open(path, "w", encoding=encoding, newline="") as fh:
-        writer = csv.writer(fh, delimiter=sep)
-        writer.writerow(headers)
-        writer.writerows(rows)
 
 
 def _delivery_day(rng: random.Random, period: date, deadline_day: int,
@@ -155,7 +137,7 @@ def generate_indicators(truth: Truth, as_of: date, months: int, seed: int,
                 body = [[r[0], r[1], r[2], label, _vi(r[3]), _vi(r[4]), _vi(r[5]), _vi(r[6])]
                         for r in records]
                 path = truth.deliver("indicators", dept, when, f"{name}.csv",
-                                     lambda p, h=headers, b=body: _write_csv(p, h, b, "tcvn3", ";"),
+                                     lambda p, h=headers, b=body: write_csv(p, h, b, "tcvn3", ";"),
                                      {"indicators__reports": len(body)}, due=due, period=label)
             else:
                 groups: dict[str, list] = {}
@@ -189,7 +171,7 @@ def generate_indicators(truth: Truth, as_of: date, months: int, seed: int,
                     body[k][4] = rng.choice(old) if kind == "commune_pre2025" else "00000"
                     cdefects.append((k + 1, "commune_code", kind))
                 p2 = truth.deliver("indicators", dept, when, f"{name}_theo_xa.csv",
-                                   lambda p, b=body: _write_csv(
+                                   lambda p, b=body: write_csv(
                                        p, ["Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính", "Kỳ báo cáo",
                                            "Mã xã", "Thực hiện"], b),
                                    {"indicators__reports": len(body)}, due=due, period=label)
@@ -206,7 +188,7 @@ def generate_indicators(truth: Truth, as_of: date, months: int, seed: int,
                 body = [[r[0], r[1], r[2], label, r[3], r[4], r[5], r[6]] for r in again]
                 p3 = truth.deliver("indicators", dept, when + timedelta(days=1),
                                    f"{name}_gui_lai.csv",
-                                   lambda p, b=body, h=headers: _write_csv(p, h, b),
+                                   lambda p, b=body, h=headers: write_csv(p, h, b),
                                    {"indicators__reports": len(body)}, due=due, period=label)
                 truth.defect("indicators", "indicators__reports", p3.name, 1, "actual",
                              "double_submission", first_file=path.name)
@@ -288,7 +270,7 @@ def generate_finance(truth: Truth, as_of: date, months: int, seed: int, scale: f
         headers = ["Mã dự án", "Tên dự án", "Chủ đầu tư", "Mã xã", "Kế hoạch vốn năm",
                    "Lũy kế giải ngân", "Đơn vị tính", "Tính đến ngày", "Dự án trọng điểm"]
         path = truth.deliver("finance", "STC", when, f"giai_ngan_dau_tu_cong_{label}.csv",
-                             lambda p, r=prow, h=headers: _write_csv(p, h, r, sep=";"),
+                             lambda p, r=prow, h=headers: write_csv(p, h, r, sep=";"),
                              {"finance__projects": len(prow)}, due=due, period=label)
         for rn, field, kind in pdef:
             truth.defect("finance", "finance__projects", path.name, rn, field, kind)
@@ -355,7 +337,7 @@ def generate_enterprises(truth: Truth, as_of: date, months: int, seed: int,
                 p.write_text(json.dumps({"data": rows, "total": len(rows)}, ensure_ascii=False),
                              encoding="utf-8")
             else:
-                _write_csv(p, list(rows[0]), [list(r.values()) for r in rows])
+                write_csv(p, list(rows[0]), [list(r.values()) for r in rows])
 
         due = monday
         when = monday if rng.random() > 0.1 else monday + timedelta(days=3)
@@ -440,7 +422,7 @@ def generate_feedback(truth: Truth, as_of: date, months: int, seed: int, scale: 
                      "nguoiPhanAnh_soDienThoai": r["nguoiPhanAnh"]["soDienThoai"]}
                     for r in rows]
             path = truth.deliver("feedback", "VPUB", when, f"phan_anh_kien_nghi_{label}.csv",
-                                 lambda p, f=flat: _write_csv(
+                                 lambda p, f=flat: write_csv(
                                      p, list(f[0]), [["" if v is None else v for v in r.values()]
                                                      for r in f]),
                                  {"feedback__cases": len(rows)}, due=due_date, period=label)
@@ -525,6 +507,6 @@ def generate_land_permits(truth: Truth, as_of: date, months: int, seed: int,
     headers = ["Mã xã", "Tờ bản đồ", "Thửa đất", "Loại đất", "Diện tích", "Chủ sử dụng",
                "Tình trạng pháp lý"]
     truth.deliver("land_permits", "SNNMT", as_of, "thua_dat_dia_chinh.csv",
-                  lambda p: _write_csv(p, headers, parcels),
+                  lambda p: write_csv(p, headers, parcels),
                   {"land_permits__parcels": len(parcels)})
     truth.counts["parcels"] = len(parcels)

@@ -97,7 +97,8 @@ def build_raw_assets(source: str) -> dg.AssetsDefinition:
                 "rows_loaded": rows,
                 "deliveries_loaded": sum(1 for r in loaded if r.tables.get(table)),
                 "deliveries_rejected": sum(1 for r in results if r.status == "rejected"),
-                "delivery_window": f"{window[0]} … {window[1]}" if window else "all pending",
+                "delivery_window": (f"{'' if window[0] == date.min else window[0]} … {window[1]}"
+                                    if window else "all pending"),
                 "deliveries": dg.MetadataValue.md(_deliveries_table(results)),
             })
 
