@@ -68,11 +68,3 @@
         else nullif(trim({{ column }}), '')
     end
 {%- endmacro %}
-
-{#- COMMUNE_UNKNOWN when a commune code is missing or not in the official 2025 list. -#}
-{% macro commune_reason_code(commune_code, communes) -%}
-    case
-        when {{ commune_code }} is null then 'COMMUNE_UNKNOWN'
-        when {{ commune_code }} not in (select code from {{ communes }}) then 'COMMUNE_UNKNOWN'
-    end
-{%- endmacro %}

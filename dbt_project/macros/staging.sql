@@ -16,9 +16,56 @@
     lower({{ clean_text(column) }})
 {%- endmacro %}
 
-{#- A commune code judged against the province's 2025 list: COMMUNE_MISSING, COMMUNE_PRE2025
-    (5 digits inside the province's numbering range but no longer in the list — converted
-    through the crosswalk once it holds the official pairs), COMMUNE_UNKNOWN, or null. -#}
+{#- The commune columns every staged source keeps: `commune_code_delivered` as sent (padded to
+    5 digits; when a source sends only a name, the 2025 code that name identifies) and
+    `commune_code` in the 2025 list — a retired pre-2025 code is converted through the
+    crosswalk seed when it went to exactly one 2025 commune; anything else is kept as sent for
+    the rules to judge. -#}
+{% macro commune_columns(column, name_column=none) -%}
+    {%- set delivered -%}
+        {%- if name_column -%}
+            coalesce({{ normalise_code(column, 5) }}, {{ commune_from_name(name_column) }})
+        {%- else -%}
+            {{ normalise_code(column, 5) }}
+        {%- endif -%}
+    {%- endset -%}
+    {{ delivered }} as commune_code_delivered,
+    coalesce((
+        select crosswalk.new_code from {{ ref('admin_units_crosswalk_pre2025') }} as crosswalk
+        where
+            crosswalk.old_code = {{ delivered }}
+            and crosswalk.province_code = '{{ var("province_code") }}'
+            and not crosswalk.is_split
+    ), {{ delivered }}) as commune_code
+{%- endmacro %}
+
+{#- The code of the one unit of the province a delivered name identifies, through its
+    place_key: a 2025 commune, else a retired pre-2025 commune (its old code, which the
+    crosswalk then converts). Null when no unit or more than one has that key. -#}
+{% macro commune_from_name(name_column) -%}
+    (
+        select any_value(units.code) from (
+            select code, name from {{ ref('admin_units_2025') }}
+            where province_code = '{{ var("province_code") }}'
+            union all
+            select old_code, old_name from {{ ref('admin_units_crosswalk_pre2025') }}
+            where
+                province_code = '{{ var("province_code") }}'
+                and {{ place_key('old_name') }} not in (
+                    select {{ place_key('name') }} from {{ ref('admin_units_2025') }}
+                    where province_code = '{{ var("province_code") }}'
+                )
+        ) as units
+        where {{ place_key('units.name') }} = {{ place_key(name_column) }}
+        having count(*) = 1
+    )
+{%- endmacro %}
+
+{#- A delivered commune code judged against the province's 2025 list (blocking reasons):
+    COMMUNE_MISSING; COMMUNE_PRE2025_SPLIT (a retired code whose commune went to several 2025
+    communes: the record must say which); COMMUNE_DISTRICT_LEVEL (a pre-2025 district code or
+    name where a commune is required — there is no district level since 2025);
+    COMMUNE_UNKNOWN; or null (a 2025 code, or a retired one the crosswalk converts). -#}
 {% macro commune_reason(column) -%}
     case
         when {{ column }} is null then 'COMMUNE_MISSING'
@@ -26,14 +73,64 @@
             select code from {{ ref('admin_units_2025') }}
             where province_code = '{{ var("province_code") }}'
         ) then null
-        when regexp_full_match({{ column }}, '[0-9]{5}') and {{ column }} between (
-            select min(code) from {{ ref('admin_units_2025') }}
+        when {{ column }} in (
+            select old_code from {{ ref('admin_units_crosswalk_pre2025') }}
+            where province_code = '{{ var("province_code") }}' and is_split
+        ) then 'COMMUNE_PRE2025_SPLIT'
+        when {{ column }} in (
+            select old_code from {{ ref('admin_units_crosswalk_pre2025') }}
             where province_code = '{{ var("province_code") }}'
-        ) and (
-            select max(code) from {{ ref('admin_units_2025') }}
+        ) then null
+        when ltrim({{ column }}, '0') in (
+            select ltrim(code, '0') from {{ ref('districts_pre2025') }}
             where province_code = '{{ var("province_code") }}'
-        ) then 'COMMUNE_PRE2025'
+        ) or {{ place_key(column) }} in (
+            select {{ place_key('name') }} from {{ ref('districts_pre2025') }}
+            where province_code = '{{ var("province_code") }}'
+        ) then 'COMMUNE_DISTRICT_LEVEL'
         else 'COMMUNE_UNKNOWN'
+    end
+{%- endmacro %}
+
+{#- Non-blocking: COMMUNE_CONVERTED when the delivered code was a retired pre-2025 code the
+    crosswalk converted (the record is kept under its 2025 commune and the provider is told). -#}
+{% macro commune_note(delivered, converted) -%}
+    case when {{ delivered }} is distinct from {{ converted }} then 'COMMUNE_CONVERTED' end
+{%- endmacro %}
+
+{#- A place name reduced to what survives its spelling variants: NFC, lower case, tone marks
+    and đ folded (Thụy = Thuỵ, Hòa = Hoà), ’ and ' dropped, level prefixes and their
+    abbreviations removed (Xã, Phường, Thị trấn, Đặc khu, Huyện, Thành phố, Thị xã, X., P.,
+    TT., TX., TP., H.), spaces collapsed. Match within one province only, and only when the key
+    names exactly one unit there: names repeat across provinces, codes do not. -#}
+{% macro place_key(column) -%}
+    nullif(trim(regexp_replace(regexp_replace(regexp_replace(
+        replace(strip_accents(lower(nfc_normalize(trim({{ column }})))), 'đ', 'd'),
+        '[''’‘`]', '', 'g'),
+        '^(xa|phuong|thi tran|dac khu|huyen|thanh pho|thi xa|tt\.?|tx\.?|tp\.?|x\.|p\.|h\.)\s*',
+        ''), '\s+', ' ', 'g')), '')
+{%- endmacro %}
+
+{#- The natural key as compared for duplicates: NFC, upper case, no whitespace, so that
+    near-duplicates ("gp 12/2025" and "GP12/2025 ") meet. -#}
+{% macro natural_key(key) -%}
+    nullif(upper(regexp_replace(nfc_normalize({{ key }}), '\s+', '', 'g')), '')
+{%- endmacro %}
+
+{#- Duplicates by natural key, the latest delivery winning: every copy in an older delivery
+    than the key's latest is SUPERSEDED (kept in quarantine, replaced by the later delivery —
+    this is how a corrected re-delivery re-admits a record); a second copy inside the latest
+    delivery gets `code` (the first record of the file wins). Null for the winner. -#}
+{% macro duplicate_reason(key, code) -%}
+    case
+        when {{ natural_key(key) }} is null then null
+        when delivery_id <> first_value(delivery_id) over (
+            partition by {{ natural_key(key) }}
+            order by delivery_date desc, loaded_at desc, delivery_id desc
+        ) then 'SUPERSEDED'
+        when row_number() over (
+            partition by {{ natural_key(key) }}, delivery_id order by record_number
+        ) > 1 then '{{ code }}'
     end
 {%- endmacro %}
 

@@ -1,7 +1,10 @@
--- A failing row means the mart's total differs from the number of valid citizens in communes
+-- A failing row means the mart's total differs from the number of valid resident citizens in
 {{ config(meta={"dagster": {"ref": {"name": "population_by_commune_sex_age"}}}) }}
--- of the 2025 list: a person was lost or counted twice between validated and mart.
+-- communes of the 2025 list: a person was lost or counted twice between validated and mart.
 select
     (select sum(population) from {{ ref('population_by_commune_sex_age') }}) as mart_total,
-    (select count(*) from {{ ref('citizens') }}) as citizens_total
+    (
+        select count(*) from {{ ref('citizens') }}
+        where is_resident
+    ) as citizens_total
 where mart_total is distinct from citizens_total

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ioc_pipelines.demo.common import Province, Truth, to_vn2000, write_csv
+from ioc_pipelines.demo.common import Province, Truth, read_csv, to_vn2000, write_csv
 from ioc_pipelines.demo.xlsx import write_table_xlsx
 
 HOUSEHOLD_HEADERS = ["Mã hộ", "CCCD chủ hộ", "Họ tên chủ hộ", "Mã xã", "Địa chỉ",
@@ -29,11 +29,20 @@ POLICY = ["Người có công với cách mạng", "Thương binh", "Bảo trợ
 STRUCTURES = ["kiên cố", "bán kiên cố", "nhà tạm", "dột nát"]
 
 
-def pre_2025_codes(province: Province) -> list[str]:
-    """Commune codes of the same numbering range that the 2025 list no longer has."""
-    current = {c.code for c in province.communes}
-    ints = sorted(int(c) for c in current)
-    return [f"{n:05d}" for n in range(ints[0], ints[-1]) if f"{n:05d}" not in current][:200]
+def pre_2025_codes(province: Province) -> dict[str, list[str]]:
+    """2025 commune code -> the retired pre-2025 codes the crosswalk seed converts into it
+    (a provider still using the old code of the same place)."""
+    codes: dict[str, list[str]] = defaultdict(list)
+    for row in read_csv("admin_units_crosswalk_pre2025.csv"):
+        if row["province_code"] == province.code and row["is_split"] == "false":
+            codes[row["new_code"]].append(row["old_code"])
+    return dict(codes)
+
+
+def district_codes(province: Province) -> list[str]:
+    """The province's pre-2025 district codes (3 digits): records still kept per district."""
+    return [r["code"] for r in read_csv("districts_pre2025.csv")
+            if r["province_code"] == province.code]
 
 
 def generate_households(truth: Truth, people: list, as_of: date, seed: int,
@@ -73,21 +82,35 @@ def generate_households(truth: Truth, people: list, as_of: date, seed: int,
                h["address"], h["members"], h["status"], as_of.year - 1, h["policy"],
                as_of.replace(day=1).strftime("%d/%m/%Y")]
         (rows_xlsx if h["commune"] == xlsx_commune else rows_csv).append(row)
-    n_bad = max(6, int(len(rows_csv) * defect_share))
+    kinds = ["commune_pre2025", "commune_unknown", "poverty_status_invalid", "required_missing",
+             "household_duplicate", "member_count_invalid", "district_level"]
+    n_bad = max(len(kinds), int(len(rows_csv) * defect_share))
     bad = rng.sample(range(len(rows_csv)), min(n_bad, len(rows_csv)))
+    taken = set(bad)
     csv_name = f"ho_gia_dinh_{period:%Y%m}.csv"
     file_csv = f"SNV__{csv_name}"
-    kinds = ["commune_pre2025", "commune_unknown", "poverty_status_invalid", "required_missing",
-             "household_duplicate", "member_count_invalid"]
+    districts = district_codes(province)
     dup_rows = []
     for k, i in enumerate(bad):
         kind = kinds[k % len(kinds)]
         row = rows_csv[i]
         field = {"commune_pre2025": "commune_code", "commune_unknown": "commune_code",
                  "poverty_status_invalid": "poverty_status", "required_missing": "commune_code",
-                 "household_duplicate": "household_id", "member_count_invalid": "member_count"}
+                 "household_duplicate": "household_id", "member_count_invalid": "member_count",
+                 "district_level": "commune_code"}
+        if kind == "commune_pre2025" and row[3] not in old_codes:
+            # this commune kept its code: take a household of one that has an old code
+            other = next((j for j in range(len(rows_csv))
+                          if j not in taken and rows_csv[j][3] in old_codes), None)
+            if other is None:
+                kind = "commune_unknown"
+            else:
+                taken.add(other)
+                i, row = other, rows_csv[other]
         if kind == "commune_pre2025":
-            row[3] = rng.choice(old_codes)
+            row[3] = rng.choice(old_codes[row[3]])
+        elif kind == "district_level":
+            row[3] = rng.choice(districts)
         elif kind == "commune_unknown":
             row[3] = "99999"
         elif kind == "poverty_status_invalid":

@@ -10,7 +10,7 @@ import random
 from datetime import date, datetime, timedelta
 
 from ioc_pipelines.demo.common import Province, Truth, read_csv, write_csv
-from ioc_pipelines.demo.households import pre_2025_codes
+from ioc_pipelines.demo.households import district_codes, pre_2025_codes
 from ioc_pipelines.demo.xlsx import write_report_form, write_table_xlsx
 
 # Departments that still type reports in a legacy font, and the one sending CSV in TCVN3.
@@ -79,7 +79,8 @@ def generate_indicators(truth: Truth, as_of: date, months: int, seed: int,
     submitted_twice = False
     kinds = itertools.cycle(["unit_mistake", "negative_value", "missing_actual", "mojibake"])
     flip = itertools.cycle([True, False])
-    commune_kinds = itertools.cycle(["commune_pre2025", "commune_unknown"])
+    commune_kinds = itertools.cycle(["commune_pre2025", "commune_unknown", "district_level"])
+    districts = district_codes(province)
     for period in months_before(as_of, months):
         quarter_end = period.month % 3 == 0
         for dept, rows in sorted(by_dept.items()):
@@ -166,9 +167,16 @@ def generate_indicators(truth: Truth, as_of: date, months: int, seed: int,
                                      _vi(round(base[r["code"]] / len(communes)
                                                * rng.uniform(0.5, 1.5), 2))])
                 if next(flip):
-                    k = rng.randrange(len(body))
                     kind = next(commune_kinds)
-                    body[k][4] = rng.choice(old) if kind == "commune_pre2025" else "00000"
+                    with_old = [j for j, b in enumerate(body) if b[4] in old]
+                    if kind == "commune_pre2025" and with_old:
+                        k = rng.choice(with_old)  # a commune whose old code the form still uses
+                    else:
+                        k = rng.randrange(len(body))
+                        kind = "commune_unknown" if kind == "commune_pre2025" else kind
+                    body[k][4] = (rng.choice(old[body[k][4]]) if kind == "commune_pre2025"
+                                  else rng.choice(districts) if kind == "district_level"
+                                  else "00000")
                     cdefects.append((k + 1, "commune_code", kind))
                 p2 = truth.deliver("indicators", dept, when, f"{name}_theo_xa.csv",
                                    lambda p, b=body: write_csv(

@@ -74,7 +74,9 @@ DEFECT_FIELD = {"cccd_format": "citizen_id", "cccd_cmnd": "citizen_id", "cccd_pr
                 "name_missing": "full_name"}
 
 CSV_HEADERS = ["Số định danh", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Tôn giáo",
-               "Mã xã", "Địa chỉ thường trú", "Mã hộ"]
+               "Mã xã", "Địa chỉ thường trú", "Mã hộ", "Tình trạng cư trú", "Ngày thay đổi"]
+# share of registry records of people who died or moved out of the province during the year
+DECEASED_SHARE, MOVED_SHARE = 0.004, 0.008
 
 
 @dataclass
@@ -88,6 +90,8 @@ class Person:
     commune_code: str
     address: str
     household_id: str
+    status: str = ""  # registry residence status: "" (thường trú), "đã chết", "chuyển đi"
+    status_date: date | None = None
 
 
 def load_communes(province_code: str) -> list[dict]:
@@ -174,7 +178,7 @@ def _inject(rng: random.Random, people: list[Person], kind: str, i: int, birth_c
         yy = (int(p.citizen_id[4:6]) + rng.randint(1, 9)) % 100
         return {"citizen_id": p.citizen_id[:4] + f"{yy:02d}" + p.citizen_id[6:]}
     if kind == "commune_unknown":
-        return {"commune_code": rng.choice(["03391", "00000", "99999", "12345"])}
+        return {"commune_code": rng.choice(["00000", "99999", "12345", "03999"])}
     if kind == "birth_date_invalid":
         return {"birth_date": rng.choice(["31/02/1990", "2099-01-01", "00/00/0000", "ngày 5"])}
     if kind == "sex_invalid":
@@ -194,7 +198,11 @@ def _text_row(p: Person, style: str) -> dict[str, str]:
         sex = str(p.sex)
     return {"citizen_id": p.citizen_id, "full_name": name, "birth_date": birth, "sex": sex,
             "ethnicity_code": p.ethnicity_code, "religion_code": p.religion_code,
-            "commune_code": p.commune_code, "address": p.address, "household_id": p.household_id}
+            "commune_code": p.commune_code, "address": p.address, "household_id": p.household_id,
+            "residence_status": p.status,
+            "status_date": "" if p.status_date is None else (
+                p.status_date.strftime("%d/%m/%Y") if style == "csv"
+                else p.status_date.isoformat())}
 
 
 def _messy(rng: random.Random, row: dict[str, str]) -> dict[str, str]:
@@ -254,6 +262,14 @@ def generate_population(truth: Truth, *, scale: float | None = None, people: int
         else:
             overrides[i] = _inject(rng, persons, kind, i, birth_codes, as_of)
 
+    # deaths and moves out the registry records (not defects: the population counts residents)
+    for i, p in enumerate(persons):
+        roll = rng.random()
+        if i not in defect_of and roll < DECEASED_SHARE + MOVED_SHARE:
+            p.status = "đã chết" if roll < DECEASED_SHARE else "chuyển đi"
+            p.status_date = as_of - timedelta(days=rng.randint(1, 360))
+    not_resident = sum(1 for p in persons if p.status)
+
     first, second = as_of - timedelta(days=1), as_of
     half = count // 2
     deliveries = [
@@ -282,7 +298,9 @@ def generate_population(truth: Truth, *, scale: float | None = None, people: int
         manifest["deliveries"].append({"file": path.name, "delivery_date": when.isoformat(),
                                        "path": str(path.relative_to(out_dir)),
                                        "rows": len(rows)})
-    manifest["valid_rows"] = count - len(manifest["defects"])
+    # valid_rows: the residents the population mart counts (valid records, not dead or gone)
+    manifest["valid_rows"] = count - len(manifest["defects"]) - not_resident
+    manifest["not_resident"] = not_resident
     truth.counts["people"] = count
     truth.counts["people_valid"] = manifest["valid_rows"]
     target = out_dir / "truth" / "population.json"
@@ -307,4 +325,7 @@ def _write(path: Path, style: str, rows: list[dict[str, str]]) -> None:
                                      "dan_toc": row["ethnicity_code"],
                                      "ton_giao": row["religion_code"],
                                      "ma_xa": row["commune_code"], "dia_chi": row["address"],
-                                     "ma_ho": row["household_id"]}, ensure_ascii=False) + "\n")
+                                     "ma_ho": row["household_id"],
+                                     "tinh_trang_cu_tru": row["residence_status"],
+                                     "ngay_thay_doi": row["status_date"]},
+                                    ensure_ascii=False) + "\n")

@@ -47,6 +47,9 @@ def write_profile(settings: Settings) -> Path:
         }],
         "database": WORK,
         "schema": "main",
+        # SQL functions that hold a secret (the pseudonym key) live in Python, not in SQL
+        "plugins": [{"module": "ioc_pipelines.resources.dbt_functions",
+                     "config": {"pseudonym_key": settings.pseudonym_key}}],
     }
     if settings.s3 is not None:
         s3 = settings.s3

@@ -21,11 +21,11 @@ def test_bad_delivery_blocks_and_previous_release_stays(tmp_path):
     [(total_before,)] = analyst_query(before["published_attach"], query)
     assert total_before == truth(home)["valid_rows"]
 
-    # A readable file whose records are mostly wrong: IDs with the wrong birth year and old
-    # commune codes. The connector accepts it (it is well-formed); the gate must not.
+    # A readable file whose records are mostly wrong: IDs with the wrong birth year and a
+    # pre-2025 district code where the commune belongs. The connector accepts it (it is well-formed); the gate must not.
     bad = tmp_path / "dan_cu_12_sai.csv"
     lines = ["so_dinh_danh;ho_ten;ngay_sinh;gioi_tinh;ma_xa"]
-    lines += [f"0120990{n:05d};Lò Văn Sai;01/01/1985;Nam;03391" for n in range(200)]
+    lines += [f"0120990{n:05d};Lò Văn Sai;01/01/1985;Nam;105" for n in range(200)]
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
     run_ioc(env, "ingest", "population", str(bad))
 

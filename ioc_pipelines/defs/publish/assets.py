@@ -3,23 +3,31 @@
 
 import dagster as dg
 
-from ioc_pipelines.defs.population.checks import POPULATION_MART
 from ioc_pipelines.publish import publish_tables
 from ioc_pipelines.reports.population import render_population_report
 from ioc_pipelines.resources.lakes import analyst_attach_sql
 from ioc_pipelines.settings import Settings
 
-# published name -> work-lake table; every mart that passed the gate in this run
-PUBLISHED_MARTS = {
-    "population_by_commune_sex_age": "work.marts.population_by_commune_sex_age",
-}
+# every mart of the dbt project, published under its own name when the gate passed; marts
+# hold no direct identifiers (tests/e2e/test_rules_against_truth.py checks the published lake)
+MART_NAMES = [
+    "population_by_commune_sex_age", "population_by_commune_ethnicity",
+    "population_by_commune_religion", "school_age_cohorts", "births_by_commune_month",
+    "policy_beneficiaries_by_commune", "housing_poverty_by_commune", "housing_support_map",
+    "permits_by_commune_month", "indicators_vs_plan", "budget_by_period",
+    "investment_disbursement", "enterprises_by_month", "feedback_handling", "iot_hourly",
+    "pm25_exceedance_days", "water_level_events", "sensor_health",
+    "dim_admin_units", "dim_indicators", "dim_providers", "dim_sensors",
+]
+# published name -> work-lake table
+PUBLISHED_MARTS = {name: f"work.marts.{name}" for name in MART_NAMES}
 RELEASE = dg.AssetKey(["published", "release"])
 
 
 @dg.asset(
     key=RELEASE,
     group_name="published",
-    deps=[POPULATION_MART],
+    deps=[dg.AssetKey(["marts", name]) for name in MART_NAMES],
     kinds={"ducklake"},
     description="Copies the checked marts into the published lake (kho dữ liệu dùng chung) in one "
     "transaction. Runs only when every blocking check upstream passed; its snapshot id is the "

@@ -1,7 +1,9 @@
--- Population by commune × sex × 5-year age band, from valid citizens only. Ages are counted
+-- Population by commune × sex × 5-year age band, from valid citizens who are residents (the
+-- registry's deceased and moved-out records are not counted). Ages are counted
 -- at the newest registry extract date (reference_date), so a release is reproducible.
 with citizens as (
     select * from {{ ref('citizens') }}
+    where is_resident
 ),
 
 communes as (

@@ -13,7 +13,7 @@ select
         when 'giải thể' then 'dissolved'
     end as event_type,
     event_date,
-    {{ normalise_code('commune_code', 5) }} as commune_code,
+    {{ commune_columns('commune_code') }},
     nullif(trim(industry_code), '') as industry_code,
     registered_capital,
     {{ clean_text('legal_form') }} as legal_form

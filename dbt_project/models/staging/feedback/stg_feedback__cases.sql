@@ -5,7 +5,7 @@ select
     received_at,
     {{ clean_text('channel') }} as channel,
     {{ clean_text('category') }} as category,
-    {{ normalise_code('commune_code', 5) }} as commune_code,
+    {{ commune_columns('commune_code') }},
     {{ clean_text('handling_unit') }} as handling_unit,
     {{ category('status') }} as status,
     due_at,

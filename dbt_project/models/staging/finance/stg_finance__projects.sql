@@ -4,7 +4,7 @@ select
     nullif(trim(project_code), '') as project_code,
     {{ clean_text('project_name') }} as project_name,
     {{ clean_text('investor') }} as investor,
-    {{ normalise_code('commune_code', 5) }} as commune_code,
+    {{ commune_columns('commune_code') }},
     plan_capital,
     disbursed,
     {{ clean_text('unit') }} as unit,

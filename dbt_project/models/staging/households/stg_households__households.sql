@@ -4,7 +4,7 @@ select
     nullif(trim(household_id), '') as household_id,
     nullif(trim(head_citizen_id), '') as head_citizen_id,
     {{ clean_text('head_name') }} as head_name,
-    {{ normalise_code('commune_code', 5) }} as commune_code,
+    {{ commune_columns('commune_code') }},
     {{ clean_text('address') }} as address,
     member_count,
     {{ category('poverty_status') }} as poverty_status_text,

@@ -5,7 +5,7 @@ with houses as (
         {{ lineage() }},
         nullif(trim(house_id), '') as house_id,
         nullif(trim(household_id), '') as household_id,
-        {{ normalise_code('commune_code', 5) }} as commune_code,
+        {{ commune_columns('commune_code') }},
         {{ clean_text('address') }} as address,
         {{ category('structure_type') }} as structure_type,
         floor_area_m2,

@@ -11,7 +11,7 @@ with reports as (
         cumulative,
         plan_target,
         same_period_last_year,
-        {{ normalise_code('commune_code', 5) }} as commune_code,
+        {{ commune_columns('commune_code') }},
         coalesce(is_correction, false) as is_correction
     from {{ source('raw', 'indicators__reports') }}
 ),

@@ -6,7 +6,7 @@ select
     {{ clean_text('name') }} as sensor_name,
     longitude,
     latitude,
-    {{ normalise_code('commune_code', 5) }} as commune_code,
+    {{ commune_columns('commune_code') }},
     {{ clean_text('river') }} as river,
     alert_level_1,
     alert_level_2,

@@ -1,7 +1,7 @@
 -- sạch: cadastral parcels as delivered.
 select
     {{ lineage() }},
-    {{ normalise_code('commune_code', 5) }} as commune_code,
+    {{ commune_columns('commune_code') }},
     nullif(trim(map_sheet), '') as map_sheet,
     nullif(trim(parcel_number), '') as parcel_number,
     upper(trim(land_use_code)) as land_use_code,

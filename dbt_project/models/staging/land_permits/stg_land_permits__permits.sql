@@ -5,7 +5,7 @@ select
     issued_on,
     {{ clean_text('applicant_name') }} as applicant_name,
     nullif(trim(applicant_citizen_id), '') as applicant_citizen_id,
-    {{ normalise_code('commune_code', 5) }} as commune_code,
+    {{ commune_columns('commune_code') }},
     {{ clean_text('address') }} as address,
     {{ clean_text('purpose') }} as purpose,
     floor_area_m2,

@@ -8,6 +8,6 @@ select
     decision_date,
     {{ clean_text('authority') }} as authority,
     area_ha,
-    {{ normalise_code('commune_code', 5) }} as commune_code,
+    {{ commune_columns('commune_code') }},
     case when geometry is not null then st_geomfromgeojson(geometry) end as geom
 from {{ source('raw', 'planning__plans') }}

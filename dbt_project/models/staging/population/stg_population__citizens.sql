@@ -34,9 +34,20 @@ renamed as (
         end as sex_code,
         {{ normalise_code('ethnicity_code', 2) }} as ethnicity_code,
         {{ normalise_code('religion_code', 2) }} as religion_code,
-        {{ normalise_code('commune_code', 5) }} as commune_code,
+        {{ commune_columns('commune_code') }},
         {{ clean_text('address') }} as address,
-        nullif(trim(household_id), '') as household_id
+        nullif(trim(household_id), '') as household_id,
+        {{ category('residence_status') }} as residence_status_text,
+        case coalesce({{ category('residence_status') }}, 'thường trú')
+            when 'thường trú' then 'resident'
+            when 'tạm trú' then 'resident'
+            when 'đã chết' then 'deceased'
+            when 'chết' then 'deceased'
+            when 'đã mất' then 'deceased'
+            when 'chuyển đi' then 'moved_out'
+            when 'đã chuyển đi' then 'moved_out'
+        end as residence_status,
+        status_date
     from source
 )
 

@@ -14,13 +14,13 @@ select
             case
                 when event_date is null or event_date > delivery_date then 'DATE_FUTURE'
             end,
-            {{ commune_reason('commune_code') }},
-            case
-                when
-                    {{ is_later_copy(event_key) }}
-                    then 'EVENT_DUPLICATE'
-            end
+            {{ commune_reason('commune_code_delivered') }},
+            {{ duplicate_reason(event_key, 'EVENT_DUPLICATE') }}
         ],
         reason -> reason is not null
-    ) as reason_codes
+    ) as reason_codes,
+    list_filter(
+        [{{ commune_note('commune_code_delivered', 'commune_code') }}],
+        note -> note is not null
+    ) as warning_codes
 from {{ ref('stg_enterprises__events') }}

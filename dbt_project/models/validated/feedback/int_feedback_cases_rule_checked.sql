@@ -18,8 +18,12 @@ select
             end,
             case when satisfaction not between 1 and 5 then 'SATISFACTION_INVALID' end,
             case when status is null then 'STATUS_MISSING' end,
-            {{ commune_reason('commune_code') }}
+            {{ commune_reason('commune_code_delivered') }}
         ],
         reason -> reason is not null
-    ) as reason_codes
+    ) as reason_codes,
+    list_filter(
+        [{{ commune_note('commune_code_delivered', 'commune_code') }}],
+        note -> note is not null
+    ) as warning_codes
 from staged

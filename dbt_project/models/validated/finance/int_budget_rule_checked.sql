@@ -9,5 +9,6 @@ select
             case when actual < 0 then 'VALUE_NEGATIVE' end
         ],
         reason -> reason is not null
-    ) as reason_codes
+    ) as reason_codes,
+    []::varchar[] as warning_codes
 from {{ ref('stg_finance__budget') }}

@@ -12,5 +12,9 @@ select
             case when as_of is null or as_of > delivery_date then 'DATE_FUTURE' end
         ],
         reason -> reason is not null
-    ) as reason_codes
+    ) as reason_codes,
+    list_filter(
+        [{{ commune_note('commune_code_delivered', 'commune_code') }}],
+        note -> note is not null
+    ) as warning_codes
 from {{ ref('stg_finance__projects') }}

@@ -1,11 +1,18 @@
 -- đúng: member links — the household must exist, the ID must be a 12-digit CCCD, one link
--- per person and household.
+-- per person and household; a member the population registry records as deceased or moved
+-- out is kept with the warning MEMBER_NOT_RESIDENT (cross-source check).
 with staged as (
     select * from {{ ref('stg_households__members') }}
 ),
 
 households as (
     select distinct household_id from {{ ref('stg_households__households') }}
+),
+
+-- cross-source: the registry's valid records of people who died or moved out
+not_resident as (
+    select citizen_id from {{ ref('citizens') }}
+    where not is_resident
 )
 
 select
@@ -19,12 +26,14 @@ select
                 when not regexp_full_match(coalesce(staged.citizen_id, ''), '[0-9]{12}')
                     then 'CCCD_FORMAT'
             end,
-            case
-                when {{ is_later_copy("staged.household_id || '|' || staged.citizen_id") }}
-                    then 'MEMBER_DUPLICATE'
-            end
+            {{ duplicate_reason("staged.household_id || '|' || staged.citizen_id", 'MEMBER_DUPLICATE') }}
         ],
         reason -> reason is not null
-    ) as reason_codes
+    ) as reason_codes,
+    list_filter(
+        [case when not_resident.citizen_id is not null then 'MEMBER_NOT_RESIDENT' end],
+        note -> note is not null
+    ) as warning_codes
 from staged
 left join households on staged.household_id = households.household_id
+left join not_resident on staged.citizen_id = not_resident.citizen_id

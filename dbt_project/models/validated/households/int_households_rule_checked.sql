@@ -1,23 +1,48 @@
--- đúng: every delivered household with the rules it breaks (empty list = valid).
+-- đúng: every delivered household with the rules it breaks (empty list = valid) and the
+-- warnings it carries: a converted pre-2025 commune code, a declared size different from the
+-- members listed for it (cross-source check against the members file).
 with staged as (
     select * from {{ ref('stg_households__households') }}
+),
+
+-- cross-source: members listed per household in the members file
+listed as (
+    select
+        household_id,
+        count(distinct citizen_id) as listed_members
+    from {{ ref('stg_households__members') }}
+    group by household_id
 )
 
 select
-    *,
+    staged.*,
+    coalesce(listed.listed_members, 0) as listed_members,
     list_filter(
         [
-            {{ commune_reason('commune_code') }},
+            {{ commune_reason('commune_code_delivered') }},
             case
-                when poverty_status_text is not null and poverty_status is null
+                when staged.poverty_status_text is not null and staged.poverty_status is null
                     then 'POVERTY_STATUS_INVALID'
             end,
             case
-                when member_count is null or member_count not between 1 and 30
+                when staged.member_count is null or staged.member_count not between 1 and 30
                     then 'MEMBER_COUNT_INVALID'
             end,
-            case when {{ is_later_copy('household_id') }} then 'HOUSEHOLD_DUPLICATE' end
+            {{ duplicate_reason('staged.household_id', 'HOUSEHOLD_DUPLICATE') }}
         ],
         reason -> reason is not null
-    ) as reason_codes
+    ) as reason_codes,
+    list_filter(
+        [
+            {{ commune_note('commune_code_delivered', 'commune_code') }},
+            case
+                when
+                    staged.member_count between 1 and 30
+                    and staged.member_count <> coalesce(listed.listed_members, 0)
+                    then 'HOUSEHOLD_SIZE_MISMATCH'
+            end
+        ],
+        note -> note is not null
+    ) as warning_codes
 from staged
+left join listed on staged.household_id = listed.household_id

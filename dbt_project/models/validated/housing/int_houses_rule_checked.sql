@@ -1,5 +1,6 @@
 -- đúng: a house's point must lie in the province and in the commune it claims (real
--- boundaries); VN-2000 rows inside a WGS84 delivery are flagged (converted, but undeclared);
+-- boundaries); VN-2000 rows inside a WGS84 delivery are converted and kept with a warning
+-- (COORD_CRS_MIXED) when the converted point is in its commune;
 -- swapped lat/lon is named as such. A mismatch is a reason code, never a silent fix.
 with staged as (
     select * from {{ ref('stg_housing__houses') }}
@@ -40,13 +41,12 @@ select
     * exclude (usual_crs),
     list_filter(
         [
-            {{ commune_reason('commune_code') }},
+            {{ commune_reason('commune_code_delivered') }},
             case
                 when geom is null and x between 8 and 24 and y between 100 and 110
                     then 'COORD_SWAPPED'
                 when geom is null then 'COORD_INVALID'
                 when not in_province then 'COORD_OUTSIDE_PROVINCE'
-                when crs_basis = 'detected' and crs <> usual_crs then 'COORD_CRS_MIXED'
                 when not in_commune then 'COORD_COMMUNE_MISMATCH'
             end,
             case
@@ -55,8 +55,18 @@ select
                     or structure_type is null
                     then 'STRUCTURE_INVALID'
             end,
-            case when {{ is_later_copy('house_id') }} then 'HOUSE_DUPLICATE' end
+            {{ duplicate_reason('house_id', 'HOUSE_DUPLICATE') }}
         ],
         reason -> reason is not null
-    ) as reason_codes
+    ) as reason_codes,
+    list_filter(
+        [
+            {{ commune_note('commune_code_delivered', 'commune_code') }},
+            case
+                when in_province and crs_basis = 'detected' and crs <> usual_crs
+                    then 'COORD_CRS_MIXED'
+            end
+        ],
+        note -> note is not null
+    ) as warning_codes
 from placed

@@ -42,7 +42,7 @@ select
             end,
             case
                 when commune_code is not null
-                    then {{ commune_reason('commune_code') }}
+                    then {{ commune_reason('commune_code_delivered') }}
             end,
             case
                 when
@@ -52,5 +52,9 @@ select
             end
         ],
         reason -> reason is not null
-    ) as reason_codes
+    ) as reason_codes,
+    list_filter(
+        [{{ commune_note('commune_code_delivered', 'commune_code') }}],
+        note -> note is not null
+    ) as warning_codes
 from checked

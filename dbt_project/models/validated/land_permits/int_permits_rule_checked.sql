@@ -9,9 +9,13 @@ select
                 when issued_on is null or issued_on > delivery_date then 'DATE_FUTURE'
             end,
             case when floor_area_m2 <= 0 then 'AREA_INVALID' end,
-            {{ commune_reason('commune_code') }},
-            case when {{ is_later_copy('permit_number') }} then 'PERMIT_DUPLICATE' end
+            {{ commune_reason('commune_code_delivered') }},
+            {{ duplicate_reason('permit_number', 'PERMIT_DUPLICATE') }}
         ],
         reason -> reason is not null
-    ) as reason_codes
+    ) as reason_codes,
+    list_filter(
+        [{{ commune_note('commune_code_delivered', 'commune_code') }}],
+        note -> note is not null
+    ) as warning_codes
 from {{ ref('stg_land_permits__permits') }}

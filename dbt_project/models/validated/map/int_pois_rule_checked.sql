@@ -19,8 +19,12 @@ select
                     where st_contains(communes.geom, staged.geom)
                 ) then 'COORD_OUTSIDE_PROVINCE'
             end,
-            {{ commune_reason('staged.commune_code') }}
+            {{ commune_reason('staged.commune_code_delivered') }}
         ],
         reason -> reason is not null
-    ) as reason_codes
+    ) as reason_codes,
+    list_filter(
+        [{{ commune_note('commune_code_delivered', 'commune_code') }}],
+        note -> note is not null
+    ) as warning_codes
 from staged

@@ -1,6 +1,7 @@
 -- đúng: every staged record with the list of rules it breaks (reason_codes, empty = valid).
 -- Rules: CCCD structure/prefix/century-sex/birth-year (macro cccd_reason_codes), one ID per
--- person, commune code in the 2025 list, usable birth date, sex code, name present.
+-- person, commune code in the 2025 list, usable birth date, sex code, name present, a known
+-- residence status (resident / deceased / moved out) dated between birth and delivery.
 with citizens as (
     select * from {{ ref('stg_population__citizens') }}
 ),
@@ -28,16 +29,29 @@ checked as (
                     birth_date_ok('citizens.birth_date', 'citizens.delivery_date'),
                     ref('cccd_birth_registration_codes')) }},
                 case when identities.people > 1 then 'CCCD_DUPLICATE' end,
-                {{ commune_reason_code('citizens.commune_code', ref('admin_units_2025')) }},
+                {{ commune_reason('citizens.commune_code_delivered') }},
                 case
                     when not {{ birth_date_ok('citizens.birth_date', 'citizens.delivery_date') }}
                         then 'BIRTH_DATE_INVALID'
                 end,
                 case when citizens.sex_code is null then 'SEX_INVALID' end,
-                case when citizens.full_name is null then 'NAME_MISSING' end
+                case when citizens.full_name is null then 'NAME_MISSING' end,
+                case
+                    when citizens.residence_status is null then 'RESIDENCE_STATUS_INVALID'
+                end,
+                case
+                    when
+                        citizens.status_date > citizens.delivery_date
+                        or citizens.status_date < citizens.birth_date
+                        then 'STATUS_DATE_INVALID'
+                end
             ],
             reason -> reason is not null
-        ) as reason_codes
+        ) as reason_codes,
+        list_filter(
+            [{{ commune_note('commune_code_delivered', 'commune_code') }}],
+            note -> note is not null
+        ) as warning_codes
     from citizens
     left join identities on citizens.citizen_id = identities.citizen_id
 )
