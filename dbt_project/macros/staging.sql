@@ -43,12 +43,19 @@
     place_key: a 2025 commune, else a retired pre-2025 commune (its old code, which the
     crosswalk then converts). Null when no unit or more than one has that key. -#}
 {% macro commune_from_name(name_column) -%}
+    {#- the units' columns are renamed so that `name_column` can only mean the caller's -#}
     (
-        select any_value(units.code) from (
-            select code, name from {{ ref('admin_units_2025') }}
+        select any_value(units.unit_code) from (
+            select
+                code as unit_code,
+                name as unit_name
+            from {{ ref('admin_units_2025') }}
             where province_code = '{{ var("province_code") }}'
             union all
-            select old_code, old_name from {{ ref('admin_units_crosswalk_pre2025') }}
+            select
+                old_code as unit_code,
+                old_name as unit_name
+            from {{ ref('admin_units_crosswalk_pre2025') }}
             where
                 province_code = '{{ var("province_code") }}'
                 and {{ place_key('old_name') }} not in (
@@ -56,7 +63,7 @@
                     where province_code = '{{ var("province_code") }}'
                 )
         ) as units
-        where {{ place_key('units.name') }} = {{ place_key(name_column) }}
+        where {{ place_key('units.unit_name') }} = {{ place_key(name_column) }}
         having count(*) = 1
     )
 {%- endmacro %}

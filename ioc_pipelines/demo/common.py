@@ -162,6 +162,34 @@ def write_csv(path: Path, headers: list[str], rows: list[list], encoding: str = 
         writer.writerows(rows)
 
 
+# old-style tone placement on oa/oe/uy at the end of a syllable (hoà, thuỵ) vs the new (hòa)
+_OLD_TONES = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ", "òe": "oè",
+              "óe": "oé", "ỏe": "oẻ", "õe": "oẽ", "ọe": "oẹ", "ùy": "uỳ", "úy": "uý",
+              "ủy": "uỷ", "ũy": "uỹ", "ụy": "uỵ"}
+_LEVEL_ABBREVIATIONS = {"Xã ": ["X. ", "X.", "xã "], "Phường ": ["P. ", "P.", "phường "],
+                        "Đặc khu ": ["ĐK. "]}
+
+
+def name_variant(name: str, rng) -> str:
+    """A commune name as people type it: abbreviated level, old tone placement, lower case,
+    doubled spaces, a typographic apostrophe — never a different place."""
+    out = name
+    for level, shorter in _LEVEL_ABBREVIATIONS.items():
+        if out.startswith(level) and rng.random() < 0.6:
+            out = rng.choice(shorter) + out[len(level):]
+    words = out.split(" ")
+    for i, word in enumerate(words):
+        for new, old in _OLD_TONES.items():
+            if word.endswith(new) and rng.random() < 0.8:
+                words[i] = word[:-2] + old
+    out = ("  " if rng.random() < 0.3 else " ").join(words)
+    if rng.random() < 0.2:
+        out = out.lower()
+    if rng.random() < 0.1:
+        out += "’"
+    return out
+
+
 @dataclass
 class Truth:
     """The ground-truth manifest, filled while deliveries are written."""
@@ -172,6 +200,8 @@ class Truth:
     missing: list[dict] = field(default_factory=list)
     defects: list[dict] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
+    # records that carry only a (variant) commune name: where the rules must place them
+    placed_by_name: list[dict] = field(default_factory=list)
 
     def path(self, source: str, provider: str, when: date, name: str) -> Path:
         folder = self.out / "landing" / source / when.isoformat()
@@ -204,6 +234,7 @@ class Truth:
     def write(self, meta: dict) -> Path:
         manifest = {**meta, "deliveries": self.deliveries, "missing_deliveries": self.missing,
                     "defects": self.defects, "counts": self.counts,
+                    "placed_by_name": self.placed_by_name,
                     "defect_types": sorted({d["defect"] for d in self.defects})}
         target = self.out / "truth" / "manifest.json"
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ import json
 import random
 from datetime import date, datetime, timedelta
 
-from ioc_pipelines.demo.common import Province, Truth, read_csv, write_csv
+from ioc_pipelines.demo.common import Province, Truth, name_variant, read_csv, write_csv
 from ioc_pipelines.demo.households import district_codes, pre_2025_codes
 from ioc_pipelines.demo.xlsx import write_report_form, write_table_xlsx
 
@@ -403,7 +403,14 @@ def generate_feedback(truth: Truth, as_of: date, months: int, seed: int, scale: 
                                  "email": None},
             })
         defects = []
-        for k in rng.sample(range(len(rows)), min(5, len(rows))):
+        damaged = rng.sample(range(len(rows)), min(5, len(rows)))
+        named = []  # the portal knows the commune by the name the citizen picked or typed
+        for k, r in enumerate(rows):
+            r["tenXa"] = name_variant(province.commune(r["maXa"]).name, rng)
+            if k not in damaged and rng.random() < 0.1:
+                named.append((k + 1, r["maXa"]))
+                r["maXa"] = None
+        for k in damaged:
             kind = next(case_kinds)
             r = rows[k]
             field = {"resolved_before_received": "resolved_at",
@@ -442,6 +449,9 @@ def generate_feedback(truth: Truth, as_of: date, months: int, seed: int, scale: 
                                  {"feedback__cases": len(rows)}, due=due_date, period=label)
         for rn, field, kind in defects:
             truth.defect("feedback", "feedback__cases", path.name, rn, field, kind)
+        truth.placed_by_name.extend({"table": "feedback__cases", "file": path.name,
+                                     "record_number": rn, "commune_code": code}
+                                    for rn, code in named)
     truth.counts["feedback_cases"] = per_month * len(periods)
 
 

@@ -1,4 +1,5 @@
-"""Table-driven tests of the CCCD and commune-code rules — the very dbt macros the validated
+"""Table-driven tests of the CCCD and commune-code rules (crosswalk, districts, place-name
+variants) — the very dbt macros the validated
 layer uses, run by dbt itself (`dbt show --inline`) against the real reference seeds."""
 
 from __future__ import annotations
@@ -44,18 +45,39 @@ CCCD_CASES = [
     ("no usable sex: century/sex not judged", "012085001234", "1985-03-05", None, []),
 ]
 
-# (case, commune code as delivered, expected)
+# (case, commune code as delivered, expected blocking reasons, 2025 code it is kept under);
+# the province is Lai Châu (12)
 COMMUNE_CASES = [
-    ("Phường Đoàn Kết, Lai Châu", "03388", []),
-    ("exported as a number: zero restored", "3388", []),
-    ("padded with spaces", " 03390 ", []),
-    ("Hưng Yên after the merger", "11953", []),
-    ("not a 2025 code", "03391", ["COMMUNE_UNKNOWN"]),
-    ("six digits", "033880", ["COMMUNE_UNKNOWN"]),
-    ("not digits", "X0338", ["COMMUNE_UNKNOWN"]),
-    ("a name instead of a code", "Xã Bình Lư", ["COMMUNE_UNKNOWN"]),
-    ("missing", None, ["COMMUNE_UNKNOWN"]),
-    ("empty", "", ["COMMUNE_UNKNOWN"]),
+    ("Phường Đoàn Kết, Lai Châu", "03388", [], "03388"),
+    ("exported as a number: zero restored", "3388", [], "03388"),
+    ("padded with spaces", " 03390 ", [], "03390"),
+    ("a 2025 commune of another province", "11953", ["COMMUNE_UNKNOWN"], "11953"),
+    ("retired Phường Quyết Thắng: converted", "03386", [], "03388"),
+    ("retired Xã Lản Nhì Thàng (other district): converted", "03391", [], "03388"),
+    ("retired Xã Bình Lư kept its name, not its code", "03412", [], "03390"),
+    ("pre-2025 district code (Huyện Tam Đường)", "106", ["COMMUNE_DISTRICT_LEVEL"], "00106"),
+    ("district name instead of a commune", "Huyện Tam Đường", ["COMMUNE_DISTRICT_LEVEL"],
+     "Huyện Tam Đường"),
+    ("six digits", "033880", ["COMMUNE_UNKNOWN"], "033880"),
+    ("not digits", "X0338", ["COMMUNE_UNKNOWN"], "X0338"),
+    ("a commune name in the code field", "Xã Bình Lư", ["COMMUNE_UNKNOWN"], "Xã Bình Lư"),
+    ("missing", None, ["COMMUNE_MISSING"], None),
+    ("empty", "", ["COMMUNE_MISSING"], None),
+]
+
+# (case, province, commune name as delivered, 2025 code expected or None)
+NAME_CASES = [
+    ("official name", "12", "Phường Đoàn Kết", "03388"),
+    ("abbreviated level, no space", "12", "P.Đoàn Kết", "03388"),
+    ("lower case, double space", "12", "xã  bình lư", "03390"),
+    ("apostrophe variant", "12", "Xã Pa Ủ’", "03442"),
+    ("retired commune by its old name", "12", "Xã Sơn Bình", "03390"),
+    ("unknown name", "12", "Xã Không Có", None),
+    ("old tone placement (Thuỵ)", "33", "Xã Thái Thuỵ", "12826"),
+    ("X. abbreviation, old tone placement", "33", "X. Thuỵ Anh", "12865"),
+    ("without diacritics", "33", "xa Quynh Phu", "12472"),
+    ("a name in both provinces is matched in the province's own list", "33", "Xã Lê Lợi",
+     "13120"),
 ]
 
 
@@ -71,7 +93,7 @@ def _inline_sql() -> str:
     cccd_rows = ",\n".join(
         f"({i}, {_lit(cid)}, {_lit(bd)}::date, {_lit(sex)}::integer)"
         for i, (_, cid, bd, sex, _) in enumerate(CCCD_CASES))
-    commune_rows = ",\n".join(f"({i}, {_lit(code)})" for i, (_, code, _) in enumerate(COMMUNE_CASES))
+    commune_rows = ",\n".join(f"({i}, {_lit(code)})" for i, (_, code, *_) in enumerate(COMMUNE_CASES))
     return f"""
 with cases (i, citizen_id, birth_date, sex_code) as (values {cccd_rows}),
 communes (i, raw_code) as (values {commune_rows}),
@@ -82,14 +104,29 @@ cccd as (
              ref('cccd_birth_registration_codes')) }}}}
     ], r -> r is not null)) as reasons from cases
 ),
+staged as (
+    select i, {{{{ commune_columns('raw_code') }}}} from communes
+),
 commune as (
     select 'commune' as kind, i, list_filter([
-        {{{{ commune_reason_code(normalise_code('raw_code', 5), ref('admin_units_2025')) }}}}
-    ], r -> r is not null) as reasons from communes
+        {{{{ commune_reason('commune_code_delivered') }}}}
+    ], r -> r is not null) as reasons, commune_code from staged
 )
-select kind, i, array_to_string(reasons, ',') as reasons from cccd
+select kind, i, array_to_string(reasons, ',') as reasons, null as commune_code from cccd
 union all
-select kind, i, array_to_string(reasons, ',') as reasons from commune
+select kind, i, array_to_string(reasons, ',') as reasons, commune_code from commune
+"""
+
+
+def _names_sql(province: str) -> str:
+    rows = ",\n".join(f"({i}, {_lit(name)})" for i, (_, p, name, _) in enumerate(NAME_CASES)
+                      if p == province)
+    return f"""
+with names (i, name) as (values {rows}),
+staged as (
+    select i, {{{{ commune_columns('null::varchar', 'name') }}}} from names
+)
+select i, commune_code from staged
 """
 
 
@@ -109,19 +146,33 @@ def _dbt(home: Path, *args: str) -> str:
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory) -> dict[tuple[str, int], list[str]]:
     home = tmp_path_factory.mktemp("rules")
-    _dbt(home, "seed", "--select", "cccd_birth_registration_codes", "admin_units_2025", "--quiet")
+    _dbt(home, "seed", "--select", "cccd_birth_registration_codes", "admin_units_2025",
+         "admin_units_crosswalk_pre2025", "districts_pre2025", "--quiet")
     out = _dbt(home, "show", "--inline", _inline_sql(), "--output", "json", "--limit", "-1",
                "--quiet")
     rows = json.loads(out[out.index("{"):])["show"]
-    return {(r["kind"], r["i"]): [x for x in (r["reasons"] or "").split(",") if x] for r in rows}
+    found = {(r["kind"], r["i"]): ([x for x in (r["reasons"] or "").split(",") if x],
+                                   r["commune_code"]) for r in rows}
+    for province in ("12", "33"):
+        out = _dbt(home, "show", "--inline", _names_sql(province), "--output", "json",
+                   "--limit", "-1", "--quiet", "--vars", json.dumps({"province_code": province}))
+        for r in json.loads(out[out.index("{"):])["show"]:
+            found[("name", r["i"])] = r["commune_code"]
+    return found
 
 
 @pytest.mark.parametrize(("i", "case"), list(enumerate(CCCD_CASES)), ids=[c[0] for c in CCCD_CASES])
 def test_cccd_rules(outcomes, i, case):
-    assert outcomes[("cccd", i)] == case[-1]
+    assert outcomes[("cccd", i)][0] == case[-1]
 
 
 @pytest.mark.parametrize(("i", "case"), list(enumerate(COMMUNE_CASES)),
                          ids=[c[0] for c in COMMUNE_CASES])
 def test_commune_code_rule(outcomes, i, case):
-    assert outcomes[("commune", i)] == case[-1]
+    _, _, reasons, code_2025 = case
+    assert outcomes[("commune", i)] == (reasons, code_2025)
+
+
+@pytest.mark.parametrize(("i", "case"), list(enumerate(NAME_CASES)), ids=[c[0] for c in NAME_CASES])
+def test_place_name_variants_map_to_the_official_unit(outcomes, i, case):
+    assert outcomes[("name", i)] == case[-1]

@@ -22,7 +22,8 @@ def test_bad_delivery_blocks_and_previous_release_stays(tmp_path):
     assert total_before == truth(home)["valid_rows"]
 
     # A readable file whose records are mostly wrong: IDs with the wrong birth year and a
-    # pre-2025 district code where the commune belongs. The connector accepts it (it is well-formed); the gate must not.
+    # pre-2025 district code where the commune belongs. The connector accepts it (it is
+    # well-formed); the gate must not.
     bad = tmp_path / "dan_cu_12_sai.csv"
     lines = ["so_dinh_danh;ho_ten;ngay_sinh;gioi_tinh;ma_xa"]
     lines += [f"0120990{n:05d};Lò Văn Sai;01/01/1985;Nam;105" for n in range(200)]

@@ -79,6 +79,20 @@ def test_marts_reconcile_with_the_truth(built):
                for _, _, _, reasons, quarantined in rows)
 
 
+def test_records_named_by_a_variant_commune_name_are_placed(built):
+    """Feedback cases that carry only a commune name (X./P., old tone placement, lower case,
+    doubled spaces, ’) land in the commune the generator meant."""
+    settings, manifest, _, _ = built
+    expected = {(p["file"], p["record_number"]): p["commune_code"]
+                for p in manifest["placed_by_name"]}
+    assert len(expected) >= 3
+    with connect(settings) as con:
+        got = dict(((f, n), code) for f, n, code in con.execute(
+            "SELECT file_name, record_number, commune_code "
+            "FROM work.validated.int_feedback_cases_rule_checked").fetchall())
+    assert {key: got.get(key) for key in expected} == expected
+
+
 def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
 
