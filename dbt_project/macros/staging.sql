@@ -147,3 +147,30 @@
         partition by {{ key }} order by delivery_date, loaded_at, file_name, record_number
     ) > 1)
 {%- endmacro %}
+
+{#- A code from a code list the source declared (seed with code, name): digits are padded to
+    `width`; a name ("Thái", "H'Mông", "tin lành") is looked up by its folded spelling (case,
+    tone marks, đ, spaces and punctuation ignored) when exactly one entry has it; anything else
+    is null — the rules then warn (ETHNICITY_CODE_UNKNOWN, RELIGION_CODE_UNKNOWN). -#}
+{% macro code_from_list(column, code_list, width) -%}
+    case
+        when regexp_full_match(trim({{ column }}), '[0-9]{1,{{ width }}}')
+            then (
+                select any_value(listed.code) from {{ code_list }} as listed
+                where listed.code = lpad(trim({{ column }}), {{ width }}, '0')
+            )
+        else (
+            select any_value(listed.code) from {{ code_list }} as listed
+            where {{ fold_name('listed.name') }} = {{ fold_name(column) }}
+            having count(*) = 1
+        )
+    end
+{%- endmacro %}
+
+{#- A name folded for matching against a code list: lower case, no tone marks, đ as d, letters
+    and digits only. -#}
+{% macro fold_name(column) -%}
+    nullif(regexp_replace(
+        replace(strip_accents(lower(nfc_normalize({{ column }}))), 'đ', 'd'), '[^a-z0-9]', '', 'g'
+    ), '')
+{%- endmacro %}

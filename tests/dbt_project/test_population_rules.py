@@ -81,6 +81,19 @@ NAME_CASES = [
 ]
 
 
+# (case, delivered, code list seed, expected code)
+CODE_LIST_CASES = [
+    ("ethnicity code", "03", "ethnic_groups_qd121_1979", "03"),
+    ("ethnicity code that lost its zero", "3", "ethnic_groups_qd121_1979", "03"),
+    ("ethnicity by name", "Thái", "ethnic_groups_qd121_1979", "03"),
+    ("ethnicity name, apostrophe and no tones", "H'Mong", "ethnic_groups_qd121_1979", "08"),
+    ("ethnicity code outside the list", "99", "ethnic_groups_qd121_1979", None),
+    ("religion by name", "tin lành", "religions_qcvn109", "08"),
+    ("no religion", "0", "religions_qcvn109", "00"),
+    ("religion outside the list", "Đạo lạ", "religions_qcvn109", None),
+]
+
+
 def _lit(value) -> str:
     if value is None:
         return "NULL"
@@ -118,6 +131,15 @@ select kind, i, array_to_string(reasons, ',') as reasons, commune_code from comm
 """
 
 
+def _code_lists_sql() -> str:
+    selects = []
+    for i, (_, value, seed, _) in enumerate(CODE_LIST_CASES):
+        literal = '"' + _lit(value) + '"'  # a jinja string holding the SQL literal
+        selects.append(f"select {i} as i, {{{{ code_from_list({literal}, ref('{seed}'), 2) }}}}"
+                       " as code")
+    return "\nunion all\n".join(selects)
+
+
 def _names_sql(province: str) -> str:
     rows = ",\n".join(f"({i}, {_lit(name)})" for i, (_, p, name, _) in enumerate(NAME_CASES)
                       if p == province)
@@ -147,12 +169,17 @@ def _dbt(home: Path, *args: str) -> str:
 def outcomes(tmp_path_factory) -> dict[tuple[str, int], list[str]]:
     home = tmp_path_factory.mktemp("rules")
     _dbt(home, "seed", "--select", "cccd_birth_registration_codes", "admin_units_2025",
-         "admin_units_crosswalk_pre2025", "districts_pre2025", "--quiet")
+         "admin_units_crosswalk_pre2025", "districts_pre2025", "ethnic_groups_qd121_1979",
+         "religions_qcvn109", "--quiet")
     out = _dbt(home, "show", "--inline", _inline_sql(), "--output", "json", "--limit", "-1",
                "--quiet")
     rows = json.loads(out[out.index("{"):])["show"]
     found = {(r["kind"], r["i"]): ([x for x in (r["reasons"] or "").split(",") if x],
                                    r["commune_code"]) for r in rows}
+    out = _dbt(home, "show", "--inline", _code_lists_sql(), "--output", "json", "--limit", "-1",
+               "--quiet")
+    for r in json.loads(out[out.index("{"):])["show"]:
+        found[("code_list", r["i"])] = r["code"]
     for province in ("12", "33"):
         out = _dbt(home, "show", "--inline", _names_sql(province), "--output", "json",
                    "--limit", "-1", "--quiet", "--vars", json.dumps({"province_code": province}))
@@ -176,3 +203,9 @@ def test_commune_code_rule(outcomes, i, case):
 @pytest.mark.parametrize(("i", "case"), list(enumerate(NAME_CASES)), ids=[c[0] for c in NAME_CASES])
 def test_place_name_variants_map_to_the_official_unit(outcomes, i, case):
     assert outcomes[("name", i)] == case[-1]
+
+
+@pytest.mark.parametrize(("i", "case"), list(enumerate(CODE_LIST_CASES)),
+                         ids=[c[0] for c in CODE_LIST_CASES])
+def test_code_lists_by_code_or_name(outcomes, i, case):
+    assert outcomes[("code_list", i)] == case[-1]

@@ -32,8 +32,12 @@ renamed as (
             when '0' then 0
             when 'chưa xác định' then 0
         end as sex_code,
-        {{ normalise_code('ethnicity_code', 2) }} as ethnicity_code,
-        {{ normalise_code('religion_code', 2) }} as religion_code,
+        nullif(trim(ethnicity_code), '') as ethnicity_text,
+        -- the lists the registry declares (contract): QĐ 121 ethnic groups, QCVN 109 religions
+        {{ code_from_list('ethnicity_code', ref('ethnic_groups_qd121_1979'), 2) }}
+            as ethnicity_code,
+        nullif(trim(religion_code), '') as religion_text,
+        {{ code_from_list('religion_code', ref('religions_qcvn109'), 2) }} as religion_code,
         {{ commune_columns('commune_code') }},
         {{ clean_text('address') }} as address,
         nullif(trim(household_id), '') as household_id,

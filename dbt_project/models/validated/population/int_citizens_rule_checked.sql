@@ -49,7 +49,17 @@ checked as (
             reason -> reason is not null
         ) as reason_codes,
         list_filter(
-            [{{ commune_note('commune_code_delivered', 'commune_code') }}],
+            [
+                {{ commune_note('citizens.commune_code_delivered', 'citizens.commune_code') }},
+                case
+                    when citizens.ethnicity_text is not null and citizens.ethnicity_code is null
+                        then 'ETHNICITY_CODE_UNKNOWN'
+                end,
+                case
+                    when citizens.religion_text is not null and citizens.religion_code is null
+                        then 'RELIGION_CODE_UNKNOWN'
+                end
+            ],
             note -> note is not null
         ) as warning_codes
     from citizens
