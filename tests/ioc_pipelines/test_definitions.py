@@ -42,6 +42,7 @@ EXPECTED_ASSETS = {
     "marts/policy_beneficiaries_by_commune",
     "marts/housing_support_map",
     "marts/sensor_health",
+    "marts/pm25_exceedance_events",
     "staging/stg_population__citizens",
     "validated/int_citizens_rule_checked",
     "validated/citizens",

@@ -16,7 +16,7 @@ MART_NAMES = [
     "policy_beneficiaries_by_commune", "housing_poverty_by_commune", "housing_support_map",
     "permits_by_commune_month", "indicators_vs_plan", "budget_by_period",
     "investment_disbursement", "enterprises_by_month", "feedback_handling", "iot_hourly",
-    "pm25_exceedance_days", "water_level_events", "sensor_health",
+    "pm25_exceedance_days", "pm25_exceedance_events", "water_level_events", "sensor_health",
     "dim_admin_units", "dim_indicators", "dim_providers", "dim_sensors",
 ]
 # published name -> work-lake table
