@@ -406,6 +406,23 @@ def cmd_ui(settings: Settings, args) -> int:
     )
 
 
+def cmd_dbt(settings: Settings, args) -> int:
+    """dbt itself on the work lake, with the generated profile and the pipeline's variables:
+    `ioc dbt build --select marts`, `ioc dbt test`, `ioc dbt docs generate` …"""
+    from ioc_pipelines.resources.dbt import PROFILE, dbt_executable, dbt_vars_arg, write_profile
+    from ioc_pipelines.resources.extensions import install_extensions
+    from ioc_pipelines.settings import DBT_PROJECT_DIR
+
+    if not args.dbt_args:
+        return _fail("give dbt a command, e.g. `ioc dbt build --select marts`")
+    install_extensions()
+    profiles = write_profile(settings)
+    extra = [] if "--vars" in args.dbt_args else dbt_vars_arg(settings)
+    command = [dbt_executable(), *args.dbt_args, "--profiles-dir", str(profiles),
+               "--profile", PROFILE, *extra]
+    return subprocess.call(command, cwd=DBT_PROJECT_DIR)
+
+
 # ---------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -429,6 +446,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "folder, else today)")
 
     sub.add_parser("docs", help="regenerate docs/sources/<source>.md from the contracts")
+
+    p = sub.add_parser("dbt", help="run dbt on the work lake with the pipeline's profile and "
+                       "variables, e.g. `ioc dbt build --select marts`")
+    p.add_argument("dbt_args", nargs=argparse.REMAINDER, help="dbt command and options")
 
     p = sub.add_parser("sql", help="query the work and published lakes (engineers)")
     p.add_argument("query", help="e.g. \"SELECT source, status, count(*) FROM "
@@ -466,7 +487,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {
-    "setup": cmd_setup, "run": cmd_run, "ingest": cmd_ingest, "demo-data": cmd_demo_data, "sql": cmd_sql, "docs": cmd_docs,
+    "setup": cmd_setup, "run": cmd_run, "ingest": cmd_ingest, "demo-data": cmd_demo_data,
+    "sql": cmd_sql, "docs": cmd_docs, "dbt": cmd_dbt,
     "status": cmd_status, "releases": cmd_releases, "report": cmd_report, "up": cmd_up,
     "down": cmd_down, "ui": cmd_ui,
 }

@@ -120,7 +120,8 @@ def generate_households(truth: Truth, people: list, as_of: date, seed: int,
         elif kind == "member_count_invalid":
             row[5] = rng.choice([0, -2, 45])
         elif kind == "household_duplicate":
-            dup_rows.append(list(row))  # delivered twice: the second copy is the defect
+            # delivered twice (the second copy is the defect), the id retyped in lower case
+            dup_rows.append([str(row[0]).lower(), *row[1:]])
             continue
         truth.defect("households", "households__households", file_csv, i + 1, field[kind], kind)
     for extra in dup_rows:

@@ -507,8 +507,10 @@ def generate_land_permits(truth: Truth, as_of: date, months: int, seed: int,
                 rows[k][3] = "99999"
             elif kind == "required_missing":
                 rows[k][0] = None
-            else:
-                rows.append(list(rows[k]))
+            else:  # typed again: the same permit, its number with other case and spacing
+                copy = list(rows[k])
+                copy[0] = f" {str(copy[0]).lower()}" if len(rows) % 2 else copy[0]
+                rows.append(copy)
                 k = len(rows) - 1
             defects.append((k + 1, field[kind], kind))
         headers = ["Số giấy phép", "Ngày cấp", "Chủ đầu tư", "Mã xã", "Địa điểm xây dựng",

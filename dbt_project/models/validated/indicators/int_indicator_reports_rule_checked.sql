@@ -1,7 +1,8 @@
 -- đúng: an indicator figure must be present, non-negative where the unit cannot be negative,
 -- on the catalogue's scale (a value 100× the plan's monthly share is a triệu/tỷ mistake),
--- with readable text, a 2025 commune when broken down, and no second submission of the
--- same figure with a different value unless marked as a correction.
+-- with readable text, a valid period (YYYY-MM, not after the delivery), a 2025 commune when
+-- broken down, and no second submission of the same figure with a different value unless
+-- marked as a correction.
 with staged as (
     select * from {{ ref('stg_indicators__reports') }}
 ),
@@ -29,6 +30,12 @@ select
     list_filter(
         [
             case when actual is null and invalid_values is null then 'ACTUAL_MISSING' end,
+            case
+                when
+                    try_strptime(period || '-01', '%Y-%m-%d') is null
+                    or try_strptime(period || '-01', '%Y-%m-%d')::date > delivery_date
+                    then 'PERIOD_INVALID'
+            end,
             case when actual < 0 and catalogue_unit <> '%' then 'VALUE_NEGATIVE' end,
             case
                 when

@@ -1,0 +1,21 @@
+"""`ioc dbt …` runs the real dbt on the pipeline's profile and variables."""
+
+from ioc_pipelines.defs.publish.assets import MART_NAMES
+from tests.conftest import clean_env, run_ioc
+
+
+def test_ioc_dbt_lists_every_published_mart(tmp_path):
+    env = clean_env(tmp_path / "ioc")
+    proc = run_ioc(env, "dbt", "ls", "--select", "marts", "--resource-type", "model",
+                   "--output", "name", "--quiet")
+    listed = set(proc.stdout.split())
+    assert set(MART_NAMES) <= listed
+    # and the profile it used is the generated one, private to this home
+    profile = tmp_path / "ioc" / "dbt" / "profiles.yml"
+    assert profile.exists() and profile.stat().st_mode & 0o077 == 0
+
+
+def test_ioc_dbt_without_a_command_says_what_to_give(tmp_path):
+    proc = run_ioc(clean_env(tmp_path / "ioc"), "dbt", check=False)
+    assert proc.returncode != 0
+    assert "ioc dbt build --select marts" in proc.stdout + proc.stderr
