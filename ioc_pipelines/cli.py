@@ -337,8 +337,23 @@ def cmd_releases(settings: Settings, args) -> int:
         _print("No release published yet.")
     for r in releases:
         tables = ", ".join(f"{k}={v}" for k, v in r.tables.items())
+        origin = (f"republished release {r.info['republished_from']} by {r.author}"
+                  + (f" ({r.info['reason']})" if r.info.get("reason") else "")
+                  if "republished_from" in r.info else f"run {r.info.get('run_id', '')[:8]}")
         _print(f"{r.id:>5}  {r.published_at:%Y-%m-%d %H:%M:%S}  {r.info.get('code_version', '')}  "
-               f"run {r.info.get('run_id', '')[:8]}  {tables}")
+               f"{origin}  {tables}")
+    return 0
+
+
+def cmd_publish(settings: Settings, args) -> int:
+    """Rollback: make an earlier release current again (recorded as a new release)."""
+    from ioc_pipelines.publish import PublishError, republish
+    try:
+        release = republish(settings, args.release, by=args.by, reason=args.reason or "")
+    except PublishError as exc:
+        return _fail(str(exc))
+    _print(f"Published release {release.id}: the tables of release {args.release} as they were "
+           f"({', '.join(f'{k}={v}' for k, v in release.tables.items())}), by {args.by}.")
     return 0
 
 
@@ -473,6 +488,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     sub.add_parser("releases", help="list published releases")
 
+    p = sub.add_parser("publish", help="rollback: publish an earlier release again as the "
+                       "current one (recorded as a new release)")
+    p.add_argument("--release", type=int, required=True, help="the release to serve again")
+    p.add_argument("--by", required=True, help="who decides (recorded in the release)")
+    p.add_argument("--reason", help="why (recorded in the release)")
+
     p = sub.add_parser("report", help="render a report from a release")
     p.add_argument("kind", help="population (briefing kinds come later)")
     p.add_argument("--release", type=int, default=None)
@@ -488,7 +509,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 COMMANDS = {
     "setup": cmd_setup, "run": cmd_run, "ingest": cmd_ingest, "demo-data": cmd_demo_data,
-    "sql": cmd_sql, "docs": cmd_docs, "dbt": cmd_dbt,
+    "sql": cmd_sql, "docs": cmd_docs, "dbt": cmd_dbt, "publish": cmd_publish,
     "status": cmd_status, "releases": cmd_releases, "report": cmd_report, "up": cmd_up,
     "down": cmd_down, "ui": cmd_ui,
 }

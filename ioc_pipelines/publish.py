@@ -56,8 +56,13 @@ def _quote_ident(name: str) -> str:
 
 
 def publish_tables(settings: Settings, tables: dict[str, str], *, run_id: str,
-                   checks: dict | None = None, author: str = "ioc-pipeline") -> Release:
-    """Copy ``{published_name: 'work.<schema>.<table>'}`` into the published lake atomically."""
+                   checks: dict | None = None, author: str = "ioc-pipeline",
+                   extra: dict | None = None, exact: bool = False) -> Release:
+    """Copy ``{published_name: source}`` into the published lake atomically.
+
+    A source is a work-lake table (``'work.<schema>.<table>'``) or any relation SQL (a past
+    release: ``published.main."t" AT (VERSION => 3)``). With ``exact`` the release holds these
+    tables only: published tables not named are dropped in the same transaction."""
     if not tables:
         raise PublishError("nothing to publish")
     with connect(settings, work=True, published=True, published_read_only=False) as con:
@@ -65,17 +70,22 @@ def publish_tables(settings: Settings, tables: dict[str, str], *, run_id: str,
         con.execute("BEGIN TRANSACTION")
         try:
             for name, source in tables.items():
-                schema, table = source.split(".", 2)[1:]
-                src = f"work.{_quote_ident(schema)}.{_quote_ident(table)}"
                 con.execute(f"CREATE OR REPLACE TABLE {PUBLISHED}.main.{_quote_ident(name)} AS "
-                            f"SELECT * FROM {src}")
+                            f"SELECT * FROM {_relation(source)}")
                 counts[name] = con.execute(
                     f"SELECT count(*) FROM {PUBLISHED}.main.{_quote_ident(name)}").fetchone()[0]
+            if exact:
+                for (name,) in con.execute(
+                        "SELECT table_name FROM duckdb_tables() WHERE database_name = ? "
+                        "AND schema_name = 'main'", [PUBLISHED]).fetchall():
+                    if name not in tables:
+                        con.execute(f"DROP TABLE {PUBLISHED}.main.{_quote_ident(name)}")
             info = {
                 "run_id": run_id,
                 "code_version": code_version(),
                 "tables": counts,
                 "checks": checks or {},
+                **(extra or {}),
             }
             con.execute(
                 f"CALL {PUBLISHED}.set_commit_message({sql_literal(author)}, "
@@ -91,6 +101,32 @@ def publish_tables(settings: Settings, tables: dict[str, str], *, run_id: str,
     if release is None:
         raise PublishError(f"snapshot {release_id} was committed but is not readable")
     return release
+
+
+def _relation(source: str) -> str:
+    if source.startswith("work.") and " " not in source:
+        schema, table = source.split(".", 2)[1:]
+        return f"work.{_quote_ident(schema)}.{_quote_ident(table)}"
+    return source
+
+
+def republish(settings: Settings, release_id: int, *, by: str, reason: str = "") -> Release:
+    """Rollback: publish the tables of an earlier release, as they were, as the new current
+    release — a release like any other (new id, commit metadata naming who and which release),
+    so history is never rewritten and a rollback can itself be rolled back."""
+    old = get_release(settings, release_id)
+    if old is None:
+        known = ", ".join(str(r.id) for r in list_releases(settings)) or "none"
+        raise PublishError(f"release {release_id} does not exist (releases: {known})")
+    if not by.strip():
+        raise PublishError("say who republishes (--by NAME): every publish is recorded")
+    tables = {name: f"{PUBLISHED}.main.{_quote_ident(name)} AT (VERSION => {int(release_id)})"
+              for name in old.tables}
+    return publish_tables(
+        settings, tables, run_id=f"republish-{release_id}", checks=old.info.get("checks"),
+        author=by.strip(), exact=True,
+        extra={"republished_from": release_id, "reason": reason,
+               "data_code_version": old.info.get("code_version")})
 
 
 def _rows_to_releases(rows) -> list[Release]:

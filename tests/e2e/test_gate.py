@@ -41,3 +41,42 @@ def test_bad_delivery_blocks_and_previous_release_stays(tmp_path):
     assert after["releases"] == before["releases"]
     [(total_after,)] = analyst_query(after["published_attach"], query)
     assert total_after == total_before
+
+
+def test_rollback_serves_an_earlier_release_again(tmp_path):
+    home = tmp_path / "ioc"
+    env = clean_env(home)
+    run_ioc(env, "run", "--scale", "0.002")
+    first = status(run_ioc, env)
+    query = "SELECT sum(population) FROM ioc.population_by_commune_sex_age"
+    [(total_first,)] = analyst_query(first["published_attach"], query)
+
+    # a further registry delivery: 30 more residents (valid IDs: 012, 1990s female, born 1990)
+    extra = tmp_path / "dan_cu_12_bo_sung.csv"
+    lines = ["so_dinh_danh;ho_ten;ngay_sinh;gioi_tinh;ma_xa"]
+    lines += [f"012190{900000 + n:06d};Lò Thị Mới;15/06/1990;Nữ;03388" for n in range(30)]
+    extra.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run_ioc(env, "ingest", "population", str(extra))
+    run_ioc(env, "run", "--no-demo")
+    second = status(run_ioc, env)
+    [(total_second,)] = analyst_query(second["published_attach"], query)
+    assert second["release"] > first["release"] and total_second == total_first + 30
+
+    proc = run_ioc(env, "publish", "--release", str(first["release"]), "--by", "Trần Thị B",
+                   "--reason", "số liệu bổ sung chưa được duyệt")
+    assert f"the tables of release {first['release']}" in proc.stdout
+    third = status(run_ioc, env)
+    assert third["release"] > second["release"]
+    [(total_third,)] = analyst_query(third["published_attach"], query)
+    assert total_third == total_first
+    # history is kept: the rolled-back release stays readable when pinned, and listed
+    [(pinned,)] = analyst_query(second["published_attach"], query)
+    assert pinned == total_second
+    listing = run_ioc(env, "releases").stdout
+    assert (f"republished release {first['release']} by Trần Thị B "
+            "(số liệu bổ sung chưa được duyệt)") in listing
+
+    # a release that does not exist is refused, nothing is published
+    refused = run_ioc(env, "publish", "--release", "999", "--by", "x", check=False)
+    assert refused.returncode != 0 and "release 999 does not exist" in refused.stderr
+    assert status(run_ioc, env)["release"] == third["release"]
