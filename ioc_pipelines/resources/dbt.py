@@ -43,7 +43,8 @@ def write_profile(settings: Settings) -> Path:
         "attach": [{
             "path": work.catalog.ducklake_uri(),
             "alias": WORK,
-            "options": {"data_path": work.data_path},
+            "options": {"data_path": work.data_path,
+                        **{key.lower(): value for key, value in work.sqlite_options().items()}},
         }],
         "database": WORK,
         "schema": "main",

@@ -18,6 +18,7 @@ from ioc_pipelines.resources.object_store import object_store
 from ioc_pipelines.settings import CatalogConfig, Settings
 
 WORK = "work"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 PUBLISHED = "published"
 
 
@@ -31,6 +32,16 @@ class Lake:
     catalog: CatalogConfig
     data_path: str  # directory or s3://bucket/lake/
 
+    def sqlite_options(self, read_only: bool = False) -> dict[str, int | str]:
+        """A SQLite catalog in WAL mode lets analysts read while a release is committed; the
+        busy timeout makes a writer wait for a reader's lock instead of failing."""
+        if self.catalog.kind != "sqlite":
+            return {}
+        options: dict[str, int | str] = {"META_BUSY_TIMEOUT": SQLITE_BUSY_TIMEOUT_MS}
+        if not read_only:
+            options["META_JOURNAL_MODE"] = "WAL"
+        return options
+
     def attach_sql(self, *, alias: str | None = None, read_only: bool = False,
                    snapshot: int | None = None, create: bool = False) -> str:
         opts = []
@@ -40,6 +51,8 @@ class Lake:
             opts.append("READ_ONLY")
         if snapshot is not None:
             opts.append(f"SNAPSHOT_VERSION {int(snapshot)}")
+        opts.extend(f"{key} {value if isinstance(value, int) else sql_literal(value)}"
+                    for key, value in self.sqlite_options(read_only).items())
         tail = f" ({', '.join(opts)})" if opts else ""
         return (f"ATTACH IF NOT EXISTS {sql_literal(self.catalog.ducklake_uri())} "
                 f"AS {alias or self.alias}{tail}")
