@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from ioc_pipelines.settings import REPO_ROOT, Settings, SettingsError, load_settings
@@ -243,16 +243,44 @@ def run_job(settings: Settings, job_name: str,
         result = job.execute_in_process(
             instance=instance, raise_on_error=False, tags=tags,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
-        failures = []
-        for event in result.all_events:
-            if event.event_type_value == "ASSET_CHECK_EVALUATION":
-                evaluation = event.event_specific_data
-                if not evaluation.passed:
-                    failures.append(f"check {evaluation.check_name} on "
-                                    f"{evaluation.asset_key.to_user_string()} failed")
-            elif event.event_type_value == "STEP_FAILURE":
-                failures.append(f"step {event.step_key} failed")
-        return {"success": result.success, "run_id": result.run_id, "failures": failures}
+        return {"success": result.success, "run_id": result.run_id,
+                "failures": run_failures(result.all_events)}
+
+
+def run_failures(events) -> list[str]:
+    """Why a run did not publish, from its Dagster events: failed checks, failed steps."""
+    failures = []
+    for event in events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data
+            if not evaluation.passed:
+                failures.append(f"check {evaluation.check_name} on "
+                                f"{evaluation.asset_key.to_user_string()} failed")
+        elif event.event_type_value == "STEP_FAILURE":
+            failures.append(f"step {event.step_key} failed")
+    return failures
+
+
+def last_main_run(settings: Settings) -> dict | None:
+    """The newest run of the main job (from the CLI, the UI or a schedule): when, its status,
+    and why it did not publish."""
+    write_dagster_home(settings)
+    import dagster as dg
+
+    with dg.DagsterInstance.get() as instance:
+        runs = instance.get_runs(filters=dg.RunsFilter(job_name="ioc_main_job"), limit=1)
+        if not runs:
+            return None
+        run = runs[0]
+        record = instance.get_run_record_by_id(run.run_id)
+        failures = [] if run.status == dg.DagsterRunStatus.SUCCESS else run_failures(
+            entry.dagster_event for entry in instance.all_logs(run.run_id)
+            if entry.dagster_event is not None)
+        started = record.start_time if record is not None else None
+        return {"run_id": run.run_id, "status": run.status.value,
+                "started_at": (datetime.fromtimestamp(started).astimezone().isoformat()
+                               if started else None),
+                "failures": failures}
 
 
 # ---------------------------------------------------------------- warehouse state
@@ -270,13 +298,22 @@ def cmd_status(settings: Settings, args) -> int:
         "releases": len(list_releases(settings)),
         "object_store": settings.object_store,
         "published_attach": analyst_attach_sql(settings, release.id) if release else None,
+        "last_run": last_main_run(settings),
     }
     if args.json:
         _print(json.dumps(status, ensure_ascii=False, indent=2))
         return 0
+    last = status["last_run"]
+    if last is not None and last["status"] != "SUCCESS":
+        _print(f"Last run {last['run_id'][:8]} ({last['started_at'] or '?'}): {last['status']} — "
+               "did not publish: " + ("; ".join(last["failures"]) or "see `ioc ui`"))
     if release is None:
         _print("No release published yet. Run `ioc run`.")
         return 0
+    if "republished_from" in release.info:
+        _print(f"Current release {release.id} republishes release "
+               f"{release.info['republished_from']} (by {release.author}"
+               + (f": {release.info['reason']}" if release.info.get("reason") else "") + ")")
     _print(f"Current release: {release.id} (published {release.published_at:%Y-%m-%d %H:%M:%S}, "
            f"code {status['code_version']}, run {status['run_id']})")
     for name, rows in release.tables.items():

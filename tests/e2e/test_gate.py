@@ -39,6 +39,12 @@ def test_bad_delivery_blocks_and_previous_release_stays(tmp_path):
     after = status(run_ioc, env)
     assert after["release"] == before["release"]
     assert after["releases"] == before["releases"]
+    # the reason stays visible after the run: ioc status names the failed check
+    assert after["last_run"]["status"] == "FAILURE"
+    assert any("assert_population_rejected_share_within_gate" in f
+               for f in after["last_run"]["failures"])
+    text = run_ioc(env, "status").stdout
+    assert "did not publish" in text and "assert_population_rejected_share_within_gate" in text
     [(total_after,)] = analyst_query(after["published_attach"], query)
     assert total_after == total_before
 
