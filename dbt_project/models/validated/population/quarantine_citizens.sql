@@ -1,43 +1,20 @@
--- Quarantine: one row per rejected registry record with every reason code, the provider,
--- delivery and original record number, and the Vietnamese explanations for the rejection
--- report. Holds personal data: work lake only.
-with checked as (
-    select * from {{ ref('int_citizens_rule_checked') }}
-    where len(reason_codes) > 0
-),
-
-rules as (
-    select * from {{ ref('quality_rules') }}
-),
-
-explained as (
-    select
-        checked.delivery_id,
-        checked.record_number,
-        string_agg(rules.explanation_vi, '; ' order by rules.rule_id) as reasons_vi
-    from checked
-    cross join unnest(checked.reason_codes) as reason (rule_id)
-    left join rules on reason.rule_id = rules.rule_id
-    group by checked.delivery_id, checked.record_number
-)
-
+-- Quarantine of the population registry: the registry's rows of quarantine_records with the
+-- fields a provider needs to find the person in their system unpacked from the delivered
+-- values. Holds personal data: work lake only.
 select
-    'population' as source,
-    checked.provider_code,
-    checked.delivery_id,
-    checked.delivery_date,
-    checked.file_name,
-    checked.record_number,
-    list_sort(checked.reason_codes) as reason_codes,
-    explained.reasons_vi,
-    checked.citizen_id,
-    checked.full_name,
-    checked.birth_date_text,
-    checked.sex_text,
-    checked.commune_code,
-    checked.loaded_at
-from checked
-inner join explained
-    on
-        checked.delivery_id = explained.delivery_id
-        and checked.record_number = explained.record_number
+    source,
+    provider_code,
+    delivery_id,
+    delivery_date,
+    file_name,
+    record_number,
+    reason_codes,
+    reasons_vi,
+    fixes_vi,
+    delivered_values ->> 'citizen_id' as citizen_id,
+    delivered_values ->> 'full_name' as full_name,
+    delivered_values ->> 'birth_date_text' as birth_date_text,
+    delivered_values ->> 'sex_text' as sex_text,
+    delivered_values ->> 'commune_code_delivered' as commune_code
+from {{ ref('quarantine_records') }}
+where raw_table = 'population__citizens'
