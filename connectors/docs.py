@@ -44,8 +44,19 @@ def render(source: str) -> str:
         lines.append(f"- **Providers**: {', '.join(f'`{p}`' for p in delivery['providers'])}")
     fresh = raw.get("freshness", {})
     if fresh:
-        sla = ", ".join(f"{k.removeprefix('sla_')} {v}" for k, v in fresh.items())
-        lines.append(f"- **Freshness SLA**: {sla}")
+        sla = ", ".join(f"{k.removeprefix('sla_')} {v}" for k, v in fresh.items()
+                        if k.startswith("sla_"))
+        by_data = (f"; also by the newest `{fresh['data_column']}`" if fresh.get("data_column")
+                   else "")
+        lines.append(f"- **Freshness SLA** (sống, {fresh.get('severity', 'warn')}): "
+                     f"{sla}{by_data}")
+    expect = raw.get("expect")
+    if expect:
+        who = (", ".join(f"`{p}`" for p in expect["providers"]) if expect.get("providers")
+               else f"the providers of `{expect.get('providers_from')}`")
+        lines.append(f"- **Completeness** (đủ, {expect.get('severity', 'warn')}): one delivery "
+                     f"every {expect['every']} from {who}, due {expect['due_days']} day(s) "
+                     f"after the period; the period is read from `{expect['period_column']}`")
     gate = c.gate
     lines.append(f"- **Gate**: at most {gate.get('max_rejected_share', 0.2):.0%} of a delivery "
                  f"rejected; sign-off required: {'yes' if raw.get('sign_off_required') else 'no'}")

@@ -12,6 +12,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     prepare_manifest(settings)
     from ioc_pipelines.defs.population import checks as population_checks
     from ioc_pipelines.defs.publish import assets as publish_assets
+    from ioc_pipelines.defs.quality import assets as quality_assets
     from ioc_pipelines.defs.raw.assets import RAW_ASSETS
     from ioc_pipelines.defs.schedules import main_job, main_schedule, raw_jobs, raw_schedules
     from ioc_pipelines.defs.warehouse import dbt as warehouse
@@ -20,10 +21,12 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         assets=[
             *RAW_ASSETS,
             warehouse.build_dbt_assets(settings),
+            quality_assets.delivery_quality,
             publish_assets.published_release,
             publish_assets.population_report,
         ],
-        asset_checks=[population_checks.population_mart_expectations],
+        asset_checks=[population_checks.population_mart_expectations,
+                      quality_assets.delivery_checks],
         jobs=[main_job, *raw_jobs.values()],
         schedules=[main_schedule, *raw_schedules],
         resources={"settings": settings, "dbt": dbt_resource(settings)},

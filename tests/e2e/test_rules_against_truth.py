@@ -93,6 +93,27 @@ def test_records_named_by_a_variant_commune_name_are_placed(built):
     assert {key: got.get(key) for key in expected} == expected
 
 
+def test_completeness_and_freshness_match_the_truth(built):
+    """đủ: the missing and late deliveries the contracts' checks find are exactly the ones the
+    generator left out or delivered after the deadline (department reports, IoT days); sống:
+    the demo's IoT feed (newest reading yesterday) is stale against its 30-minute SLA."""
+    settings, manifest, _, _ = built
+    measured = ("indicators", "iot")
+    truth_missing = {(m["source"], m["provider"], m["period"])
+                     for m in manifest["missing_deliveries"] if m["source"] in measured}
+    truth_late = {(d["source"], d["provider"], d["period"]) for d in manifest["deliveries"]
+                  if d["source"] in measured and d["status"] == "late"}
+    assert any(s == "indicators" for s, _, _ in truth_missing)
+    with connect(settings) as con:
+        rows = con.execute("SELECT source, provider, period, status "
+                           "FROM work.ops.delivery_completeness").fetchall()
+        stale = dict(con.execute(
+            "SELECT source, is_stale FROM work.ops.source_freshness").fetchall())
+    assert {(s, p, d) for s, p, d, status in rows if status == "missing"} == truth_missing
+    assert {(s, p, d) for s, p, d, status in rows if status == "late"} == truth_late
+    assert stale["iot"] is True and stale["population"] is False
+
+
 def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
 

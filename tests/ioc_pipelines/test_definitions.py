@@ -43,6 +43,7 @@ EXPECTED_ASSETS = {
     "marts/housing_support_map",
     "marts/sensor_health",
     "marts/pm25_exceedance_events",
+    "quality/deliveries",
     "staging/stg_population__citizens",
     "validated/int_citizens_rule_checked",
     "validated/citizens",

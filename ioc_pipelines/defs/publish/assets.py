@@ -27,7 +27,9 @@ RELEASE = dg.AssetKey(["published", "release"])
 @dg.asset(
     key=RELEASE,
     group_name="published",
-    deps=[dg.AssetKey(["marts", name]) for name in MART_NAMES],
+    # the marts, and the delivery checks (a contract may make a missing delivery blocking)
+    deps=[*(dg.AssetKey(["marts", name]) for name in MART_NAMES),
+          dg.AssetKey(["quality", "deliveries"])],
     kinds={"ducklake"},
     description="Copies the checked marts into the published lake (kho dữ liệu dùng chung) in one "
     "transaction. Runs only when every blocking check upstream passed; its snapshot id is the "

@@ -1,0 +1,193 @@
+"""đủ and sống: every expected delivery present, every source fresh — from the contracts.
+
+One asset, ``quality/deliveries``, measures all sources after the raw loads and keeps the
+results in the work lake (``work.ops.delivery_completeness``, ``work.ops.source_freshness``)
+for the scorecard and the liaison team's report; one asset check per source and principle
+(``complete_<source>``, ``fresh_<source>``) says in the UI what is missing or late. A check's
+severity comes from the contract: ``warn`` publishes and reports, ``block`` stops the release.
+"""
+
+
+import csv
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+import dagster as dg
+import pandas as pd
+
+from connectors import SOURCES, get_connector
+from ioc_pipelines.defs.raw.assets import RAW_ASSETS
+from ioc_pipelines.landing import DELIVERIES_DDL, TZ
+from ioc_pipelines.resources.lakes import connect
+from ioc_pipelines.settings import DBT_PROJECT_DIR, Settings
+from quality_checks import PRINCIPLES
+from quality_checks.deliveries import Expectation, Freshness, completeness, freshness
+
+DELIVERIES = dg.AssetKey(["quality", "deliveries"])
+CATALOGUE = DBT_PROJECT_DIR / "seeds" / "reference" / "indicators_catalogue.csv"
+
+
+def _catalogue_providers_by_month() -> dict[int, tuple[str, ...]]:
+    """Month -> departments with an indicator due that month (tháng / quý / năm)."""
+    due: dict[int, set[str]] = defaultdict(set)
+    with CATALOGUE.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            for month in range(1, 13):
+                if (row["periodicity"] == "tháng"
+                        or (row["periodicity"] == "quý" and month % 3 == 0)
+                        or (row["periodicity"] == "năm" and month == 12)):
+                    due[month].add(row["provider"])
+    return {month: tuple(sorted(providers)) for month, providers in due.items()}
+
+
+def expectations() -> list[Expectation]:
+    out = []
+    for source in SOURCES:
+        contract = get_connector(source).contract
+        spec = contract.raw.get("expect")
+        if not spec:
+            continue
+        by_month = (_catalogue_providers_by_month()
+                    if spec.get("providers_from") == "indicators_catalogue" else {})
+        out.append(Expectation(
+            source=source, table=spec["table"], every=spec["every"],
+            due_days=int(spec["due_days"]), period_column=spec["period_column"],
+            providers=tuple(spec.get("providers") or [contract.provider]),
+            severity=spec.get("severity", "warn"), providers_by_month=by_month))
+    return out
+
+
+def freshness_rules() -> list[Freshness]:
+    out = []
+    for source in SOURCES:
+        spec = get_connector(source).contract.raw.get("freshness")
+        if not spec:
+            continue
+        sla = timedelta(hours=float(spec.get("sla_hours", 0)),
+                        minutes=float(spec.get("sla_minutes", 0)))
+        out.append(Freshness(source, sla, spec.get("data_table"), spec.get("data_column"),
+                             spec.get("severity", "warn")))
+    return out
+
+
+EXPECTATIONS = {e.source: e for e in expectations()}
+FRESHNESS = {f.source: f for f in freshness_rules()}
+CHECK_SPECS = [
+    *(dg.AssetCheckSpec(f"complete_{s}", asset=DELIVERIES, blocking=e.severity == "block",
+                        description=f"đủ: every expected delivery of {s} present and on time")
+      for s, e in EXPECTATIONS.items()),
+    *(dg.AssetCheckSpec(f"fresh_{s}", asset=DELIVERIES, blocking=f.severity == "block",
+                        description=f"sống: {s} delivered within its SLA "
+                        f"({f.sla.total_seconds() / 3600:g} h)")
+      for s, f in FRESHNESS.items()),
+]
+
+
+def _table_exists(con, table: str) -> bool:
+    return bool(con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'work' "
+        "AND schema_name = 'raw' AND table_name = ?", [table]).fetchone()[0])
+
+
+@dg.asset(
+    key=DELIVERIES,
+    group_name="quality",
+    deps=[key for assets in RAW_ASSETS for key in assets.keys],
+    kinds={"duckdb"},
+    description="đủ and sống of every source from its contract: expected deliveries (on time, "
+    "late, missing) and freshness by delivery time and by the data's own timestamps. Writes "
+    "work.ops.delivery_completeness and work.ops.source_freshness.",
+)
+def delivery_quality(context: dg.AssetExecutionContext,
+                     settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
+    now = datetime.now(TZ)
+    rows, fresh = [], []
+    with connect(settings) as con:
+        con.execute(DELIVERIES_DDL)
+        for exp in EXPECTATIONS.values():
+            if _table_exists(con, exp.table):
+                rows += completeness(con, exp, now.date())
+        for rule in FRESHNESS.values():
+            if rule.table and not _table_exists(con, rule.table):
+                rule = Freshness(rule.source, rule.sla, severity=rule.severity)
+            fresh.append(freshness(con, rule, now))
+        completeness_frame = pd.DataFrame(rows, columns=[
+            "source", "provider", "period", "due_date", "first_delivery_date", "status",
+            "severity"])
+        freshness_frame = pd.DataFrame(fresh)
+        freshness_frame["measured_at"] = now.replace(tzinfo=None)
+        con.register("completeness_frame", completeness_frame)
+        con.register("freshness_frame", freshness_frame)
+        con.execute("CREATE OR REPLACE TABLE work.ops.delivery_completeness AS "
+                    "SELECT * FROM completeness_frame")
+        con.execute("CREATE OR REPLACE TABLE work.ops.source_freshness AS "
+                    "SELECT * FROM freshness_frame")
+    gaps = completeness_frame[completeness_frame.status != "on_time"]
+    stale = freshness_frame[freshness_frame.is_stale]
+    context.log.info(f"deliveries: {len(completeness_frame)} expected, "
+                     f"{(completeness_frame.status == 'late').sum()} late, "
+                     f"{(completeness_frame.status == 'missing').sum()} missing; "
+                     f"stale sources: {', '.join(stale.source) or 'none'}")
+    return dg.MaterializeResult(metadata={
+        "expected_deliveries": len(completeness_frame),
+        "missing": int((completeness_frame.status == "missing").sum()),
+        "late": int((completeness_frame.status == "late").sum()),
+        "stale_sources": dg.MetadataValue.json(list(stale.source)),
+        "missing_or_late": dg.MetadataValue.md(
+            gaps[["source", "provider", "period", "due_date", "first_delivery_date",
+                  "status"]].to_markdown(index=False) if len(gaps) else "none"),
+        "freshness": dg.MetadataValue.md(freshness_frame[[
+            "source", "sla_hours", "delivery_age_hours", "data_age_hours", "is_stale"]]
+            .to_markdown(index=False)),
+    })
+
+
+@dg.multi_asset_check(specs=CHECK_SPECS, can_subset=True)
+def delivery_checks(context: dg.AssetCheckExecutionContext,
+                    settings: dg.ResourceParam[Settings]):
+    with connect(settings) as con:
+        expected = con.execute(
+            "SELECT source, provider, period, due_date, first_delivery_date, status "
+            "FROM work.ops.delivery_completeness").fetchall()
+        fresh = {row[0]: row for row in con.execute(
+            "SELECT source, sla_hours, delivery_age_hours, data_age_hours, is_stale "
+            "FROM work.ops.source_freshness").fetchall()}
+    selected = {key.name for key in context.selected_asset_check_keys}
+    for source, exp in EXPECTATIONS.items():
+        if f"complete_{source}" not in selected:
+            continue
+        mine = [r for r in expected if r[0] == source]
+        missing = [f"{r[1]} {r[2]} (due {r[3]:%d/%m/%Y})" for r in mine if r[5] == "missing"]
+        late = [f"{r[1]} {r[2]} ({r[4]:%d/%m/%Y}, due {r[3]:%d/%m/%Y})"
+                for r in mine if r[5] == "late"]
+        yield dg.AssetCheckResult(
+            check_name=f"complete_{source}", passed=not missing,
+            severity=_severity(exp.severity),
+            description=(f"{len(missing)} expected deliveries missing: " + "; ".join(missing[:10])
+                         if missing else f"all {len(mine)} expected deliveries present"),
+            metadata={"principle": "complete", "principle_vi": PRINCIPLES["complete"],
+                      "expected": len(mine), "missing": len(missing), "late": len(late),
+                      "missing_deliveries": dg.MetadataValue.json(missing),
+                      "late_deliveries": dg.MetadataValue.json(late)})
+    for source, rule in FRESHNESS.items():
+        if f"fresh_{source}" not in selected:
+            continue
+        _, sla, delivery_age, data_age, stale = fresh.get(source, (source, None, None, None,
+                                                                   True))
+        yield dg.AssetCheckResult(
+            check_name=f"fresh_{source}", passed=not stale, severity=_severity(rule.severity),
+            description=(f"last delivery {_age(delivery_age)} ago, newest record "
+                         f"{_age(data_age)} ago; SLA {sla} h"),
+            metadata={"principle": "live", "principle_vi": PRINCIPLES["live"],
+                      "sla_hours": sla, "delivery_age_hours": delivery_age,
+                      "data_age_hours": data_age})
+
+
+def _severity(level: str) -> dg.AssetCheckSeverity:
+    return dg.AssetCheckSeverity.ERROR if level == "block" else dg.AssetCheckSeverity.WARN
+
+
+def _age(hours: float | None) -> str:
+    if hours is None:
+        return "never"
+    return f"{hours / 24:.1f} days" if hours >= 48 else f"{hours:.1f} h"

@@ -1,0 +1,144 @@
+"""đủ and sống from the data contracts: which deliveries were due, which came (on time or
+late) and which are missing; how fresh each source is, by the time of its last delivery and
+by the data's own timestamps.
+
+A plain library: the caller passes a DuckDB connection with the work lake attached as
+``work`` and each source's expectations (from its contract's ``expect`` and ``freshness``).
+
+Periods come from the data, not from file names: a department's report covers the month
+written in it (``period``), an IoT drop covers the days of its readings (``observed_at``). A
+(provider, period) is *covered* once any delivered record of that provider carries it; it is
+*late* when its first such delivery came after the due date, *missing* when none came and
+the due date has passed. The window starts at the first period the source ever delivered,
+so a new source is not reported missing for the years before it was connected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+EVERY = ("day", "month")
+# the work lake's naive timestamps (landed_at, loaded_at) are local time
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What a contract promises: a delivery ``every`` day or month from each provider, due
+    ``due_days`` after the period (a month: day ``due_days`` of the next month; a day: that
+    many days later), its period read from ``period_column`` of ``table``."""
+
+    source: str
+    table: str
+    every: str
+    due_days: int
+    period_column: str
+    providers: tuple[str, ...]
+    severity: str = "warn"  # warn: publish and report; block: stop publication
+    # month -> providers due that month, when it is not every provider every period (the
+    # indicator catalogue: quarterly and yearly indicators are due in some months only)
+    providers_by_month: dict[int, tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.every not in EVERY:
+            raise ValueError(f"{self.source}: expect.every must be one of {EVERY}")
+        if self.severity not in ("warn", "block"):
+            raise ValueError(f"{self.source}: expect.severity must be warn or block")
+
+    def due_date(self, period: date) -> date:
+        if self.every == "day":
+            return period + timedelta(days=self.due_days)
+        return _next_month(period) + timedelta(days=self.due_days - 1)
+
+    def providers_for(self, period: date) -> tuple[str, ...]:
+        if self.every == "month" and self.providers_by_month:
+            return self.providers_by_month.get(period.month, ())
+        return self.providers
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """A contract's SLA: the newest delivery (and, with ``data_column``, the newest record's
+    own timestamp in ``table``) must be younger than ``sla``."""
+
+    source: str
+    sla: timedelta
+    table: str | None = None
+    data_column: str | None = None
+    severity: str = "warn"
+
+
+def covered_periods(con, exp: Expectation) -> dict[tuple[str, date], date]:
+    """(provider, period) -> first delivery date that carried it."""
+    column = f'"{exp.period_column}"'
+    if exp.every == "day":
+        period = f"CAST(timezone('Asia/Ho_Chi_Minh', {column}) AS DATE)"
+    else:  # 'YYYY-MM' text as delivered
+        period = f"CAST(try_strptime(trim({column}) || '-01', '%Y-%m-%d') AS DATE)"
+    rows = con.execute(
+        f"SELECT _provider, {period} AS period, min(_delivery_date) "
+        f"FROM work.raw.{exp.table} WHERE {period} IS NOT NULL GROUP BY ALL").fetchall()
+    return {(provider, p): first for provider, p, first in rows}
+
+
+def completeness(con, exp: Expectation, today: date) -> list[dict]:
+    """One row per expected (provider, period) whose due date has passed: on_time, late or
+    missing, with the due date and the first delivery date."""
+    covered = covered_periods(con, exp)
+    if not covered:
+        return []
+    period = min(p for _, p in covered)
+    rows = []
+    while exp.due_date(period) < today:
+        due = exp.due_date(period)
+        for provider in exp.providers_for(period):
+            first = covered.get((provider, period))
+            status = "missing" if first is None else ("late" if first > due else "on_time")
+            rows.append({"source": exp.source, "provider": provider,
+                         "period": _label(exp, period), "due_date": due,
+                         "first_delivery_date": first, "status": status,
+                         "severity": exp.severity})
+        period = period + timedelta(days=1) if exp.every == "day" else _next_month(period)
+    return rows
+
+
+def freshness(con, fresh: Freshness, now: datetime) -> dict:
+    """Age of the newest loaded delivery and of the newest record's own timestamp."""
+    landed = con.execute(
+        "SELECT max(landed_at) FROM work.ops.deliveries WHERE source = ? AND status = 'loaded'",
+        [fresh.source]).fetchone()[0]
+    observed = None
+    if fresh.table and fresh.data_column:
+        # records dated in the future (a defect of their own) do not make a source fresh
+        observed = con.execute(
+            f'SELECT max("{fresh.data_column}") FROM work.raw.{fresh.table} '
+            f'WHERE "{fresh.data_column}" <= ?', [now]).fetchone()[0]
+    now = now.astimezone(UTC)
+    delivery_age = now - _utc(landed) if landed is not None else None
+    data_age = now - _utc(observed) if observed is not None else None
+    ages = [a for a in (delivery_age, data_age) if a is not None]
+    stale = not ages or max(ages) > fresh.sla
+    return {"source": fresh.source, "sla_hours": round(fresh.sla.total_seconds() / 3600, 2),
+            "last_delivery_at": landed, "delivery_age_hours": _hours(delivery_age),
+            "newest_record_at": observed, "data_age_hours": _hours(data_age),
+            "is_stale": stale, "severity": fresh.severity}
+
+
+def _utc(value: datetime) -> datetime:
+    # naive timestamps of the work lake are local time; readings are timestamptz
+    aware = value.replace(tzinfo=LOCAL) if value.tzinfo is None else value
+    return aware.astimezone(UTC)
+
+
+def _hours(age: timedelta | None) -> float | None:
+    return None if age is None else round(age.total_seconds() / 3600, 2)
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _label(exp: Expectation, period: date) -> str:
+    return period.isoformat() if exp.every == "day" else f"{period:%Y-%m}"

@@ -1,0 +1,89 @@
+"""đủ and sống on a real DuckDB lake: a department report that never came is missing, one
+that came after the deadline is late, a quarterly indicator is only owed in quarter-end
+months; an IoT feed whose readings stopped is stale, a live one is fresh."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import duckdb
+import pytest
+
+from quality_checks.deliveries import Expectation, Freshness, completeness, freshness
+
+TODAY = date(2026, 11, 22)
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def con():
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'Asia/Ho_Chi_Minh'")
+    con.execute("ATTACH ':memory:' AS work")
+    con.execute("CREATE SCHEMA work.raw; CREATE SCHEMA work.ops")
+    con.execute("CREATE TABLE work.raw.indicators__reports "
+                "(_provider VARCHAR, _delivery_date DATE, period VARCHAR, actual DOUBLE)")
+    con.execute("CREATE TABLE work.raw.iot__readings "
+                "(_provider VARCHAR, _delivery_date DATE, observed_at TIMESTAMPTZ, value DOUBLE)")
+    con.execute("CREATE TABLE work.ops.deliveries (source VARCHAR, status VARCHAR, "
+                "landed_at TIMESTAMP)")
+    yield con
+    con.close()
+
+
+INDICATORS = Expectation(
+    source="indicators", table="indicators__reports", every="month", due_days=5,
+    period_column="period", providers=(),
+    # SYT reports monthly; TK only quarterly (due in September, not in October)
+    providers_by_month={9: ("SYT", "TK"), 10: ("SYT",)})
+
+
+def test_missing_and_late_department_reports(con):
+    con.execute("INSERT INTO work.raw.indicators__reports VALUES "
+                "('SYT', '2026-10-03', '2026-09', 1), ('SYT', '2026-10-03', '2026-09', 2), "
+                "('SYT', '2026-11-09', '2026-10', 1)")  # TK never sent September
+    rows = {(r["provider"], r["period"]): r for r in completeness(con, INDICATORS, TODAY)}
+    assert set(rows) == {("SYT", "2026-09"), ("TK", "2026-09"), ("SYT", "2026-10")}
+    assert rows[("SYT", "2026-09")]["status"] == "on_time"
+    assert rows[("TK", "2026-09")]["status"] == "missing"
+    assert rows[("TK", "2026-09")]["due_date"] == date(2026, 10, 5)
+    assert rows[("SYT", "2026-10")]["status"] == "late"
+    assert rows[("SYT", "2026-10")]["first_delivery_date"] == date(2026, 11, 9)
+
+
+def test_a_period_not_yet_due_is_not_missing(con):
+    con.execute("INSERT INTO work.raw.indicators__reports VALUES "
+                "('SYT', '2026-10-03', '2026-09', 1), ('TK', '2026-10-03', '2026-09', 1)")
+    rows = completeness(con, INDICATORS, date(2026, 11, 5))  # October's reports due today
+    assert {(r["provider"], r["period"]) for r in rows} == {("SYT", "2026-09"),
+                                                           ("TK", "2026-09")}
+
+
+def test_a_day_without_readings_is_missing(con):
+    iot = Expectation(source="iot", table="iot__readings", every="day", due_days=1,
+                      period_column="observed_at", providers=("SNNMT",))
+    con.execute("INSERT INTO work.raw.iot__readings VALUES "
+                "('SNNMT', '2026-11-19', '2026-11-18 08:00:00+07', 1), "
+                "('SNNMT', '2026-11-22', '2026-11-20 23:55:00+07', 1)")  # 19th missing, 20th late
+    rows = {r["period"]: r["status"] for r in completeness(con, iot, TODAY)}
+    assert rows == {"2026-11-18": "on_time", "2026-11-19": "missing", "2026-11-20": "late"}
+
+
+def test_a_stale_iot_feed_and_a_live_one(con):
+    rule = Freshness("iot", timedelta(minutes=30), "iot__readings", "observed_at")
+    # landed_at is naive local time (Asia/Ho_Chi_Minh): 16:50 there is 09:50 UTC, 10 min ago
+    con.execute("INSERT INTO work.ops.deliveries VALUES ('iot', 'loaded', '2026-11-22 16:50')")
+    # the drop landed 10 minutes ago but its newest reading is 5 hours old: stale
+    con.execute("INSERT INTO work.raw.iot__readings VALUES "
+                "('SNNMT', '2026-11-22', ?, 1)", [NOW - timedelta(hours=5)])
+    stale = freshness(con, rule, NOW)
+    assert stale["is_stale"] and stale["data_age_hours"] == 5.0
+    assert stale["delivery_age_hours"] == pytest.approx(0.17, abs=0.01)
+    # readings from 5 minutes ago: fresh; a reading dated in the future does not count
+    con.execute("INSERT INTO work.raw.iot__readings VALUES ('SNNMT', '2026-11-22', ?, 1), "
+                "('SNNMT', '2026-11-22', ?, 1)", [NOW - timedelta(minutes=5),
+                                                  NOW + timedelta(days=30)])
+    fresh = freshness(con, rule, NOW)
+    assert not fresh["is_stale"] and fresh["data_age_hours"] == pytest.approx(0.08, abs=0.01)
+
+
+def test_a_source_never_delivered_is_stale(con):
+    assert freshness(con, Freshness("planning", timedelta(days=365)), NOW)["is_stale"]
