@@ -114,6 +114,48 @@ def test_completeness_and_freshness_match_the_truth(built):
     assert stale["iot"] is True and stale["population"] is False
 
 
+def test_scorecard_counts_what_was_delivered_and_checked(built):
+    """The scorecard's record cells add up to the records delivered (truth), its failures per
+    principle to the records that got a rule code of that principle, and its missing
+    deliveries to the truth's; the published copy carries the previous-release columns."""
+    settings, manifest, rows, _ = built
+    checked_tables = {"population__citizens", "households__households", "households__members",
+                      "housing__houses", "land_permits__permits", "indicators__reports",
+                      "finance__budget", "finance__projects", "enterprises__events",
+                      "feedback__cases", "iot__readings", "map__pois", "planning__plans"}
+    delivered: dict[str, int] = {}
+    for d in manifest["deliveries"]:
+        for raw_table, count in d["rows"].items():
+            if raw_table in checked_tables:
+                source = raw_table.split("__")[0]
+                delivered[source] = delivered.get(source, 0) + count
+    with connect(settings) as con:
+        scored = dict(con.execute(
+            "SELECT source, sum(checked) FROM work.marts.quality_scorecard "
+            "WHERE measure = 'records' AND principle = 'correct' GROUP BY source").fetchall())
+        failed_correct = con.execute(
+            "SELECT sum(checked - passed) FROM work.marts.quality_scorecard "
+            "WHERE measure = 'records' AND principle = 'correct'").fetchone()[0]
+        correct_codes = {r for (r,) in con.execute(
+            "SELECT rule_id FROM work.reference.quality_rules WHERE principle = 'correct'"
+        ).fetchall()}
+        missing = con.execute(
+            "SELECT sum(checked - passed) FROM work.marts.quality_scorecard "
+            "WHERE measure = 'deliveries' AND principle = 'complete'").fetchone()[0]
+    scored_sources = set(scored)
+    assert scored_sources >= {"population", "households", "housing", "iot", "indicators"}
+    for source in scored_sources:
+        assert scored[source] == delivered[source], source
+    assert failed_correct == sum(1 for *_, reasons, _ in rows if set(reasons) & correct_codes)
+    assert missing == len([m for m in manifest["missing_deliveries"]
+                           if m["source"] in ("indicators", "iot")])
+    with connect(settings, work=False, published=True) as con:
+        columns = {c for (c,) in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_catalog = ? "
+            "AND table_name = 'quality_scorecard'", [PUBLISHED]).fetchall()}
+    assert {"pass_share", "previous_pass_share", "change_since_previous"} <= columns
+
+
 def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
 

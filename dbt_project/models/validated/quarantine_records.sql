@@ -4,7 +4,7 @@
 -- delivered (JSON) — what the rejection report sends back to the provider. A corrected
 -- re-delivery supersedes these records. Holds personal data: work lake only.
 with rejected as (
-    {% for source, raw_table, model, reasons, quarantined, geometry in checked_models()
+    {% for source, raw_table, model, reasons, quarantined, geometry, _commune in checked_models()
         if quarantined %}
         select
             '{{ source }}' as source,

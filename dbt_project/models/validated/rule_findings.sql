@@ -4,7 +4,7 @@
 -- and reported; IoT readings are kept with their QC flags. Feeds the rejection reports and the
 -- scorecard; holds no field values, only where to find them.
 
-{% for source, raw_table, model, reasons, quarantined, _geometry in checked_models() %}
+{% for source, raw_table, model, reasons, quarantined, _geometry, _commune in checked_models() %}
     select
         '{{ source }}' as source,
         '{{ raw_table }}' as raw_table,

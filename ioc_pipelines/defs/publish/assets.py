@@ -3,9 +3,9 @@
 
 import dagster as dg
 
-from ioc_pipelines.publish import publish_tables
+from ioc_pipelines.publish import Release, current_release, publish_tables
 from ioc_pipelines.reports.population import render_population_report
-from ioc_pipelines.resources.lakes import analyst_attach_sql
+from ioc_pipelines.resources.lakes import PUBLISHED, analyst_attach_sql, connect
 from ioc_pipelines.settings import Settings
 
 # every mart of the dbt project, published under its own name when the gate passed; marts
@@ -17,11 +17,37 @@ MART_NAMES = [
     "permits_by_commune_month", "indicators_vs_plan", "budget_by_period",
     "investment_disbursement", "enterprises_by_month", "feedback_handling", "iot_hourly",
     "pm25_exceedance_days", "pm25_exceedance_events", "water_level_events", "sensor_health",
-    "dim_admin_units", "dim_indicators", "dim_providers", "dim_sensors",
+    "dim_admin_units", "dim_indicators", "dim_providers", "dim_sensors", "quality_scorecard",
 ]
 # published name -> work-lake table
 PUBLISHED_MARTS = {name: f"work.marts.{name}" for name in MART_NAMES}
 RELEASE = dg.AssetKey(["published", "release"])
+
+
+SCORECARD_KEY = ("source", "provider_code", "commune_code", "period", "measure", "principle")
+
+
+def _previous_columns(settings: Settings, previous: Release) -> set[str]:
+    with connect(settings, work=False, published=True) as con:
+        con.execute(f"SELECT * FROM {PUBLISHED}.main.quality_scorecard "
+                    f"AT (VERSION => {int(previous.id)}) LIMIT 0")
+        return {column[0] for column in con.description}
+
+
+def scorecard_with_change(settings: Settings, previous: Release | None) -> str:
+    """The scorecard as published: the work lake's, with the previous release's share of the
+    same cell and the change since (null for a cell the previous release did not have, and
+    for all when the previous release had no scorecard or one of another shape)."""
+    current = "work.marts.quality_scorecard"
+    if (previous is None or "quality_scorecard" not in previous.tables
+            or not {*SCORECARD_KEY, "pass_share"} <= _previous_columns(settings, previous)):
+        return (f"(SELECT *, NULL::DOUBLE AS previous_pass_share, "
+                f"NULL::DOUBLE AS change_since_previous FROM {current})")
+    joined = " AND ".join(f"cur.{c} IS NOT DISTINCT FROM prev.{c}" for c in SCORECARD_KEY)
+    return (f"(SELECT cur.*, prev.pass_share AS previous_pass_share, "
+            f"round(cur.pass_share - prev.pass_share, 4) AS change_since_previous "
+            f"FROM {current} AS cur LEFT JOIN (SELECT * FROM {PUBLISHED}.main.quality_scorecard "
+            f"AT (VERSION => {int(previous.id)})) AS prev ON {joined})")
 
 
 @dg.asset(
@@ -29,7 +55,8 @@ RELEASE = dg.AssetKey(["published", "release"])
     group_name="published",
     # the marts, and the delivery checks (a contract may make a missing delivery blocking)
     deps=[*(dg.AssetKey(["marts", name]) for name in MART_NAMES),
-          dg.AssetKey(["quality", "deliveries"])],
+          dg.AssetKey(["quality", "delivery_completeness"]),
+          dg.AssetKey(["quality", "source_freshness"])],
     kinds={"ducklake"},
     description="Copies the checked marts into the published lake (kho dữ liệu dùng chung) in one "
     "transaction. Runs only when every blocking check upstream passed; its snapshot id is the "
@@ -37,8 +64,9 @@ RELEASE = dg.AssetKey(["published", "release"])
 )
 def published_release(context: dg.AssetExecutionContext,
                       settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
-    release = publish_tables(settings, PUBLISHED_MARTS, run_id=context.run_id,
-                             checks={"gate": "passed"})
+    tables = {**PUBLISHED_MARTS,
+              "quality_scorecard": scorecard_with_change(settings, current_release(settings))}
+    release = publish_tables(settings, tables, run_id=context.run_id, checks={"gate": "passed"})
     context.log.info(f"published release {release.id}: {release.tables}")
     return dg.MaterializeResult(metadata={
         "release_id": release.id,

@@ -1,9 +1,10 @@
 """đủ and sống: every expected delivery present, every source fresh — from the contracts.
 
-One asset, ``quality/deliveries``, measures all sources after the raw loads and keeps the
-results in the work lake (``work.ops.delivery_completeness``, ``work.ops.source_freshness``)
-for the scorecard and the liaison team's report; one asset check per source and principle
-(``complete_<source>``, ``fresh_<source>``) says in the UI what is missing or late. A check's
+One step measures all sources after the raw loads and keeps the results in the work lake as
+two assets, ``quality/delivery_completeness`` and ``quality/source_freshness`` (tables
+``work.ops.…``, read by dbt's quality_scorecard and by the liaison team's report); one asset
+check per source and principle (``complete_<source>``, ``fresh_<source>``) says in the UI what
+is missing, late or stale. A check's
 severity comes from the contract: ``warn`` publishes and reports, ``block`` stops the release.
 """
 
@@ -23,7 +24,8 @@ from ioc_pipelines.settings import DBT_PROJECT_DIR, Settings
 from quality_checks import PRINCIPLES
 from quality_checks.deliveries import Expectation, Freshness, completeness, freshness
 
-DELIVERIES = dg.AssetKey(["quality", "deliveries"])
+COMPLETENESS = dg.AssetKey(["quality", "delivery_completeness"])
+FRESHNESS_KEY = dg.AssetKey(["quality", "source_freshness"])
 CATALOGUE = DBT_PROJECT_DIR / "seeds" / "reference" / "indicators_catalogue.csv"
 
 
@@ -73,10 +75,10 @@ def freshness_rules() -> list[Freshness]:
 EXPECTATIONS = {e.source: e for e in expectations()}
 FRESHNESS = {f.source: f for f in freshness_rules()}
 CHECK_SPECS = [
-    *(dg.AssetCheckSpec(f"complete_{s}", asset=DELIVERIES, blocking=e.severity == "block",
+    *(dg.AssetCheckSpec(f"complete_{s}", asset=COMPLETENESS, blocking=e.severity == "block",
                         description=f"đủ: every expected delivery of {s} present and on time")
       for s, e in EXPECTATIONS.items()),
-    *(dg.AssetCheckSpec(f"fresh_{s}", asset=DELIVERIES, blocking=f.severity == "block",
+    *(dg.AssetCheckSpec(f"fresh_{s}", asset=FRESHNESS_KEY, blocking=f.severity == "block",
                         description=f"sống: {s} delivered within its SLA "
                         f"({f.sla.total_seconds() / 3600:g} h)")
       for s, f in FRESHNESS.items()),
@@ -89,17 +91,22 @@ def _table_exists(con, table: str) -> bool:
         "AND schema_name = 'raw' AND table_name = ?", [table]).fetchone()[0])
 
 
-@dg.asset(
-    key=DELIVERIES,
-    group_name="quality",
-    deps=[key for assets in RAW_ASSETS for key in assets.keys],
-    kinds={"duckdb"},
-    description="đủ and sống of every source from its contract: expected deliveries (on time, "
-    "late, missing) and freshness by delivery time and by the data's own timestamps. Writes "
-    "work.ops.delivery_completeness and work.ops.source_freshness.",
+@dg.multi_asset(
+    name="delivery_quality",
+    specs=[
+        dg.AssetSpec(COMPLETENESS, group_name="quality", kinds={"duckdb"},
+                     deps=[key for assets in RAW_ASSETS for key in assets.keys],
+                     description="đủ: every delivery the contracts expect (provider × period, "
+                     "the period read from the data), on time, late or missing. "
+                     "Table work.ops.delivery_completeness."),
+        dg.AssetSpec(FRESHNESS_KEY, group_name="quality", kinds={"duckdb"},
+                     deps=[key for assets in RAW_ASSETS for key in assets.keys],
+                     description="sống: each source's age against its SLA, by its last "
+                     "delivery and by its newest record's own timestamp. Table "
+                     "work.ops.source_freshness."),
+    ],
 )
-def delivery_quality(context: dg.AssetExecutionContext,
-                     settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
+def delivery_quality(context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]):
     now = datetime.now(TZ)
     rows, fresh = [], []
     with connect(settings) as con:
@@ -128,14 +135,17 @@ def delivery_quality(context: dg.AssetExecutionContext,
                      f"{(completeness_frame.status == 'late').sum()} late, "
                      f"{(completeness_frame.status == 'missing').sum()} missing; "
                      f"stale sources: {', '.join(stale.source) or 'none'}")
-    return dg.MaterializeResult(metadata={
-        "expected_deliveries": len(completeness_frame),
+    yield dg.MaterializeResult(asset_key=COMPLETENESS, metadata={
+        "dagster/row_count": len(completeness_frame),
         "missing": int((completeness_frame.status == "missing").sum()),
         "late": int((completeness_frame.status == "late").sum()),
-        "stale_sources": dg.MetadataValue.json(list(stale.source)),
         "missing_or_late": dg.MetadataValue.md(
             gaps[["source", "provider", "period", "due_date", "first_delivery_date",
                   "status"]].to_markdown(index=False) if len(gaps) else "none"),
+    })
+    yield dg.MaterializeResult(asset_key=FRESHNESS_KEY, metadata={
+        "dagster/row_count": len(freshness_frame),
+        "stale_sources": dg.MetadataValue.json(list(stale.source)),
         "freshness": dg.MetadataValue.md(freshness_frame[[
             "source", "sla_hours", "delivery_age_hours", "data_age_hours", "is_stale"]]
             .to_markdown(index=False)),
@@ -161,7 +171,7 @@ def delivery_checks(context: dg.AssetCheckExecutionContext,
         late = [f"{r[1]} {r[2]} ({r[4]:%d/%m/%Y}, due {r[3]:%d/%m/%Y})"
                 for r in mine if r[5] == "late"]
         yield dg.AssetCheckResult(
-            check_name=f"complete_{source}", passed=not missing,
+            asset_key=COMPLETENESS, check_name=f"complete_{source}", passed=not missing,
             severity=_severity(exp.severity),
             description=(f"{len(missing)} expected deliveries missing: " + "; ".join(missing[:10])
                          if missing else f"all {len(mine)} expected deliveries present"),
@@ -175,7 +185,8 @@ def delivery_checks(context: dg.AssetCheckExecutionContext,
         _, sla, delivery_age, data_age, stale = fresh.get(source, (source, None, None, None,
                                                                    True))
         yield dg.AssetCheckResult(
-            check_name=f"fresh_{source}", passed=not stale, severity=_severity(rule.severity),
+            asset_key=FRESHNESS_KEY, check_name=f"fresh_{source}", passed=not stale,
+            severity=_severity(rule.severity),
             description=(f"last delivery {_age(delivery_age)} ago, newest record "
                          f"{_age(data_age)} ago; SLA {sla} h"),
             metadata={"principle": "live", "principle_vi": PRINCIPLES["live"],
