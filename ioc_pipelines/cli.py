@@ -394,6 +394,20 @@ def cmd_publish(settings: Settings, args) -> int:
     return 0
 
 
+def cmd_rejection_report(settings: Settings, args) -> int:
+    """Rejection reports (CSV + Excel) per provider and delivery from the quarantine."""
+    from ioc_pipelines.reports.rejections import render_rejection_reports
+    reports = render_rejection_reports(settings, provider=args.provider,
+                                       delivery_id=args.delivery)
+    if not reports:
+        _print("No rejected records" + (f" for {args.provider}" if args.provider else "") + ".")
+        return 0
+    for r in reports:
+        _print(f"{r.provider:<12} {r.delivery_id:<40} {r.records:>6} records  "
+               f"{r.local_dir / Path(r.xlsx_key).name}")
+    return 0
+
+
 def cmd_report(settings: Settings, args) -> int:
     from ioc_pipelines.reports.population import ReportError, render_population_report
 
@@ -531,6 +545,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", required=True, help="who decides (recorded in the release)")
     p.add_argument("--reason", help="why (recorded in the release)")
 
+    p = sub.add_parser("rejection-report", help="rejected records per provider and delivery, "
+                       "with reasons and fixes in Vietnamese (CSV and Excel)")
+    p.add_argument("--provider", help="only this provider (e.g. CA_TINH, SYT, XA_03388)")
+    p.add_argument("--delivery", help="only this delivery id")
+
     p = sub.add_parser("report", help="render a report from a release")
     p.add_argument("kind", help="population (briefing kinds come later)")
     p.add_argument("--release", type=int, default=None)
@@ -547,6 +566,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS = {
     "setup": cmd_setup, "run": cmd_run, "ingest": cmd_ingest, "demo-data": cmd_demo_data,
     "sql": cmd_sql, "docs": cmd_docs, "dbt": cmd_dbt, "publish": cmd_publish,
+    "rejection-report": cmd_rejection_report,
     "status": cmd_status, "releases": cmd_releases, "report": cmd_report, "up": cmd_up,
     "down": cmd_down, "ui": cmd_ui,
 }

@@ -24,6 +24,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             quality_assets.delivery_quality,
             publish_assets.published_release,
             publish_assets.population_report,
+            publish_assets.rejection_reports,
         ],
         asset_checks=[population_checks.population_mart_expectations,
                       quality_assets.delivery_checks],

@@ -156,6 +156,38 @@ def test_scorecard_counts_what_was_delivered_and_checked(built):
     assert {"pass_share", "previous_pass_share", "change_since_previous"} <= columns
 
 
+def test_rejection_reports_list_each_rejected_record_with_reasons(built):
+    """Per provider and delivery, the Excel workbook (made by the run) lists exactly the
+    delivery's rejected records, each with its codes, Vietnamese reason and fix; the CSV has
+    the same records."""
+    from openpyxl import load_workbook
+
+    settings, manifest, rows, _ = built
+    rejected: dict[str, set[int]] = {}
+    for _, file, number, _, quarantined in rows:
+        if quarantined:
+            rejected.setdefault(file, set()).add(number)
+    registry = [d for d in manifest["deliveries"] if d["source"] == "population"]
+    assert registry
+    with connect(settings) as con:
+        delivery_of = dict(con.execute(
+            "SELECT file_name, delivery_id FROM work.ops.deliveries").fetchall())
+    for delivery in registry:
+        folder = settings.reports_dir / "rejections" / delivery["provider"]
+        book = load_workbook(folder / f"{delivery_of[delivery['file']]}.xlsx", read_only=True)
+        table = list(book.active.iter_rows(min_row=3, values_only=True))
+        header, records = table[0], table[1:]
+        assert header[:5] == ("Số thứ tự bản ghi", "Tệp", "Mã lỗi", "Lỗi", "Cách khắc phục")
+        assert {r[0] for r in records} == rejected[delivery["file"]]
+        assert all(r[2] and r[3] and r[4] for r in records)  # codes, reason, fix
+        # the injected defects of this file are among them, with their reason code
+        injected = {d["record_number"] for d in manifest["defects"]
+                    if d["file"] == delivery["file"]}
+        assert injected <= {r[0] for r in records}
+        text = (folder / f"{delivery_of[delivery['file']]}.csv").read_text(encoding="utf-8-sig")
+        assert len(text.strip().splitlines()) == len(records) + 1
+
+
 def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
 

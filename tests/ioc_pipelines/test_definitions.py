@@ -96,6 +96,7 @@ EXPECTED_ASSETS = {
     "marts/population_by_commune_sex_age",
     "published/release",
     "reports/population",
+    "reports/rejections",
 }
 
 EXPECTED_GROUPS = {

@@ -5,6 +5,7 @@ import dagster as dg
 
 from ioc_pipelines.publish import Release, current_release, publish_tables
 from ioc_pipelines.reports.population import render_population_report
+from ioc_pipelines.reports.rejections import render_rejection_reports
 from ioc_pipelines.resources.lakes import PUBLISHED, analyst_attach_sql, connect
 from ioc_pipelines.settings import Settings
 
@@ -95,4 +96,28 @@ def population_report(context: dg.AssetExecutionContext,
         "object_key": report.key,
         "path": dg.MetadataValue.path(str(report.local_path)),
         "total_population": report.total,
+    })
+
+
+@dg.asset(
+    key=dg.AssetKey(["reports", "rejections"]),
+    group_name="reports",
+    deps=[dg.AssetKey(["validated", "quarantine_records"])],
+    kinds={"csv", "excel"},
+    description="Báo cáo bản ghi bị từ chối: per provider and delivery, every rejected record "
+    "with its reasons and what to correct (CSV and Excel), in the work bucket under "
+    "reports/rejections/. Made on every run, also when the gate blocks the release.",
+)
+def rejection_reports(context: dg.AssetExecutionContext,
+                      settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
+    reports = render_rejection_reports(settings)
+    context.log.info(f"{len(reports)} rejection reports, "
+                     f"{sum(r.records for r in reports)} rejected records")
+    return dg.MaterializeResult(metadata={
+        "reports": len(reports),
+        "rejected_records": sum(r.records for r in reports),
+        "by_provider": dg.MetadataValue.md(
+            "| provider | delivery | source | records | workbook |\n|---|---|---|---|---|\n"
+            + "\n".join(f"| {r.provider} | {r.delivery_id} | {r.source} | {r.records} | "
+                        f"`{r.xlsx_key}` |" for r in reports)),
     })

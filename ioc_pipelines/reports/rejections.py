@@ -1,0 +1,140 @@
+"""Rejection reports: for each provider and delivery, every rejected record with its reasons
+and what to correct, in plain Vietnamese, as CSV and as an Excel workbook the provider can
+open, fix and send back (a corrected re-delivery supersedes the rejected records).
+
+Read from ``work.validated.quarantine_records``; they hold the provider's own records, so they
+go to the work bucket (``reports/rejections/<provider>/<delivery>.{csv,xlsx}``) and a local copy
+under ``$IOC_HOME/reports/rejections/``, never to the published warehouse. Produced on every
+run, also when the gate blocks a release: that is when providers need them most.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ioc_pipelines.resources.lakes import connect
+from ioc_pipelines.resources.object_store import object_store
+from ioc_pipelines.settings import Settings
+
+# lineage keys of the delivered values: shown once in the header, not per record
+LINEAGE = {"provider_code", "delivery_id", "delivery_date", "file_name", "record_number",
+           "loaded_at"}
+FIXED = ["Số thứ tự bản ghi", "Tệp", "Mã lỗi", "Lỗi", "Cách khắc phục"]
+
+
+@dataclass(frozen=True)
+class RejectionReport:
+    provider: str
+    delivery_id: str
+    source: str
+    records: int
+    csv_key: str
+    xlsx_key: str
+    local_dir: Path
+
+
+def render_rejection_reports(settings: Settings, *, provider: str | None = None,
+                             delivery_id: str | None = None) -> list[RejectionReport]:
+    where, params = ["TRUE"], []
+    if provider:
+        where.append("provider_code = ?")
+        params.append(provider)
+    if delivery_id:
+        where.append("delivery_id = ?")
+        params.append(delivery_id)
+    with connect(settings) as con:
+        rows = con.execute(
+            "SELECT provider_code, delivery_id, source, raw_table, delivery_date, file_name, "
+            "record_number, reason_codes, reasons_vi, fixes_vi, delivered_values "
+            f"FROM work.validated.quarantine_records WHERE {' AND '.join(where)} "
+            "ORDER BY provider_code, delivery_id, raw_table, record_number", params).fetchall()
+    groups: dict[tuple[str, str], list[tuple]] = {}
+    for row in rows:
+        groups.setdefault((row[0] or "unknown", row[1]), []).append(row)
+    store = object_store(settings)
+    reports = []
+    for (prov, delivery), records in groups.items():
+        header, table = _table(records)
+        title = (f"Báo cáo bản ghi bị từ chối — đơn vị {prov}, lần giao {delivery} "
+                 f"(ngày {records[0][4]:%d/%m/%Y}, nguồn {records[0][2]})")
+        csv_bytes = _csv(header, table)
+        xlsx_bytes = _xlsx(title, header, table)
+        folder = f"reports/rejections/{_safe(prov)}"
+        name = _safe(delivery)
+        local = settings.reports_dir / "rejections" / _safe(prov)
+        local.mkdir(parents=True, exist_ok=True)
+        (local / f"{name}.csv").write_bytes(csv_bytes)
+        (local / f"{name}.xlsx").write_bytes(xlsx_bytes)
+        store.put_bytes(settings.work_bucket, f"{folder}/{name}.csv", csv_bytes)
+        store.put_bytes(settings.work_bucket, f"{folder}/{name}.xlsx", xlsx_bytes)
+        reports.append(RejectionReport(prov, delivery, records[0][2], len(records),
+                                       f"{folder}/{name}.csv", f"{folder}/{name}.xlsx", local))
+    return reports
+
+
+def _safe(text: str) -> str:
+    """A provider code or delivery id as one path segment (they are codes, but never trusted)."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", text).strip(".") or "_"
+
+
+def _table(records: list[tuple]) -> tuple[list[str], list[list]]:
+    """The fixed columns, then the record's delivered fields (union over the delivery)."""
+    values = [json.loads(r[10]) if isinstance(r[10], str) else (r[10] or {}) for r in records]
+    fields: list[str] = []
+    for value in values:
+        fields += [k for k in value if k not in LINEAGE and k not in fields]
+    table = []
+    for record, value in zip(records, values, strict=True):
+        table.append([record[6], record[5], ", ".join(record[7]), record[8], record[9] or "",
+                      *(_cell(value.get(f)) for f in fields)])
+    return FIXED + fields, table
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _csv(header: list[str], table: list[list]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(table)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel reads it as UTF-8
+
+
+def _xlsx(title: str, header: list[str], table: list[list]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Bản ghi bị từ chối"
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=12)
+    sheet.append(["Sửa các bản ghi dưới đây theo cột 'Cách khắc phục' rồi giao lại; bản giao "
+                  "sau sẽ thay thế các bản ghi này."])
+    sheet.append(header)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="B03A2E")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in table:
+        sheet.append(row)
+    sheet.freeze_panes = "B4"
+    sheet.auto_filter.ref = f"A3:{get_column_letter(len(header))}{len(table) + 3}"
+    for index, name in enumerate(header, start=1):
+        longest = max([len(str(name))] + [len(str(r[index - 1])) for r in table[:200]])
+        sheet.column_dimensions[get_column_letter(index)].width = min(60, max(10, longest + 2))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
