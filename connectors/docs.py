@@ -59,7 +59,8 @@ def render(source: str) -> str:
                      f"after the period; the period is read from `{expect['period_column']}`")
     gate = c.gate
     lines.append(f"- **Gate**: at most {gate.get('max_rejected_share', 0.2):.0%} of a delivery "
-                 f"rejected; sign-off required: {'yes' if raw.get('sign_off_required') else 'no'}")
+                 f"rejected (judged from {gate.get('min_records', 50)} records up); sign-off "
+                 f"required: {'yes' if raw.get('sign_off_required') else 'no'}")
     lines += ["", " ".join(str(raw.get("description", "")).split()), "", "## Formats", ""]
     lines += [f"- `.{fmt}` — {FORMAT_NOTES.get(fmt, '')}" for fmt in c.formats]
     for note in raw.get("notes", []):

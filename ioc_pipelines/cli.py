@@ -166,11 +166,15 @@ def cmd_run(settings: Settings, args) -> int:
 
     outcome = run_main_job(settings)
     if not outcome["success"]:
+        # the quarantine was built: providers still get their rejection reports
+        rejections = run_job(settings, "rejection_reports_job")
         _print()
         _print("The run did not publish: " + "; ".join(outcome["failures"] or ["see the log above"]))
         current = current_release(settings)
         _print(f"The published warehouse still serves release {current.id}." if current
                else "Nothing has been published yet.")
+        if rejections["success"]:
+            _print(f"Rejection reports: {settings.reports_dir / 'rejections'}")
         return 1
     release = current_release(settings)
     report = settings.reports_dir / "population" / f"release-{release.id}" / "dan-so-theo-xa.html"
@@ -178,6 +182,9 @@ def cmd_run(settings: Settings, args) -> int:
     _print(f"Published release {release.id} ({release.published_at:%Y-%m-%d %H:%M:%S}): "
            + ", ".join(f"{k} ({v} rows)" for k, v in release.tables.items()))
     _print(f"Report: {report}")
+    if outcome.get("warnings"):
+        _print("Published with warnings: " + "; ".join(outcome["warnings"]))
+    _print(f"Rejection reports: {settings.reports_dir / 'rejections'}")
     if settings.s3 is None:
         _print(f"Analysts: duckdb -c \"{analyst_attach_sql(settings, None)} "
                "SELECT * FROM ioc.population_by_commune_sex_age LIMIT 5\"")
@@ -243,22 +250,39 @@ def run_job(settings: Settings, job_name: str,
         result = job.execute_in_process(
             instance=instance, raise_on_error=False, tags=tags,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
-        return {"success": result.success, "run_id": result.run_id,
-                "failures": run_failures(result.all_events)}
+        failures, warnings = _check_outcomes(result.all_events)
+        return {"success": result.success, "run_id": result.run_id, "failures": failures,
+                "warnings": warnings}
 
 
 def run_failures(events) -> list[str]:
-    """Why a run did not publish, from its Dagster events: failed checks, failed steps."""
-    failures = []
+    """Why a run did not publish, from its Dagster events: failed blocking (error-severity)
+    checks and failed steps."""
+    return _check_outcomes(events)[0]
+
+
+def run_warnings(events) -> list[str]:
+    """Warn-severity checks that failed: published anyway, reported."""
+    return _check_outcomes(events)[1]
+
+
+def _check_outcomes(events) -> tuple[list[str], list[str]]:
+    import dagster as dg
+
+    failures, warnings = [], []
     for event in events:
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             if not evaluation.passed:
-                failures.append(f"check {evaluation.check_name} on "
-                                f"{evaluation.asset_key.to_user_string()} failed")
+                text = (f"check {evaluation.check_name} on "
+                        f"{evaluation.asset_key.to_user_string()} failed")
+                if evaluation.severity == dg.AssetCheckSeverity.WARN:
+                    warnings.append(text)
+                else:
+                    failures.append(text)
         elif event.event_type_value == "STEP_FAILURE":
             failures.append(f"step {event.step_key} failed")
-    return failures
+    return failures, warnings
 
 
 def last_main_run(settings: Settings) -> dict | None:
@@ -273,14 +297,14 @@ def last_main_run(settings: Settings) -> dict | None:
             return None
         run = runs[0]
         record = instance.get_run_record_by_id(run.run_id)
-        failures = [] if run.status == dg.DagsterRunStatus.SUCCESS else run_failures(
+        failures, warnings = _check_outcomes(
             entry.dagster_event for entry in instance.all_logs(run.run_id)
             if entry.dagster_event is not None)
         started = record.start_time if record is not None else None
         return {"run_id": run.run_id, "status": run.status.value,
                 "started_at": (datetime.fromtimestamp(started).astimezone().isoformat()
                                if started else None),
-                "failures": failures}
+                "failures": failures, "warnings": warnings}
 
 
 # ---------------------------------------------------------------- warehouse state
@@ -307,6 +331,8 @@ def cmd_status(settings: Settings, args) -> int:
     if last is not None and last["status"] != "SUCCESS":
         _print(f"Last run {last['run_id'][:8]} ({last['started_at'] or '?'}): {last['status']} — "
                "did not publish: " + ("; ".join(last["failures"]) or "see `ioc ui`"))
+    if last is not None and last["warnings"]:
+        _print("Warnings of the last run: " + "; ".join(last["warnings"]))
     if release is None:
         _print("No release published yet. Run `ioc run`.")
         return 0

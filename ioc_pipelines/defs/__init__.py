@@ -14,7 +14,14 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     from ioc_pipelines.defs.publish import assets as publish_assets
     from ioc_pipelines.defs.quality import assets as quality_assets
     from ioc_pipelines.defs.raw.assets import RAW_ASSETS
-    from ioc_pipelines.defs.schedules import main_job, main_schedule, raw_jobs, raw_schedules
+    from ioc_pipelines.defs.schedules import (
+        main_job,
+        main_schedule,
+        raw_jobs,
+        raw_schedules,
+        rejections_after_blocked_run,
+        rejections_job,
+    )
     from ioc_pipelines.defs.warehouse import dbt as warehouse
 
     return dg.Definitions(
@@ -27,9 +34,11 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             publish_assets.rejection_reports,
         ],
         asset_checks=[population_checks.population_mart_expectations,
-                      quality_assets.delivery_checks],
-        jobs=[main_job, *raw_jobs.values()],
+                      quality_assets.delivery_checks,
+                      quality_assets.rejected_share_within_gate],
+        jobs=[main_job, rejections_job, *raw_jobs.values()],
         schedules=[main_schedule, *raw_schedules],
+        sensors=[rejections_after_blocked_run],
         resources={"settings": settings, "dbt": dbt_resource(settings)},
         executor=dg.in_process_executor,
     )

@@ -13,6 +13,25 @@ main_job = dg.define_asset_job(
     executor_def=dg.in_process_executor,
 )
 
+REJECTIONS = dg.AssetKey(["reports", "rejections"])
+
+# When the gate stops a run, the quarantine was still built: providers get their rejection
+# reports from this job (the CLI runs it after a failed main run; a sensor does in the UI).
+rejections_job = dg.define_asset_job(
+    "rejection_reports_job",
+    selection=dg.AssetSelection.assets(REJECTIONS),
+    description="Rejection reports per provider and delivery from the current quarantine.",
+    executor_def=dg.in_process_executor,
+)
+
+
+@dg.run_failure_sensor(monitored_jobs=[main_job], request_job=rejections_job,
+                       default_status=dg.DefaultSensorStatus.RUNNING)
+def rejections_after_blocked_run(context: dg.RunFailureSensorContext):
+    """A blocked main run skips its rejection reports: make them anyway."""
+    return dg.RunRequest(run_key=f"rejections-{context.dagster_run.run_id}")
+
+
 raw_jobs = {
     source: dg.define_asset_job(
         f"raw_{source}_job",

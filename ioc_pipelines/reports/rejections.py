@@ -52,6 +52,11 @@ def render_rejection_reports(settings: Settings, *, provider: str | None = None,
         where.append("delivery_id = ?")
         params.append(delivery_id)
     with connect(settings) as con:
+        built = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'work' "
+            "AND schema_name = 'validated' AND table_name = 'quarantine_records'").fetchone()[0]
+        if not built:
+            return []  # dbt has not built the quarantine yet
         rows = con.execute(
             "SELECT provider_code, delivery_id, source, raw_table, delivery_date, file_name, "
             "record_number, reason_codes, reasons_vi, fixes_vi, delivered_values "

@@ -34,17 +34,20 @@ def test_bad_delivery_blocks_and_previous_release_stays(tmp_path):
     assert proc.returncode == 1
     assert "did not publish" in proc.stdout
     assert f"still serves release {before['release']}" in proc.stdout
-    assert "assert_population_rejected_share_within_gate" in proc.stdout
+    assert "rejected_share_within_gate" in proc.stdout
 
     after = status(run_ioc, env)
     assert after["release"] == before["release"]
     assert after["releases"] == before["releases"]
     # the reason stays visible after the run: ioc status names the failed check
     assert after["last_run"]["status"] == "FAILURE"
-    assert any("assert_population_rejected_share_within_gate" in f
+    assert any("rejected_share_within_gate" in f
                for f in after["last_run"]["failures"])
     text = run_ioc(env, "status").stdout
-    assert "did not publish" in text and "assert_population_rejected_share_within_gate" in text
+    assert "did not publish" in text and "rejected_share_within_gate" in text
+    # the provider still gets its rejection report: all 200 records, with reasons
+    listing = run_ioc(env, "rejection-report").stdout.splitlines()
+    assert any(line.split()[2] == "200" for line in listing if "population-" in line), listing
     [(total_after,)] = analyst_query(after["published_attach"], query)
     assert total_after == total_before
 

@@ -123,20 +123,18 @@ def test_definitions_snapshot(ioc_home):
 
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
     assert ("marts/population_by_commune_sex_age", "population_mart_expectations") in checks
-    # dbt tests surface as checks; the gate test sits on the validated model
-    assert ("validated/int_citizens_rule_checked",
-            "assert_population_rejected_share_within_gate") in checks
+    # dbt tests surface as checks; the gate sits on the findings of every source
+    assert ("validated/rule_findings", "rejected_share_within_gate") in checks
     assert ("marts/population_by_commune_sex_age",
             "assert_population_mart_matches_citizens") in checks
     assert ("validated/citizens", "unique_citizens_citizen_id") in checks
 
     blocking = {c.name for c in graph.asset_check_keys
                 if graph.get_check_spec(c).blocking}
-    assert {"population_mart_expectations",
-            "assert_population_rejected_share_within_gate"} <= blocking
+    assert {"population_mart_expectations", "rejected_share_within_gate"} <= blocking
 
     assert {j.name for j in repo.get_all_jobs() if not j.name.startswith("__")} == {
-        "ioc_main_job", "raw_indicators_job", "raw_iot_job"}
+        "ioc_main_job", "raw_indicators_job", "raw_iot_job", "rejection_reports_job"}
     # periodic sources are partitioned by delivery date: monthly reports, daily IoT drops
     assert isinstance(graph.get(dg.AssetKey(["raw", "indicators__reports"])).partitions_def,
                       dg.MonthlyPartitionsDefinition)

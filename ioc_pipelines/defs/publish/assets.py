@@ -57,7 +57,9 @@ def scorecard_with_change(settings: Settings, previous: Release | None) -> str:
     # the marts, and the delivery checks (a contract may make a missing delivery blocking)
     deps=[*(dg.AssetKey(["marts", name]) for name in MART_NAMES),
           dg.AssetKey(["quality", "delivery_completeness"]),
-          dg.AssetKey(["quality", "source_freshness"])],
+          dg.AssetKey(["quality", "source_freshness"]),
+          # its blocking check is the gate on each delivery's rejected share
+          dg.AssetKey(["validated", "rule_findings"])],
     kinds={"ducklake"},
     description="Copies the checked marts into the published lake (kho dữ liệu dùng chung) in one "
     "transaction. Runs only when every blocking check upstream passed; its snapshot id is the "

@@ -202,3 +202,54 @@ def _age(hours: float | None) -> str:
     if hours is None:
         return "never"
     return f"{hours / 24:.1f} days" if hours >= 48 else f"{hours:.1f} h"
+
+
+RULE_FINDINGS = dg.AssetKey(["validated", "rule_findings"])
+
+
+# a delivery smaller than this is too small for a share to mean much (one bad row of three is
+# 33 %): it is reported in the scorecard and the rejection report, not gated
+DEFAULT_MIN_RECORDS = 50
+
+
+def _gates() -> dict[str, tuple[float, int]]:
+    out = {}
+    for source in SOURCES:
+        gate = get_connector(source).contract.gate
+        out[source] = (float(gate.get("max_rejected_share", 0.2)),
+                       int(gate.get("min_records", DEFAULT_MIN_RECORDS)))
+    return out
+
+
+@dg.asset_check(
+    asset=RULE_FINDINGS,
+    blocking=True,
+    description="The gate (đúng/sạch): no delivery of at least gate.min_records records (default "
+    "50) may have more of them rejected than its contract allows (gate.max_rejected_share). "
+    "Blocks the release; the quarantine and the providers' rejection reports are still made.",
+)
+def rejected_share_within_gate(settings: dg.ResourceParam[Settings]) -> dg.AssetCheckResult:
+    with connect(settings) as con:
+        rows = con.execute("""
+            SELECT d.source, d.provider, d.delivery_id, d.file_name, d.row_count,
+                   count(DISTINCT f.record_number) FILTER (WHERE f.is_quarantined) AS rejected
+            FROM work.ops.deliveries AS d
+            LEFT JOIN work.validated.rule_findings AS f
+                ON f.delivery_id = d.delivery_id AND f.file_name = d.file_name
+            WHERE d.status = 'loaded' AND d.row_count > 0
+            GROUP BY ALL""").fetchall()
+    gates = _gates()
+    over = [{"source": source, "provider": provider, "delivery": delivery, "file": file,
+             "records": records, "rejected": rejected,
+             "rejected_share": round(rejected / records, 4), "gate": gates[source][0]}
+            for source, provider, delivery, file, records, rejected in rows
+            if source in gates and records >= gates[source][1]
+            and rejected / records > gates[source][0]]
+    return dg.AssetCheckResult(
+        passed=not over, severity=dg.AssetCheckSeverity.ERROR,
+        description=("deliveries over their gate: " + "; ".join(
+            f"{o['file']} ({o['provider']}): {o['rejected_share']:.0%} rejected > "
+            f"{o['gate']:.0%}" for o in over[:10])) if over
+        else f"all {len(rows)} deliveries within their contract's gate",
+        metadata={"principle": "correct", "principle_vi": PRINCIPLES["correct"],
+                  "deliveries": len(rows), "over_gate": dg.MetadataValue.json(over)})

@@ -53,7 +53,21 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         ),
     )
     def warehouse_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        """dbt build: models and their tests in one invocation (dbt's fixed cost is paid once)."""
-        yield from dbt.cli(["build", *dbt_vars_arg(settings)], context=context).stream()
+        """dbt build: models and their tests in one invocation (dbt's fixed cost is paid once).
+
+        A failing test does not fail the step: it is a failed asset check, and blocking checks
+        keep what is downstream of *their* asset (the release) from running, while the rest —
+        the quarantine and the providers' rejection reports — still gets made. A dbt error
+        (a model that does not build) still fails the step."""
+        invocation = dbt.cli(["build", *dbt_vars_arg(settings)], context=context,
+                             raise_on_error=False)
+        yield from invocation.stream()
+        errors = [r for r in invocation.get_artifact("run_results.json").get("results", [])
+                  if r.get("status") == "error"]
+        if errors:
+            raise dg.Failure(
+                description="dbt could not build: "
+                + "; ".join(f"{r['unique_id']}: {(r.get('message') or '')[:200]}"
+                            for r in errors[:5]))
 
     return warehouse_dbt
