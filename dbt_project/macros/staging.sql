@@ -105,6 +105,13 @@
     case when {{ delivered }} is distinct from {{ converted }} then 'COMMUNE_CONVERTED' end
 {%- endmacro %}
 
+{#- The warning list of a record whose only possible warning is a converted commune code. -#}
+{% macro commune_warnings() -%}
+    list_filter(
+        [{{ commune_note('commune_code_delivered', 'commune_code') }}], note -> note is not null
+    )
+{%- endmacro %}
+
 {#- A place name reduced to what survives its spelling variants: NFC, lower case, tone marks
     and đ folded (Thụy = Thuỵ, Hòa = Hoà), ’ and ' dropped, level prefixes and their
     abbreviations removed (Xã, Phường, Thị trấn, Đặc khu, Huyện, Thành phố, Thị xã, X., P.,

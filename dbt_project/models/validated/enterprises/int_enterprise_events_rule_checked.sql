@@ -19,8 +19,5 @@ select
         ],
         reason -> reason is not null
     ) as reason_codes,
-    list_filter(
-        [{{ commune_note('commune_code_delivered', 'commune_code') }}],
-        note -> note is not null
-    ) as warning_codes
+    {{ commune_warnings() }} as warning_codes
 from {{ ref('stg_enterprises__events') }}
