@@ -14,6 +14,7 @@ import unicodedata
 import pytest
 
 from ioc_pipelines.defs.publish.assets import MART_NAMES
+from ioc_pipelines.publish import current_release
 from ioc_pipelines.resources.extensions import ensure_extensions
 from ioc_pipelines.resources.lakes import PUBLISHED, connect
 from ioc_pipelines.settings import load_settings
@@ -112,6 +113,11 @@ def test_completeness_and_freshness_match_the_truth(built):
     assert {(s, p, d) for s, p, d, status in rows if status == "missing"} == truth_missing
     assert {(s, p, d) for s, p, d, status in rows if status == "late"} == truth_late
     assert stale["iot"] is True and stale["population"] is False
+    # published with the warnings, recorded in the release's commit metadata
+    checks = current_release(settings).info["checks"]
+    assert checks["evaluated"] > 100 and checks["passed"] < checks["evaluated"]
+    assert "quality/source_freshness:fresh_iot" in checks["warnings"]
+    assert "quality/delivery_completeness:complete_indicators" in checks["warnings"]
 
 
 def test_scorecard_counts_what_was_delivered_and_checked(built):

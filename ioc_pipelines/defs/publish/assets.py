@@ -25,6 +25,22 @@ PUBLISHED_MARTS = {name: f"work.marts.{name}" for name in MART_NAMES}
 RELEASE = dg.AssetKey(["published", "release"])
 
 
+def _check_summary(context: dg.AssetExecutionContext) -> dict:
+    """What the gate saw in this run, for the release's commit metadata: checks evaluated,
+    passed, and the failed ones by severity (a failed blocking check never gets here)."""
+    evaluations = [entry.dagster_event.event_specific_data
+                   for entry in context.instance.all_logs(
+                       context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)]
+    failed = [e for e in evaluations if not e.passed]
+    return {
+        "gate": "passed",
+        "evaluated": len(evaluations),
+        "passed": len(evaluations) - len(failed),
+        "warnings": sorted(f"{e.asset_key.to_user_string()}:{e.check_name}" for e in failed
+                           if e.severity == dg.AssetCheckSeverity.WARN),
+    }
+
+
 SCORECARD_KEY = ("source", "provider_code", "commune_code", "period", "measure", "principle")
 
 
@@ -69,7 +85,8 @@ def published_release(context: dg.AssetExecutionContext,
                       settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
     tables = {**PUBLISHED_MARTS,
               "quality_scorecard": scorecard_with_change(settings, current_release(settings))}
-    release = publish_tables(settings, tables, run_id=context.run_id, checks={"gate": "passed"})
+    release = publish_tables(settings, tables, run_id=context.run_id,
+                             checks=_check_summary(context))
     context.log.info(f"published release {release.id}: {release.tables}")
     return dg.MaterializeResult(metadata={
         "release_id": release.id,
