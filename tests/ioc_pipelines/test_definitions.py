@@ -1,5 +1,7 @@
 """Load every Dagster definition and snapshot what the UI and schedulers rely on."""
 
+from datetime import timedelta
+
 import dagster as dg
 
 from ioc_pipelines.defs import build_definitions
@@ -120,6 +122,14 @@ def test_definitions_snapshot(ioc_home):
 
     for key, group in EXPECTED_GROUPS.items():
         assert graph.get(dg.AssetKey.from_user_string(key)).group_name == group
+
+    # sống on the published side: every mart late after 26 h (the main job runs daily)
+    for key in keys:
+        node = graph.get(dg.AssetKey.from_user_string(key))
+        if key.startswith("marts/"):
+            assert node.freshness_policy.fail_window.to_timedelta() == timedelta(hours=26), key
+        else:
+            assert node.freshness_policy is None, key
 
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
     assert ("marts/population_by_commune_sex_age", "population_mart_expectations") in checks
