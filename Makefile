@@ -8,7 +8,8 @@ STAMP := $(VENV)/.ioc-installed
 
 .PHONY: run test lint ui setup clean
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock tools/system-packages.sh
+	bash tools/system-packages.sh
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
@@ -20,7 +21,7 @@ setup: $(STAMP)
 
 ## run: the main job end to end on the embedded default (demo data if the landing zone is empty)
 run: $(STAMP)
-	$(BIN)/ioc run
+	$(BIN)/ioc run --approve-by "make run (demo)"
 
 ## test: lint + the whole test suite (end-to-end tests included)
 test: $(STAMP)

@@ -33,3 +33,18 @@ def get_connector(source: str) -> Connector:
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}; known sources: {', '.join(SOURCES)}")
     return getattr(import_module(f"connectors.{source}"), SOURCES[source])()
+
+
+# a delivery smaller than this is too small for a share to mean much (one bad row of three is
+# 33 %): it is reported in the scorecard and the rejection report, not gated
+DEFAULT_MIN_RECORDS = 50
+
+
+def gate_limits() -> dict[str, tuple[float, int]]:
+    """``{source: (max rejected share, min records judged)}`` from every contract's gate."""
+    out = {}
+    for source in SOURCES:
+        gate = get_connector(source).contract.gate
+        out[source] = (float(gate.get("max_rejected_share", 0.2)),
+                       int(gate.get("min_records", DEFAULT_MIN_RECORDS)))
+    return out

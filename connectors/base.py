@@ -143,6 +143,11 @@ class Contract:
         return self.raw.get("gate", {})
 
     @property
+    def sign_off_required(self) -> bool:
+        """A release with new deliveries of this source waits for the liaison team's sign-off."""
+        return bool(self.raw.get("sign_off_required", False))
+
+    @property
     def timezone(self) -> str:
         return self.raw.get("timezone", "Asia/Ho_Chi_Minh")
 

@@ -6,7 +6,7 @@ kept when the page is regenerated (``ioc docs``). A test fails when a page is ou
 
 from __future__ import annotations
 
-from connectors import get_connector
+from connectors import DEFAULT_MIN_RECORDS, get_connector
 
 END = "<!-- end of the part generated from contract.yml; write notes below -->"
 
@@ -59,7 +59,7 @@ def render(source: str) -> str:
                      f"after the period; the period is read from `{expect['period_column']}`")
     gate = c.gate
     lines.append(f"- **Gate**: at most {gate.get('max_rejected_share', 0.2):.0%} of a delivery "
-                 f"rejected (judged from {gate.get('min_records', 50)} records up); sign-off "
+                 f"rejected (judged from {gate.get('min_records', DEFAULT_MIN_RECORDS)} records up); sign-off "
                  f"required: {'yes' if raw.get('sign_off_required') else 'no'}")
     lines += ["", " ".join(str(raw.get("description", "")).split()), "", "## Formats", ""]
     lines += [f"- `.{fmt}` — {FORMAT_NOTES.get(fmt, '')}" for fmt in c.formats]

@@ -7,9 +7,10 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
+from ioc_pipelines.runs import check_outcomes
 from ioc_pipelines.settings import REPO_ROOT, Settings, SettingsError, load_settings
 
 
@@ -164,7 +165,7 @@ def cmd_run(settings: Settings, args) -> int:
             _print("; ".join(outcome["failures"]) or f"{job_name} failed")
             return 1
 
-    outcome = run_main_job(settings)
+    outcome = run_main_job(settings, approved_by=args.approve_by)
     if not outcome["success"]:
         # the quarantine was built: providers still get their rejection reports
         rejections = run_job(settings, "rejection_reports_job")
@@ -175,13 +176,29 @@ def cmd_run(settings: Settings, args) -> int:
                else "Nothing has been published yet.")
         if rejections["success"]:
             _print(f"Rejection reports: {settings.reports_dir / 'rejections'}")
+            _print("Quality report (what blocked): " + str(
+                _quality_report_path(settings, f"blocked-{outcome['run_id'][:8]}")))
         return 1
     release = current_release(settings)
+    candidate = _run_candidate(settings, outcome["run_id"])
+    if candidate is not None and candidate.status == "waiting":
+        _print()
+        _print(f"Candidate {candidate.id} waits for sign-off: new deliveries of "
+               + ", ".join(f"{s} ({len(ids)})" for s, ids in candidate.awaiting.items())
+               + " — contracts that require it.")
+        _print("Quality report to review: "
+               + str(_quality_report_path(settings, f"candidate-{candidate.id}")))
+        _print(f"Review it, then: ioc approve {candidate.id} --by NAME  "
+               f"(or: ioc reject {candidate.id} --by NAME --reason TEXT)")
+        _print(f"The published warehouse still serves release {release.id}." if release
+               else "Nothing has been published yet.")
+        return 0
     report = settings.reports_dir / "population" / f"release-{release.id}" / "dan-so-theo-xa.html"
     _print()
     _print(f"Published release {release.id} ({release.published_at:%Y-%m-%d %H:%M:%S}): "
            + ", ".join(f"{k} ({v} rows)" for k, v in release.tables.items()))
     _print(f"Report: {report}")
+    _print(f"Quality report: {_quality_report_path(settings, f'release-{release.id}')}")
     if outcome.get("warnings"):
         _print("Published with warnings: " + "; ".join(outcome["warnings"]))
     _print(f"Rejection reports: {settings.reports_dir / 'rejections'}")
@@ -224,13 +241,29 @@ def pending_partition_runs(settings: Settings) -> list[tuple[str, tuple[str, str
     return runs
 
 
-def run_main_job(settings: Settings) -> dict:
-    """Run ioc_main_job in-process against the instance under $IOC_HOME/dagster."""
-    return run_job(settings, "ioc_main_job")
+def _quality_report_path(settings: Settings, label: str) -> Path:
+    from ioc_pipelines.reports.quality import FILE_NAME
+
+    return settings.reports_dir / "quality" / label / FILE_NAME
+
+
+def _run_candidate(settings: Settings, run_id: str):
+    from ioc_pipelines.publish import list_candidates
+
+    return next((c for c in reversed(list_candidates(settings)) if c.run_id == run_id), None)
+
+
+def run_main_job(settings: Settings, approved_by: str | None = None) -> dict:
+    """Run ioc_main_job in-process against the instance under $IOC_HOME/dagster; with
+    ``approved_by`` its candidate is signed off by that person."""
+    config = ({"ops": {"published__release": {"config": {"approved_by": approved_by}}}}
+              if approved_by else {})
+    return run_job(settings, "ioc_main_job", run_config=config)
 
 
 def run_job(settings: Settings, job_name: str,
-            partition_range: tuple[str, str] | None = None) -> dict:
+            partition_range: tuple[str, str] | None = None,
+            run_config: dict | None = None) -> dict:
     """Run a job in-process against the instance under $IOC_HOME/dagster; a partitioned job
     over ``partition_range`` in one run (the raw assets have a single-run backfill policy)."""
     write_dagster_home(settings)
@@ -249,67 +282,26 @@ def run_job(settings: Settings, job_name: str,
         # per-event DEBUG flood
         result = job.execute_in_process(
             instance=instance, raise_on_error=False, tags=tags,
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
-        failures, warnings = _check_outcomes(result.all_events)
+            run_config={**(run_config or {}),
+                        "loggers": {"console": {"config": {"log_level": "INFO"}}}})
+        failures, warnings = check_outcomes(result.all_events)
         return {"success": result.success, "run_id": result.run_id, "failures": failures,
                 "warnings": warnings}
 
 
-def run_failures(events) -> list[str]:
-    """Why a run did not publish, from its Dagster events: failed blocking (error-severity)
-    checks and failed steps."""
-    return _check_outcomes(events)[0]
-
-
-def run_warnings(events) -> list[str]:
-    """Warn-severity checks that failed: published anyway, reported."""
-    return _check_outcomes(events)[1]
-
-
-def _check_outcomes(events) -> tuple[list[str], list[str]]:
-    import dagster as dg
-
-    failures, warnings = [], []
-    for event in events:
-        if event.event_type_value == "ASSET_CHECK_EVALUATION":
-            evaluation = event.event_specific_data
-            if not evaluation.passed:
-                text = (f"check {evaluation.check_name} on "
-                        f"{evaluation.asset_key.to_user_string()} failed")
-                if evaluation.severity == dg.AssetCheckSeverity.WARN:
-                    warnings.append(text)
-                else:
-                    failures.append(text)
-        elif event.event_type_value == "STEP_FAILURE":
-            failures.append(f"step {event.step_key} failed")
-    return failures, warnings
-
-
 def last_main_run(settings: Settings) -> dict | None:
-    """The newest run of the main job (from the CLI, the UI or a schedule): when, its status,
-    and why it did not publish."""
     write_dagster_home(settings)
     import dagster as dg
 
+    from ioc_pipelines.runs import newest_main_run
+
     with dg.DagsterInstance.get() as instance:
-        runs = instance.get_runs(filters=dg.RunsFilter(job_name="ioc_main_job"), limit=1)
-        if not runs:
-            return None
-        run = runs[0]
-        record = instance.get_run_record_by_id(run.run_id)
-        failures, warnings = _check_outcomes(
-            entry.dagster_event for entry in instance.all_logs(run.run_id)
-            if entry.dagster_event is not None)
-        started = record.start_time if record is not None else None
-        return {"run_id": run.run_id, "status": run.status.value,
-                "started_at": (datetime.fromtimestamp(started).astimezone().isoformat()
-                               if started else None),
-                "failures": failures, "warnings": warnings}
+        return newest_main_run(instance)
 
 
 # ---------------------------------------------------------------- warehouse state
 def cmd_status(settings: Settings, args) -> int:
-    from ioc_pipelines.publish import current_release, list_releases
+    from ioc_pipelines.publish import current_release, list_candidates, list_releases
     from ioc_pipelines.resources.lakes import analyst_attach_sql
 
     release = current_release(settings)
@@ -323,6 +315,11 @@ def cmd_status(settings: Settings, args) -> int:
         "object_store": settings.object_store,
         "published_attach": analyst_attach_sql(settings, release.id) if release else None,
         "last_run": last_main_run(settings),
+        "approved_by": (release.info.get("sign_off") or {}).get("approved_by") if release else None,
+        "waiting_candidates": [
+            {"id": c.id, "run_id": c.run_id, "created_at": c.created_at.isoformat(" ", "seconds"),
+             "awaiting": {s: len(ids) for s, ids in c.awaiting.items()}}
+            for c in list_candidates(settings) if c.status == "waiting"],
     }
     if args.json:
         _print(json.dumps(status, ensure_ascii=False, indent=2))
@@ -333,6 +330,11 @@ def cmd_status(settings: Settings, args) -> int:
                "did not publish: " + ("; ".join(last["failures"]) or "see `ioc ui`"))
     if last is not None and last["warnings"]:
         _print("Warnings of the last run: " + "; ".join(last["warnings"]))
+    for candidate in status["waiting_candidates"]:
+        _print(f"Candidate {candidate['id']} (run {candidate['run_id'][:8]}, "
+               f"{candidate['created_at']}) waits for sign-off: "
+               + ", ".join(f"{s} ({n} deliveries)" for s, n in candidate["awaiting"].items())
+               + f" — ioc approve {candidate['id']} --by NAME")
     if release is None:
         _print("No release published yet. Run `ioc run`.")
         return 0
@@ -341,7 +343,8 @@ def cmd_status(settings: Settings, args) -> int:
                f"{release.info['republished_from']} (by {release.author}"
                + (f": {release.info['reason']}" if release.info.get("reason") else "") + ")")
     _print(f"Current release: {release.id} (published {release.published_at:%Y-%m-%d %H:%M:%S}, "
-           f"code {status['code_version']}, run {status['run_id']})")
+           f"code {status['code_version']}, run {status['run_id']}"
+           + (f", approved by {status['approved_by']}" if status["approved_by"] else "") + ")")
     for name, rows in release.tables.items():
         _print(f"  {name}: {rows} rows")
     _print(f"Releases so far: {status['releases']}")
@@ -393,19 +396,96 @@ def cmd_docs(settings: Settings, args) -> int:
 
 
 def cmd_releases(settings: Settings, args) -> int:
-    from ioc_pipelines.publish import list_releases
+    from ioc_pipelines.publish import list_candidates, list_releases
 
     releases = list_releases(settings)
     if not releases:
         _print("No release published yet.")
     for r in releases:
-        tables = ", ".join(f"{k}={v}" for k, v in r.tables.items())
+        tables = f"{len(r.tables)} tables, {sum(r.tables.values()):,} rows"
+        approver = (r.info.get("sign_off") or {}).get("approved_by")
         origin = (f"republished release {r.info['republished_from']} by {r.author}"
                   + (f" ({r.info['reason']})" if r.info.get("reason") else "")
-                  if "republished_from" in r.info else f"run {r.info.get('run_id', '')[:8]}")
+                  if "republished_from" in r.info else
+                  f"run {r.info.get('run_id', '')[:8]}"
+                  + (f", candidate {r.info['candidate']}" if "candidate" in r.info else "")
+                  + (f", approved by {approver}" if approver else ""))
         _print(f"{r.id:>5}  {r.published_at:%Y-%m-%d %H:%M:%S}  {r.info.get('code_version', '')}  "
                f"{origin}  {tables}")
+    unpublished = [c for c in list_candidates(settings) if c.status != "published"]
+    if unpublished:
+        _print("Candidates not published:")
+    for c in unpublished:
+        decided = (f" by {c.decided_by}" if c.decided_by else "") + (
+            f": {c.reason}" if c.reason else "")
+        _print(f"  candidate {c.id:>3}  {c.created_at:%Y-%m-%d %H:%M:%S}  run {c.run_id[:8]}  "
+               f"{c.status}{decided}  awaiting "
+               + (", ".join(f"{s} ({len(ids)})" for s, ids in c.awaiting.items()) or "nothing"))
     return 0
+
+
+def cmd_approve(settings: Settings, args) -> int:
+    """Sign a candidate off: publish it as the new release, recording who approved."""
+    from ioc_pipelines.publish import PublishError, approve
+    try:
+        release = approve(settings, args.candidate, by=args.by)
+    except PublishError as exc:
+        return _fail(str(exc))
+    _report_release_to_dagster(settings, release)
+    _print(f"Candidate {args.candidate} approved by {args.by}: published release {release.id} "
+           f"({len(release.tables)} tables).")
+    from ioc_pipelines.reports.quality import release_scope, render_quality_report
+
+    report = render_quality_report(settings, release_scope(settings, release.id))
+    _print(f"Quality report: {report.local_path}")
+    return 0
+
+
+def cmd_quality_report(settings: Settings, args) -> int:
+    """The liaison team's HTML quality report of a release (default: the current one) or of
+    a candidate."""
+    from ioc_pipelines.reports.quality import (
+        candidate_scope,
+        release_scope,
+        render_quality_report,
+    )
+    from ioc_pipelines.reports.rendering import ReportError
+    try:
+        scope = (candidate_scope(settings, args.candidate) if args.candidate is not None
+                 else release_scope(settings, args.release))
+        report = render_quality_report(settings, scope)
+    except ReportError as exc:
+        return _fail(str(exc))
+    overall = ", ".join(f"{p} {o['share']:.1%}" for p, o in report.figures["overall"].items()
+                        if o["share"] is not None)
+    _print(f"{scope.title}: {report.local_path} (object {report.key}; {overall})")
+    return 0
+
+
+def cmd_reject(settings: Settings, args) -> int:
+    """Keep a candidate out of the warehouse (recorded with who and why)."""
+    from ioc_pipelines.publish import PublishError, current_release, reject
+    try:
+        reject(settings, args.candidate, by=args.by, reason=args.reason)
+    except PublishError as exc:
+        return _fail(str(exc))
+    current = current_release(settings)
+    _print(f"Candidate {args.candidate} rejected by {args.by}: {args.reason}. "
+           + (f"Release {current.id} stays current." if current else "Nothing is published."))
+    return 0
+
+
+def _report_release_to_dagster(settings: Settings, release) -> None:
+    """A release published outside a run (sign-off) still shows in the UI's asset history."""
+    write_dagster_home(settings)
+    import dagster as dg
+
+    from ioc_pipelines.defs.publish.assets import RELEASE, release_metadata
+
+    with dg.DagsterInstance.get() as instance:
+        instance.report_runless_asset_event(dg.AssetMaterialization(
+            asset_key=RELEASE, description=f"approved by {release.author}",
+            metadata=release_metadata(settings, release)))
 
 
 def cmd_publish(settings: Settings, args) -> int:
@@ -435,7 +515,8 @@ def cmd_rejection_report(settings: Settings, args) -> int:
 
 
 def cmd_report(settings: Settings, args) -> int:
-    from ioc_pipelines.reports.population import ReportError, render_population_report
+    from ioc_pipelines.reports.population import render_population_report
+    from ioc_pipelines.reports.rendering import ReportError
 
     if args.kind != "population":
         return _fail(f"report kind {args.kind!r} is not available yet (available: population)")
@@ -528,6 +609,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--months", type=int, default=3, help="months of demo deliveries")
     p.add_argument("--no-demo", action="store_true", help="never generate demo data")
+    p.add_argument("--approve-by", metavar="NAME", default=None,
+                   help="sign off this run's candidate as NAME (recorded); without it a "
+                   "candidate with new deliveries of sign-off sources waits for `ioc approve`")
 
     p = sub.add_parser("ingest", help="deliver files of a source into the landing zone")
     p.add_argument("source")
@@ -571,6 +655,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", required=True, help="who decides (recorded in the release)")
     p.add_argument("--reason", help="why (recorded in the release)")
 
+    p = sub.add_parser("approve", help="sign a candidate release off and publish it")
+    p.add_argument("candidate", type=int, help="candidate number (ioc status / ioc releases)")
+    p.add_argument("--by", required=True, help="who approves (recorded in the release)")
+    p = sub.add_parser("reject", help="keep a candidate release out of the warehouse")
+    p.add_argument("candidate", type=int)
+    p.add_argument("--by", required=True, help="who rejects (recorded)")
+    p.add_argument("--reason", required=True, help="why (recorded)")
+
+    p = sub.add_parser("quality-report", help="the liaison team's HTML quality report of a "
+                       "release (default: the current one) or a candidate")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--release", type=int, default=None)
+    group.add_argument("--candidate", type=int, default=None)
+
     p = sub.add_parser("rejection-report", help="rejected records per provider and delivery, "
                        "with reasons and fixes in Vietnamese (CSV and Excel)")
     p.add_argument("--provider", help="only this provider (e.g. CA_TINH, SYT, XA_03388)")
@@ -592,7 +690,8 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS = {
     "setup": cmd_setup, "run": cmd_run, "ingest": cmd_ingest, "demo-data": cmd_demo_data,
     "sql": cmd_sql, "docs": cmd_docs, "dbt": cmd_dbt, "publish": cmd_publish,
-    "rejection-report": cmd_rejection_report,
+    "rejection-report": cmd_rejection_report, "approve": cmd_approve, "reject": cmd_reject,
+    "quality-report": cmd_quality_report,
     "status": cmd_status, "releases": cmd_releases, "report": cmd_report, "up": cmd_up,
     "down": cmd_down, "ui": cmd_ui,
 }

@@ -3,6 +3,13 @@ published lake in ONE transaction. That transaction's DuckLake snapshot id is th
 
 Every snapshot of the published lake is a release (nothing else writes there), so an analyst
 who attaches without a version sees the current release, and a pinned version is reproducible.
+
+Every run whose blocking checks pass makes a **candidate**: the work lake's snapshot id of the
+checked marts, recorded in ``work.ops.release_candidates``. A candidate is published at once
+unless a contract with ``sign_off_required`` has deliveries the current release was not
+signed off with; then it waits for ``ioc approve`` (published from the work lake as it was
+at the candidate's snapshot, by time travel) or ``ioc reject``. Who approved, and which
+deliveries, is in the release's commit metadata.
 """
 
 from __future__ import annotations
@@ -17,6 +24,28 @@ from ioc_pipelines.resources.lakes import PUBLISHED, connect, sql_literal
 from ioc_pipelines.settings import REPO_ROOT, Settings
 
 RELEASE_MESSAGE = "release"
+
+# every mart of the dbt project, published under its own name when the gate passed; marts
+# hold no direct identifiers (tests/e2e/test_rules_against_truth.py checks the published lake)
+MART_NAMES = [
+    "population_by_commune_sex_age", "population_by_commune_ethnicity",
+    "population_by_commune_religion", "school_age_cohorts", "births_by_commune_month",
+    "policy_beneficiaries_by_commune", "housing_poverty_by_commune", "housing_support_map",
+    "permits_by_commune_month", "indicators_vs_plan", "budget_by_period",
+    "investment_disbursement", "enterprises_by_month", "feedback_handling", "iot_hourly",
+    "pm25_exceedance_days", "pm25_exceedance_events", "water_level_events", "sensor_health",
+    "dim_admin_units", "dim_indicators", "dim_providers", "dim_sensors", "quality_scorecard",
+]
+SCORECARD_KEY = ("source", "provider_code", "commune_code", "period", "measure", "principle")
+
+CANDIDATES_DDL = """
+CREATE SCHEMA IF NOT EXISTS work.ops;
+CREATE TABLE IF NOT EXISTS work.ops.release_candidates (
+    candidate_id INTEGER, work_snapshot BIGINT, run_id VARCHAR, created_at TIMESTAMP,
+    status VARCHAR, awaiting VARCHAR, checks VARCHAR, decided_by VARCHAR,
+    decided_at TIMESTAMP, reason VARCHAR, release_id BIGINT
+);
+"""
 
 
 class PublishError(RuntimeError):
@@ -110,6 +139,192 @@ def _relation(source: str) -> str:
     return source
 
 
+def scorecard_with_change(settings: Settings, previous: Release | None,
+                          current: str = "work.marts.quality_scorecard") -> str:
+    """The scorecard as published: ``current`` (a table or relation), with the previous
+    release's share of the same cell and the change since (null for a cell the previous
+    release did not have, and for all when the previous release had no scorecard or one of
+    another shape)."""
+    if (previous is None or "quality_scorecard" not in previous.tables
+            or not {*SCORECARD_KEY, "pass_share"} <= _previous_columns(settings, previous)):
+        return (f"(SELECT *, NULL::DOUBLE AS previous_pass_share, "
+                f"NULL::DOUBLE AS change_since_previous FROM {current})")
+    joined = " AND ".join(f"cur.{c} IS NOT DISTINCT FROM prev.{c}" for c in SCORECARD_KEY)
+    return (f"(SELECT cur.*, prev.pass_share AS previous_pass_share, "
+            f"round(cur.pass_share - prev.pass_share, 4) AS change_since_previous "
+            f"FROM {current} AS cur LEFT JOIN (SELECT * FROM {PUBLISHED}.main.quality_scorecard "
+            f"AT (VERSION => {int(previous.id)})) AS prev ON {joined})")
+
+
+def _previous_columns(settings: Settings, previous: Release) -> set[str]:
+    with connect(settings, work=False, published=True) as con:
+        con.execute(f"SELECT * FROM {PUBLISHED}.main.quality_scorecard "
+                    f"AT (VERSION => {int(previous.id)}) LIMIT 0")
+        return {column[0] for column in con.description}
+
+
+def mart_tables(settings: Settings, work_snapshot: int | None = None) -> dict[str, str]:
+    """``{published name: relation}`` of every mart, from the work lake now or as it was at
+    ``work_snapshot``; the scorecard with its change since the current release."""
+    def relation(name: str) -> str:
+        if work_snapshot is None:
+            return f"work.marts.{name}"
+        return f"(SELECT * FROM work.marts.{_quote_ident(name)} AT (VERSION => {int(work_snapshot)}))"
+
+    tables = {name: relation(name) for name in MART_NAMES}
+    tables["quality_scorecard"] = scorecard_with_change(
+        settings, current_release(settings), relation("quality_scorecard"))
+    return tables
+
+
+# ---------------------------------------------------------------- candidates and sign-off
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    work_snapshot: int
+    run_id: str
+    created_at: datetime
+    status: str  # waiting | published | rejected | superseded
+    awaiting: dict  # {source: [delivery ids not yet signed off]}; {} = no sign-off needed
+    checks: dict
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    reason: str | None = None
+    release_id: int | None = None
+
+
+def sign_off_sources() -> list[str]:
+    from connectors import SOURCES, get_connector
+
+    return [s for s in SOURCES if get_connector(s).contract.sign_off_required]
+
+
+def _loaded_deliveries(con, sources: list[str]) -> dict[str, list[str]]:
+    from ioc_pipelines.landing import DELIVERIES_DDL
+
+    con.execute(DELIVERIES_DDL)
+    out: dict[str, list[str]] = {s: [] for s in sources}
+    if sources:
+        for source, delivery in con.execute(
+                "SELECT DISTINCT source, delivery_id FROM work.ops.deliveries WHERE status = "
+                "'loaded' AND list_contains(?, source) ORDER BY ALL", [sources]).fetchall():
+            out[source].append(delivery)
+    return out
+
+
+def awaiting_sign_off(settings: Settings, con) -> dict[str, list[str]]:
+    """Deliveries of sign-off sources loaded since the current release was signed off."""
+    release = current_release(settings)
+    signed = (release.info.get("signed_off_deliveries", {}) if release else {})
+    return {source: [d for d in ids if d not in set(signed.get(source, []))]
+            for source, ids in _loaded_deliveries(con, sign_off_sources()).items()
+            if any(d not in set(signed.get(source, [])) for d in ids)}
+
+
+def _row_to_candidate(row) -> Candidate:
+    (cid, snap, run_id, created, status, awaiting, checks, by, at, reason, release) = row
+    return Candidate(int(cid), int(snap), run_id, created, status, json.loads(awaiting or "{}"),
+                     json.loads(checks or "{}"), by, at, reason,
+                     int(release) if release is not None else None)
+
+
+def list_candidates(settings: Settings) -> list[Candidate]:
+    with connect(settings) as con:
+        con.execute(CANDIDATES_DDL)
+        rows = con.execute("SELECT candidate_id, work_snapshot, run_id, created_at, status, "
+                           "awaiting, checks, decided_by, decided_at, reason, release_id "
+                           "FROM work.ops.release_candidates ORDER BY candidate_id").fetchall()
+    return [_row_to_candidate(r) for r in rows]
+
+
+def get_candidate(settings: Settings, candidate_id: int) -> Candidate | None:
+    return next((c for c in list_candidates(settings) if c.id == candidate_id), None)
+
+
+def stage_candidate(settings: Settings, *, run_id: str, checks: dict) -> Candidate:
+    """Record the work lake's current snapshot (the marts this run checked) as a candidate;
+    an older candidate still waiting is superseded by it."""
+    with connect(settings) as con:
+        con.execute(CANDIDATES_DDL)
+        snapshot = con.execute("SELECT max(snapshot_id) FROM work.snapshots()").fetchone()[0]
+        awaiting = awaiting_sign_off(settings, con)
+        con.execute("BEGIN TRANSACTION")
+        number = con.execute("SELECT coalesce(max(candidate_id), 0) + 1 "
+                             "FROM work.ops.release_candidates").fetchone()[0]
+        con.execute("UPDATE work.ops.release_candidates SET status = 'superseded', "
+                    "decided_at = now()::TIMESTAMP, reason = 'candidate ' || ? "
+                    "WHERE status = 'waiting'", [number])
+        con.execute("INSERT INTO work.ops.release_candidates VALUES "
+                    "(?, ?, ?, now()::TIMESTAMP, 'waiting', ?, ?, NULL, NULL, NULL, NULL)",
+                    [number, snapshot, run_id, json.dumps(awaiting), json.dumps(checks)])
+        con.execute("COMMIT")
+    return get_candidate(settings, number)
+
+
+def _decide(settings: Settings, candidate_id: int, status: str, by: str | None,
+            reason: str | None, release_id: int | None) -> None:
+    with connect(settings) as con:
+        con.execute("UPDATE work.ops.release_candidates SET status = ?, decided_by = ?, "
+                    "decided_at = now()::TIMESTAMP, reason = ?, release_id = ? "
+                    "WHERE candidate_id = ?", [status, by, reason, release_id, candidate_id])
+
+
+def _waiting(settings: Settings, candidate_id: int) -> Candidate:
+    candidate = get_candidate(settings, candidate_id)
+    if candidate is None:
+        waiting = [str(c.id) for c in list_candidates(settings) if c.status == "waiting"]
+        raise PublishError(f"candidate {candidate_id} does not exist (waiting: "
+                           f"{', '.join(waiting) or 'none'})")
+    if candidate.status != "waiting":
+        detail = (f"release {candidate.release_id}" if candidate.release_id
+                  else f"{candidate.decided_by or ''} {candidate.reason or ''}".strip())
+        raise PublishError(f"candidate {candidate_id} is {candidate.status}"
+                           + (f" ({detail})" if detail else "") + ", not waiting for sign-off")
+    return candidate
+
+
+def publish_candidate(settings: Settings, candidate: Candidate, *,
+                      approved_by: str | None = None) -> Release:
+    """Publish a candidate's marts, as checked, as the new release. A candidate that awaits
+    sign-off needs ``approved_by``; the approver and the deliveries signed off are recorded."""
+    if candidate.awaiting and not (approved_by or "").strip():
+        raise PublishError(f"candidate {candidate.id} needs sign-off for "
+                           f"{', '.join(candidate.awaiting)}: `ioc approve {candidate.id} "
+                           "--by NAME`")
+    with connect(settings) as con:
+        signed = _loaded_deliveries(con, sign_off_sources())
+    previous = current_release(settings)
+    if previous is not None:  # deliveries signed off before stay signed off
+        for source, ids in previous.info.get("signed_off_deliveries", {}).items():
+            signed[source] = sorted(set(signed.get(source, [])) | set(ids))
+    approval = ({"required_for": {s: len(ids) for s, ids in candidate.awaiting.items()},
+                 "approved_by": approved_by.strip()} if candidate.awaiting
+                else {"required_for": {}, "approved_by": (approved_by or "").strip() or None})
+    release = publish_tables(
+        settings, mart_tables(settings, candidate.work_snapshot), run_id=candidate.run_id,
+        checks=candidate.checks, author=(approved_by or "").strip() or "ioc-pipeline",
+        extra={"candidate": candidate.id, "work_snapshot": candidate.work_snapshot,
+               "sign_off": approval, "signed_off_deliveries": signed})
+    _decide(settings, candidate.id, "published", (approved_by or "").strip() or None,
+            None, release.id)
+    return release
+
+
+def approve(settings: Settings, candidate_id: int, *, by: str) -> Release:
+    if not by.strip():
+        raise PublishError("say who approves (--by NAME): every sign-off is recorded")
+    return publish_candidate(settings, _waiting(settings, candidate_id), approved_by=by)
+
+
+def reject(settings: Settings, candidate_id: int, *, by: str, reason: str) -> Candidate:
+    """Keep a candidate out of the warehouse for good (recorded with who and why)."""
+    if not by.strip() or not reason.strip():
+        raise PublishError("say who rejects and why (--by NAME --reason TEXT): it is recorded")
+    _waiting(settings, candidate_id)
+    _decide(settings, candidate_id, "rejected", by.strip(), reason.strip(), None)
+    return get_candidate(settings, candidate_id)
+
+
 def republish(settings: Settings, release_id: int, *, by: str, reason: str = "") -> Release:
     """Rollback: publish the tables of an earlier release, as they were, as the new current
     release — a release like any other (new id, commit metadata naming who and which release),
@@ -126,7 +341,10 @@ def republish(settings: Settings, release_id: int, *, by: str, reason: str = "")
         settings, tables, run_id=f"republish-{release_id}", checks=old.info.get("checks"),
         author=by.strip(), exact=True,
         extra={"republished_from": release_id, "reason": reason,
-               "data_code_version": old.info.get("code_version")})
+               "data_code_version": old.info.get("code_version"),
+               # what is served again is what was signed off then
+               **{k: old.info[k] for k in ("candidate", "work_snapshot", "sign_off",
+                                           "signed_off_deliveries") if k in old.info}})
 
 
 def _rows_to_releases(rows) -> list[Release]:

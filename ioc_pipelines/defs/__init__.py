@@ -13,6 +13,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     from ioc_pipelines.defs.population import checks as population_checks
     from ioc_pipelines.defs.publish import assets as publish_assets
     from ioc_pipelines.defs.quality import assets as quality_assets
+    from ioc_pipelines.defs.quality.mart_checks import MART_CHECKS
     from ioc_pipelines.defs.raw.assets import RAW_ASSETS
     from ioc_pipelines.defs.schedules import (
         main_job,
@@ -29,13 +30,15 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             *RAW_ASSETS,
             warehouse.build_dbt_assets(settings),
             quality_assets.delivery_quality,
+            publish_assets.release_candidate,
             publish_assets.published_release,
             publish_assets.population_report,
+            publish_assets.quality_report,
             publish_assets.rejection_reports,
         ],
         asset_checks=[population_checks.population_mart_expectations,
                       quality_assets.delivery_checks,
-                      quality_assets.rejected_share_within_gate],
+                      quality_assets.rejected_share_within_gate, *MART_CHECKS],
         jobs=[main_job, rejections_job, *raw_jobs.values()],
         schedules=[main_schedule, *raw_schedules],
         sensors=[rejections_after_blocked_run],

@@ -14,13 +14,16 @@ main_job = dg.define_asset_job(
 )
 
 REJECTIONS = dg.AssetKey(["reports", "rejections"])
+QUALITY_REPORT = dg.AssetKey(["reports", "quality"])
 
 # When the gate stops a run, the quarantine was still built: providers get their rejection
-# reports from this job (the CLI runs it after a failed main run; a sensor does in the UI).
+# reports, the liaison team its quality report saying what blocked, from this job (the CLI
+# runs it after a failed main run; a sensor does in the UI).
 rejections_job = dg.define_asset_job(
     "rejection_reports_job",
-    selection=dg.AssetSelection.assets(REJECTIONS),
-    description="Rejection reports per provider and delivery from the current quarantine.",
+    selection=dg.AssetSelection.assets(REJECTIONS, QUALITY_REPORT),
+    description="Rejection reports per provider and delivery from the current quarantine, "
+    "and the quality report of the blocked run.",
     executor_def=dg.in_process_executor,
 )
 

@@ -9,18 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
-
 from ioc_pipelines.publish import Release, current_release, get_release
+from ioc_pipelines.reports.rendering import PROVINCE_NAMES, ReportError, environment
 from ioc_pipelines.resources.lakes import PUBLISHED, connect
 from ioc_pipelines.resources.object_store import object_store
 from ioc_pipelines.settings import Settings
-
-PROVINCE_NAMES = {"12": "Lai Châu", "33": "Hưng Yên"}
-
-
-class ReportError(RuntimeError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -29,21 +22,6 @@ class RenderedReport:
     key: str
     local_path: Path
     total: int
-
-
-def vn_number(value: float | int, decimals: int = 0) -> str:
-    """1234567.5 -> '1.234.567,5' (Vietnamese grouping and decimal marks)."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
-def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("ioc_pipelines.reports", "templates"),
-                      autoescape=select_autoescape(["html"]))
-    env.filters["vn"] = vn_number
-    env.filters["vn_date"] = lambda d: d.strftime("%d/%m/%Y")
-    env.filters["vn_datetime"] = lambda d: d.strftime("%H:%M %d/%m/%Y")
-    return env
 
 
 def render_population_report(settings: Settings, release_id: int | None = None) -> RenderedReport:
@@ -66,7 +44,7 @@ def render_population_report(settings: Settings, release_id: int | None = None) 
     communes = [dict(zip(["code", "name", "male", "female", "children", "elderly", "total",
                           "reference_date"], r, strict=True)) for r in rows]
     total = sum(c["total"] for c in communes)
-    html = _environment().get_template("population.html.j2").render(
+    html = environment().get_template("population.html.j2").render(
         province=PROVINCE_NAMES.get(settings.province_code, settings.province_code),
         release=release,
         communes=communes,

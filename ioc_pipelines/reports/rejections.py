@@ -1,9 +1,9 @@
 """Rejection reports: for each provider and delivery, every rejected record with its reasons
-and what to correct, in plain Vietnamese, as CSV and as an Excel workbook the provider can
-open, fix and send back (a corrected re-delivery supersedes the rejected records).
+and what to correct, in plain Vietnamese, as a web page, as CSV and as an Excel workbook the
+provider can open, fix and send back (a corrected re-delivery supersedes the rejected records).
 
 Read from ``work.validated.quarantine_records``; they hold the provider's own records, so they
-go to the work bucket (``reports/rejections/<provider>/<delivery>.{csv,xlsx}``) and a local copy
+go to the work bucket (``reports/rejections/<provider>/<delivery>.{html,csv,xlsx}``) and a local copy
 under ``$IOC_HOME/reports/rejections/``, never to the published warehouse. Produced on every
 run, also when the gate blocks a release: that is when providers need them most.
 """
@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ioc_pipelines.reports.rendering import environment
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.resources.object_store import object_store
 from ioc_pipelines.settings import Settings
@@ -39,6 +40,7 @@ class RejectionReport:
     records: int
     csv_key: str
     xlsx_key: str
+    html_key: str
     local_dir: Path
 
 
@@ -66,23 +68,28 @@ def render_rejection_reports(settings: Settings, *, provider: str | None = None,
     for row in rows:
         groups.setdefault((row[0] or "unknown", row[1]), []).append(row)
     store = object_store(settings)
+    page = environment().get_template("rejections.html.j2")
     reports = []
     for (prov, delivery), records in groups.items():
         header, table = _table(records)
         title = (f"Báo cáo bản ghi bị từ chối — đơn vị {prov}, lần giao {delivery} "
                  f"(ngày {records[0][4]:%d/%m/%Y}, nguồn {records[0][2]})")
-        csv_bytes = _csv(header, table)
-        xlsx_bytes = _xlsx(title, header, table)
         folder = f"reports/rejections/{_safe(prov)}"
         name = _safe(delivery)
+        files = {
+            "csv": _csv(header, table),
+            "xlsx": _xlsx(title, header, table),
+            "html": page.render(title=title, header=header, rows=table,
+                                xlsx_name=f"{name}.xlsx", csv_name=f"{name}.csv").encode(),
+        }
         local = settings.reports_dir / "rejections" / _safe(prov)
         local.mkdir(parents=True, exist_ok=True)
-        (local / f"{name}.csv").write_bytes(csv_bytes)
-        (local / f"{name}.xlsx").write_bytes(xlsx_bytes)
-        store.put_bytes(settings.work_bucket, f"{folder}/{name}.csv", csv_bytes)
-        store.put_bytes(settings.work_bucket, f"{folder}/{name}.xlsx", xlsx_bytes)
+        for extension, data in files.items():
+            (local / f"{name}.{extension}").write_bytes(data)
+            store.put_bytes(settings.work_bucket, f"{folder}/{name}.{extension}", data)
         reports.append(RejectionReport(prov, delivery, records[0][2], len(records),
-                                       f"{folder}/{name}.csv", f"{folder}/{name}.xlsx", local))
+                                       f"{folder}/{name}.csv", f"{folder}/{name}.xlsx",
+                                       f"{folder}/{name}.html", local))
     return reports
 
 

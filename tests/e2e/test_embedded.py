@@ -21,7 +21,7 @@ SCALE = "0.004"  # ≈ 2,000 people of Lai Châu
 def embedded(tmp_path_factory):
     home = tmp_path_factory.mktemp("embedded") / "ioc"
     env = clean_env(home)
-    proc = run_ioc(env, "run", "--scale", SCALE)
+    proc = run_ioc(env, "run", "--scale", SCALE, "--approve-by", "test")
     return home, env, proc
 
 

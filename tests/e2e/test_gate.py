@@ -3,6 +3,8 @@ keeps being served, readable as before."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.conftest import clean_env, run_ioc
@@ -14,7 +16,7 @@ pytestmark = pytest.mark.slow
 def test_bad_delivery_blocks_and_previous_release_stays(tmp_path):
     home = tmp_path / "ioc"
     env = clean_env(home)
-    run_ioc(env, "run", "--scale", "0.002")
+    run_ioc(env, "run", "--scale", "0.002", "--approve-by", "test")
     before = status(run_ioc, env)
     assert before["release"] is not None
     query = "SELECT sum(population) FROM ioc.population_by_commune_sex_age"
@@ -50,12 +52,21 @@ def test_bad_delivery_blocks_and_previous_release_stays(tmp_path):
     assert any(line.split()[2] == "200" for line in listing if "population-" in line), listing
     [(total_after,)] = analyst_query(after["published_attach"], query)
     assert total_after == total_before
+    # …as a web page too, and the liaison team's quality report says what blocked
+    pages = (home / "reports" / "rejections" / "CA_TINH").glob("population-*.html")
+    assert any(p.read_text(encoding="utf-8").count("<tr><td>") == 200 for p in pages)
+    report = (home / "reports" / "quality" / f"blocked-{after['last_run']['run_id'][:8]}"
+              / "bao-cao-chat-luong.html")
+    assert str(report) in proc.stdout
+    html = report.read_text(encoding="utf-8")
+    assert "Không được công bố" in html and "rejected_share_within_gate" in html
+    assert 'id="over-gate">1<' in html and "dan_cu_12_sai.csv" in html
 
 
 def test_rollback_serves_an_earlier_release_again(tmp_path):
     home = tmp_path / "ioc"
     env = clean_env(home)
-    run_ioc(env, "run", "--scale", "0.002")
+    run_ioc(env, "run", "--scale", "0.002", "--approve-by", "test")
     first = status(run_ioc, env)
     query = "SELECT sum(population) FROM ioc.population_by_commune_sex_age"
     [(total_first,)] = analyst_query(first["published_attach"], query)
@@ -89,3 +100,70 @@ def test_rollback_serves_an_earlier_release_again(tmp_path):
     refused = run_ioc(env, "publish", "--release", "999", "--by", "x", check=False)
     assert refused.returncode != 0 and "release 999 does not exist" in refused.stderr
     assert status(run_ioc, env)["release"] == third["release"]
+
+
+def test_sign_off_candidate_waits_until_approved(tmp_path):
+    """Indicators, map and planning contracts require sign-off: a run with new deliveries of
+    theirs makes a candidate that waits; reject keeps it out, approve publishes it with the
+    approver recorded; a run without such deliveries publishes at once."""
+    home = tmp_path / "ioc"
+    env = clean_env(home)
+    proc = run_ioc(env, "run", "--scale", "0.002")
+    assert "Candidate 1 waits for sign-off" in proc.stdout
+    assert "Nothing has been published yet." in proc.stdout
+    st = status(run_ioc, env)
+    assert st["release"] is None
+    [waiting] = st["waiting_candidates"]
+    assert waiting["id"] == 1 and set(waiting["awaiting"]) == {"indicators", "map", "planning"}
+    assert "ioc approve 1 --by NAME" in run_ioc(env, "status").stdout
+    # the liaison team reviews the candidate's quality report before deciding
+    review = home / "reports" / "quality" / "candidate-1" / "bao-cao-chat-luong.html"
+    assert str(review) in proc.stdout
+    assert "chờ phê duyệt" in review.read_text(encoding="utf-8")
+
+    # rejected: kept out for good, recorded with who and why
+    run_ioc(env, "reject", "1", "--by", "Tổ liên ngành", "--reason", "chỉ tiêu tháng sai đơn vị")
+    refused = run_ioc(env, "approve", "1", "--by", "x", check=False)
+    assert refused.returncode != 0 and "candidate 1 is rejected" in refused.stderr
+    assert status(run_ioc, env)["release"] is None
+    assert "rejected by Tổ liên ngành: chỉ tiêu tháng sai đơn vị" in run_ioc(
+        env, "releases").stdout
+
+    # the next run's candidate still needs sign-off (nothing was signed off); approve it
+    run_ioc(env, "run", "--no-demo")
+    assert [c["id"] for c in status(run_ioc, env)["waiting_candidates"]] == [2]
+    assert run_ioc(env, "approve", "3", "--by", "x", check=False).returncode != 0
+    proc = run_ioc(env, "approve", "2", "--by", "Lê Văn C")
+    assert "Candidate 2 approved by Lê Văn C: published release" in proc.stdout
+    approved = status(run_ioc, env)
+    report = home / "reports" / "quality" / f"release-{approved['release']}" / \
+        "bao-cao-chat-luong.html"
+    assert 'id="approved-by">Lê Văn C<' in report.read_text(encoding="utf-8")
+    assert approved["release"] is not None and approved["approved_by"] == "Lê Văn C"
+    assert approved["waiting_candidates"] == []
+    [(total,)] = analyst_query(approved["published_attach"],
+                               "SELECT sum(population) FROM ioc.population_by_commune_sex_age")
+    assert total == truth(home)["valid_rows"]
+    # the commit metadata says who approved which deliveries
+    [(info,)] = analyst_query(
+        approved["published_attach"],
+        f"SELECT commit_extra_info FROM ioc.snapshots() "
+        f"WHERE snapshot_id = {approved['release']}")
+    info = json.loads(info)
+    assert info["candidate"] == 2 and info["sign_off"]["approved_by"] == "Lê Văn C"
+    assert info["sign_off"]["required_for"]["indicators"] > 0
+    assert len(info["signed_off_deliveries"]["planning"]) == 2
+
+    # nothing new from sign-off sources: published at once, no approver
+    run_ioc(env, "run", "--no-demo")
+    direct = status(run_ioc, env)
+    assert direct["release"] > approved["release"] and direct["approved_by"] is None
+
+    # a corrected planning document list: a new delivery of a sign-off source waits again
+    [listing] = (home / "demo" / "landing" / "planning").glob("*/SXD__tai_lieu_quy_hoach.csv")
+    corrected = tmp_path / "SXD__tai_lieu_quy_hoach.csv"
+    corrected.write_bytes(listing.read_bytes() + b"\n")
+    run_ioc(env, "ingest", "planning", str(corrected))
+    proc = run_ioc(env, "run", "--no-demo")
+    assert "Candidate 4 waits for sign-off: new deliveries of planning (1)" in proc.stdout
+    assert status(run_ioc, env)["release"] == direct["release"]

@@ -13,8 +13,7 @@ import unicodedata
 
 import pytest
 
-from ioc_pipelines.defs.publish.assets import MART_NAMES
-from ioc_pipelines.publish import current_release
+from ioc_pipelines.publish import MART_NAMES, current_release
 from ioc_pipelines.resources.extensions import ensure_extensions
 from ioc_pipelines.resources.lakes import PUBLISHED, connect
 from ioc_pipelines.settings import load_settings
@@ -29,7 +28,8 @@ def built(tmp_path_factory):
     """One Lai Châu province (scale 0.005, two months) through every layer and published."""
     home = tmp_path_factory.mktemp("truth") / "ioc"
     env = clean_env(home)
-    run_ioc(env, "run", "--scale", "0.005", "--months", "2", timeout=1500)
+    run_ioc(env, "run", "--scale", "0.005", "--months", "2", "--approve-by", "test",
+            timeout=1500)
     settings = load_settings(env)
     manifest = json.loads((home / "demo" / "truth" / "manifest.json").read_text())
     with connect(settings) as con:
@@ -249,3 +249,95 @@ def test_published_marts_hold_no_direct_identifiers(built):
         keys = [k for (k,) in con.execute(
             f"SELECT house_key FROM {PUBLISHED}.housing_support_map").fetchall()]
         assert keys and all(re.fullmatch(r"[bcdfghjklmnpqrst]{16}", k) for k in keys)
+
+
+def test_quality_report_renders_in_chromium(built, tmp_path):
+    """The liaison team's report of the release opens in headless Chromium without a console
+    error, a script error or a failed request; it has its charts; a screenshot is kept."""
+    from tests.browser import open_page
+
+    settings, _, _, _ = built
+    release = current_release(settings)
+    page_file = settings.reports_dir / "quality" / f"release-{release.id}" / \
+        "bao-cao-chat-luong.html"
+    assert page_file.is_file()  # made by the run's publish step
+    shot = tmp_path / "bao-cao-chat-luong.png"
+    seen = open_page(page_file, shot)
+    assert seen["console"] == [] and seen["page"] == [] and seen["requests"] == []
+    assert seen["title"].startswith("Báo cáo chất lượng dữ liệu — tỉnh Lai Châu")
+    assert seen["svg_count"] >= 3  # heat map, trend, gate bars
+    for heading in ("Quyết định của cổng kiểm soát", "Bảng điểm theo đơn vị cung cấp",
+                    "Xu hướng qua các bản phát hành", "Giao nộp chưa đủ, muộn",
+                    "Quy tắc bị vi phạm nhiều nhất", "Mẫu bản ghi lỗi"):
+        assert heading in seen["text"], heading
+    assert shot.stat().st_size > 50_000
+
+
+def _cells(html: str, row_attr: str) -> dict[tuple[str, str], str]:
+    out = {}
+    for key, body in re.findall(rf'<tr {row_attr}="([^"]+)">(.*?)</tr>', html, re.S):
+        for principle, text in re.findall(r'data-principle="([^"]+)">([^<]*)</td>', body):
+            out[(key, principle)] = text
+    return out
+
+
+def test_quality_report_figures_match_the_scorecard(built):
+    """Every heat-map cell and summary figure of the report equals the published scorecard
+    (provider × principle: passed / checked; a source's freshness counts for its contract's
+    owner); late and missing deliveries are the truth's; warnings are listed; the samples are
+    masked."""
+    from connectors import SOURCES, get_connector
+    from ioc_pipelines.reports.charts import percent
+    from ioc_pipelines.reports.rendering import vn_number
+
+    settings, manifest, _, _ = built
+    release = current_release(settings)
+    html = (settings.reports_dir / "quality" / f"release-{release.id}" /
+            "bao-cao-chat-luong.html").read_text(encoding="utf-8")
+    owner = {s: get_connector(s).contract.provider for s in SOURCES}
+    with connect(settings, work=False, published=True) as con:
+        rows = con.execute(f"SELECT source, provider_code, principle, checked, passed "
+                           f"FROM {PUBLISHED}.quality_scorecard").fetchall()
+    sums: dict[tuple[str, str], list[int]] = {}
+    totals: dict[str, list[int]] = {}
+    for source, provider, principle, checked, passed in rows:
+        cell = sums.setdefault((provider or owner[source], principle), [0, 0])
+        cell[0] += checked
+        cell[1] += passed
+        total = totals.setdefault(principle, [0, 0])
+        total[0] += checked
+        total[1] += passed
+    shown = _cells(html, "data-provider")
+    assert len(shown) == 4 * len({p for p, _ in sums})
+    for (provider, principle), (checked, passed) in sums.items():
+        assert shown[(provider, principle)] == percent(passed / checked), (provider, principle)
+    assert sum(text == "—" for text in shown.values()) == 4 * len({p for p, _ in sums}) - len(sums)
+    for principle, (checked, passed) in totals.items():
+        card = re.search(rf'data-principle="{principle}">.*?<b>([^<]+)</b>\s*<small>([^<]+)'
+                         r"</small>", html, re.S)
+        assert card.group(1) == percent(passed / checked)
+        assert card.group(2).strip() == f"{vn_number(passed)} / {vn_number(checked)} đạt"
+
+    late_or_missing = [m for m in manifest["missing_deliveries"]
+                       if m["source"] in ("indicators", "iot")]
+    late_or_missing += [d for d in manifest["deliveries"]
+                        if d["source"] in ("indicators", "iot") and d["status"] == "late"]
+    assert len(re.findall(r'<tr data-status="(?:missing|late)">', html)) == len(late_or_missing)
+    assert "quality/source_freshness:fresh_iot" in html  # the warning it was published with
+    assert re.search(r'id="over-gate">0<', html)
+    # rules: the most frequent first, each with its count from the findings
+    with connect(settings) as con:
+        top = con.execute("SELECT code, count(*) FROM (SELECT unnest(reason_codes) AS code "
+                          "FROM work.validated.rule_findings) GROUP BY code "
+                          "ORDER BY count(*) DESC, code LIMIT 3").fetchall()
+    for code, count in top:
+        assert re.search(rf'data-code="{code}">.*?<td class="num">{vn_number(count)}</td>',
+                         html, re.S), code
+    samples = html[html.index('id="samples"'):]
+    assert "<code>" in samples and not re.search(r"(?<!\d)\d{9,}(?!\d)", samples)
+    with connect(settings) as con:
+        names = {_fold(n) for (n,) in con.execute(
+            "SELECT DISTINCT full_name FROM work.raw.population__citizens "
+            "WHERE full_name IS NOT NULL").fetchall()}
+    page = _fold(html)
+    assert not [n for n in names if len(n) > 6 and n in page]

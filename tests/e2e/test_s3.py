@@ -37,7 +37,7 @@ def s3_stack(tmp_path_factory):
 @pytest.fixture(scope="module")
 def published(s3_stack):
     home, env = s3_stack
-    run_ioc(env, "run", "--scale", "0.002")
+    run_ioc(env, "run", "--scale", "0.002", "--approve-by", "test")
     return home, env, status(run_ioc, env)
 
 

@@ -76,7 +76,9 @@ def test_run_launched_from_the_webserver_succeeds(tmp_path):
         params = {"selector": {"repositoryLocationName": "ioc",
                                "repositoryName": "__repository__",
                                "jobName": "ioc_main_job"},
-                  "runConfigData": {}}
+                  # sign off in the launchpad config, as an approver would
+                  "runConfigData": {"ops": {"published__release": {
+                      "config": {"approved_by": "UI test"}}}}}
         launched = _graphql(port, LAUNCH, {"params": params})["launchRun"]
         assert launched["__typename"] == "LaunchRunSuccess", launched
         run_id = launched["run"]["runId"]

@@ -1,6 +1,6 @@
 """`ioc dbt …` runs the real dbt on the pipeline's profile and variables."""
 
-from ioc_pipelines.defs.publish.assets import MART_NAMES
+from ioc_pipelines.publish import MART_NAMES
 from tests.conftest import clean_env, run_ioc
 
 

@@ -96,8 +96,10 @@ EXPECTED_ASSETS = {
     "marts/pm25_exceedance_days",
     "marts/permits_by_commune_month",
     "marts/population_by_commune_sex_age",
+    "published/candidate",
     "published/release",
     "reports/population",
+    "reports/quality",
     "reports/rejections",
 }
 
@@ -142,6 +144,10 @@ def test_definitions_snapshot(ioc_home):
     blocking = {c.name for c in graph.asset_check_keys
                 if graph.get_check_spec(c).blocking}
     assert {"population_mart_expectations", "rejected_share_within_gate"} <= blocking
+    # GX suites on the marts: invariants block, distributions of noisy feeds warn
+    assert ("marts/housing_poverty_by_commune", "gx_housing_poverty_by_commune") in checks
+    assert {"gx_quality_scorecard", "gx_indicators_vs_plan"} <= blocking
+    assert "gx_iot_hourly" not in blocking and ("marts/iot_hourly", "gx_iot_hourly") in checks
 
     assert {j.name for j in repo.get_all_jobs() if not j.name.startswith("__")} == {
         "ioc_main_job", "raw_indicators_job", "raw_iot_job", "rejection_reports_job"}
@@ -158,9 +164,11 @@ def test_definitions_snapshot(ioc_home):
     assert schedule.cron_schedule == "30 7 * * *"
     assert schedule.execution_timezone == "Asia/Ho_Chi_Minh"
 
-    # the publish step depends on the mart, so blocking checks stand between them
-    release = graph.get(dg.AssetKey(["published", "release"]))
-    assert dg.AssetKey(["marts", "population_by_commune_sex_age"]) in release.parent_keys
+    # the candidate depends on the marts, so blocking checks stand between them; the release
+    # is made from the candidate (and may wait for sign-off)
+    candidate = graph.get(dg.AssetKey(["published", "candidate"]))
+    assert dg.AssetKey(["marts", "population_by_commune_sex_age"]) in candidate.parent_keys
+    assert graph.get(dg.AssetKey(["published", "release"])).parent_keys == {candidate.key}
 
 
 def test_definitions_load_without_deprecation_warnings(ioc_home):

@@ -2,26 +2,28 @@
 
 
 import dagster as dg
+from pydantic import Field
 
-from ioc_pipelines.publish import Release, current_release, publish_tables
+from ioc_pipelines.publish import (
+    MART_NAMES,
+    PublishError,
+    list_candidates,
+    publish_candidate,
+    stage_candidate,
+)
 from ioc_pipelines.reports.population import render_population_report
+from ioc_pipelines.reports.quality import (
+    blocked_scope,
+    candidate_scope,
+    release_scope,
+    render_quality_report,
+)
 from ioc_pipelines.reports.rejections import render_rejection_reports
-from ioc_pipelines.resources.lakes import PUBLISHED, analyst_attach_sql, connect
+from ioc_pipelines.resources.lakes import analyst_attach_sql
+from ioc_pipelines.runs import newest_main_run
 from ioc_pipelines.settings import Settings
 
-# every mart of the dbt project, published under its own name when the gate passed; marts
-# hold no direct identifiers (tests/e2e/test_rules_against_truth.py checks the published lake)
-MART_NAMES = [
-    "population_by_commune_sex_age", "population_by_commune_ethnicity",
-    "population_by_commune_religion", "school_age_cohorts", "births_by_commune_month",
-    "policy_beneficiaries_by_commune", "housing_poverty_by_commune", "housing_support_map",
-    "permits_by_commune_month", "indicators_vs_plan", "budget_by_period",
-    "investment_disbursement", "enterprises_by_month", "feedback_handling", "iot_hourly",
-    "pm25_exceedance_days", "pm25_exceedance_events", "water_level_events", "sensor_health",
-    "dim_admin_units", "dim_indicators", "dim_providers", "dim_sensors", "quality_scorecard",
-]
-# published name -> work-lake table
-PUBLISHED_MARTS = {name: f"work.marts.{name}" for name in MART_NAMES}
+CANDIDATE = dg.AssetKey(["published", "candidate"])
 RELEASE = dg.AssetKey(["published", "release"])
 
 
@@ -41,34 +43,8 @@ def _check_summary(context: dg.AssetExecutionContext) -> dict:
     }
 
 
-SCORECARD_KEY = ("source", "provider_code", "commune_code", "period", "measure", "principle")
-
-
-def _previous_columns(settings: Settings, previous: Release) -> set[str]:
-    with connect(settings, work=False, published=True) as con:
-        con.execute(f"SELECT * FROM {PUBLISHED}.main.quality_scorecard "
-                    f"AT (VERSION => {int(previous.id)}) LIMIT 0")
-        return {column[0] for column in con.description}
-
-
-def scorecard_with_change(settings: Settings, previous: Release | None) -> str:
-    """The scorecard as published: the work lake's, with the previous release's share of the
-    same cell and the change since (null for a cell the previous release did not have, and
-    for all when the previous release had no scorecard or one of another shape)."""
-    current = "work.marts.quality_scorecard"
-    if (previous is None or "quality_scorecard" not in previous.tables
-            or not {*SCORECARD_KEY, "pass_share"} <= _previous_columns(settings, previous)):
-        return (f"(SELECT *, NULL::DOUBLE AS previous_pass_share, "
-                f"NULL::DOUBLE AS change_since_previous FROM {current})")
-    joined = " AND ".join(f"cur.{c} IS NOT DISTINCT FROM prev.{c}" for c in SCORECARD_KEY)
-    return (f"(SELECT cur.*, prev.pass_share AS previous_pass_share, "
-            f"round(cur.pass_share - prev.pass_share, 4) AS change_since_previous "
-            f"FROM {current} AS cur LEFT JOIN (SELECT * FROM {PUBLISHED}.main.quality_scorecard "
-            f"AT (VERSION => {int(previous.id)})) AS prev ON {joined})")
-
-
 @dg.asset(
-    key=RELEASE,
+    key=CANDIDATE,
     group_name="published",
     # the marts, and the delivery checks (a contract may make a missing delivery blocking)
     deps=[*(dg.AssetKey(["marts", name]) for name in MART_NAMES),
@@ -77,26 +53,82 @@ def scorecard_with_change(settings: Settings, previous: Release | None) -> str:
           # its blocking check is the gate on each delivery's rejected share
           dg.AssetKey(["validated", "rule_findings"])],
     kinds={"ducklake"},
-    description="Copies the checked marts into the published lake (kho dữ liệu dùng chung) in one "
-    "transaction. Runs only when every blocking check upstream passed; its snapshot id is the "
-    "release id.",
+    description="Bản phát hành ứng viên: the marts exactly as this run checked them (the work "
+    "lake's snapshot id), with the gate's check summary and the deliveries of sign-off sources "
+    "(contracts with sign_off_required) still to be approved. Made only when every blocking "
+    "check upstream passed; table work.ops.release_candidates.",
 )
-def published_release(context: dg.AssetExecutionContext,
+def release_candidate(context: dg.AssetExecutionContext,
                       settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
-    tables = {**PUBLISHED_MARTS,
-              "quality_scorecard": scorecard_with_change(settings, current_release(settings))}
-    release = publish_tables(settings, tables, run_id=context.run_id,
-                             checks=_check_summary(context))
-    context.log.info(f"published release {release.id}: {release.tables}")
+    candidate = stage_candidate(settings, run_id=context.run_id, checks=_check_summary(context))
+    awaiting = {source: len(ids) for source, ids in candidate.awaiting.items()}
+    context.log.info(f"candidate {candidate.id} (work snapshot {candidate.work_snapshot})"
+                     + (f" needs sign-off for {awaiting}" if awaiting else ""))
     return dg.MaterializeResult(metadata={
+        "candidate_id": candidate.id,
+        "work_snapshot": candidate.work_snapshot,
+        "needs_sign_off": bool(awaiting),
+        "deliveries_awaiting_sign_off": dg.MetadataValue.json(awaiting),
+        "approve": dg.MetadataValue.md(
+            f"`ioc approve {candidate.id} --by NAME` or `ioc reject {candidate.id} --by NAME "
+            "--reason TEXT`" if awaiting else "no sign-off needed: published in this run"),
+    })
+
+
+class PublishConfig(dg.Config):
+    approved_by: str = Field(
+        default="", description="Who signs this run's candidate off (recorded in the release). "
+        "Leave empty: a candidate that needs sign-off then waits for `ioc approve`.")
+
+
+@dg.asset(
+    key=RELEASE,
+    group_name="published",
+    deps=[CANDIDATE],
+    kinds={"ducklake"},
+    output_required=False,
+    description="Copies the candidate's marts into the published lake (kho dữ liệu dùng chung) "
+    "in one transaction; its snapshot id is the release id. When a contract requires sign-off "
+    "and no approver is configured, nothing is published: the candidate waits for "
+    "`ioc approve` (and the reports below are not remade).",
+)
+def published_release(context: dg.AssetExecutionContext, config: PublishConfig,
+                      settings: dg.ResourceParam[Settings]):
+    candidate = next(c for c in reversed(list_candidates(settings))
+                     if c.run_id == context.run_id)
+    if candidate.awaiting and not config.approved_by.strip():
+        waiting = {source: len(ids) for source, ids in candidate.awaiting.items()}
+        context.log.warning(f"candidate {candidate.id} waits for sign-off ({waiting}): "
+                            f"ioc approve {candidate.id} --by NAME")
+        yield dg.AssetObservation(asset_key=RELEASE, metadata={
+            "awaiting_sign_off": candidate.id,
+            "deliveries_awaiting_sign_off": dg.MetadataValue.json(waiting)})
+        return
+    try:
+        release = publish_candidate(settings, candidate, approved_by=config.approved_by)
+    except PublishError as exc:
+        raise dg.Failure(str(exc)) from exc
+    context.log.info(f"published release {release.id}: {release.tables}")
+    report = render_quality_report(settings, release_scope(settings, release.id))
+    context.log.info(f"quality report of release {release.id}: {report.local_path}")
+    yield dg.MaterializeResult(asset_key=RELEASE, metadata={
+        **release_metadata(settings, release),
+        "quality_report": dg.MetadataValue.path(str(report.local_path))})
+
+
+def release_metadata(settings: Settings, release) -> dict:
+    """What the UI shows of a release (also reported when `ioc approve` publishes one)."""
+    return {
         "release_id": release.id,
         "published_at": release.published_at.isoformat(),
-        "code_version": release.info["code_version"],
+        "code_version": release.info.get("code_version", ""),
+        "candidate": release.info.get("candidate", 0),
+        "approved_by": (release.info.get("sign_off") or {}).get("approved_by") or "",
         "tables": dg.MetadataValue.json(release.tables),
         "analyst_attach": dg.MetadataValue.md(
             f"```sql\n{analyst_attach_sql(settings, release.id)}\n```"
             if settings.s3 is None else "see `ioc status --json` (carries the analyst secret)"),
-    })
+    }
 
 
 @dg.asset(
@@ -115,6 +147,43 @@ def population_report(context: dg.AssetExecutionContext,
         "object_key": report.key,
         "path": dg.MetadataValue.path(str(report.local_path)),
         "total_population": report.total,
+    })
+
+
+@dg.asset(
+    key=dg.AssetKey(["reports", "quality"]),
+    group_name="reports",
+    deps=[CANDIDATE],
+    kinds={"html"},
+    description="Báo cáo chất lượng dữ liệu for the liaison team (HTML, Vietnamese): the "
+    "scorecard as a heat map of providers × principles, the trend across releases, late and "
+    "missing deliveries, freshness, the rules failing most with masked samples, and what "
+    "blocked or would block publication. Made for this run's candidate (what is reviewed "
+    "before `ioc approve`); after a blocked run, for what blocked it. Work bucket, "
+    "reports/quality/<candidate-N|release-N|blocked-RUN>/.",
+)
+def quality_report(context: dg.AssetExecutionContext,
+                   settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
+    candidate = next((c for c in reversed(list_candidates(settings))
+                      if c.run_id == context.run_id), None)
+    if candidate is not None:
+        scope = candidate_scope(settings, candidate)
+    else:  # a run after a blocked main run (rejection_reports_job): what blocked it
+        run = newest_main_run(context.instance)
+        if run is None or run["status"] == "SUCCESS":
+            raise dg.Failure("no candidate in this run and no blocked main run to report on")
+        scope = blocked_scope(settings, run)
+    report = render_quality_report(settings, scope)
+    overall = report.figures["overall"]
+    context.log.info(f"quality report {scope.label}: {report.local_path}")
+    return dg.MaterializeResult(metadata={
+        "report": scope.label,
+        "object_key": report.key,
+        "path": dg.MetadataValue.path(str(report.local_path)),
+        **{f"pass_share_{p}": round(o["share"], 4) for p, o in overall.items()
+           if o["share"] is not None},
+        "late_or_missing_deliveries": len(report.figures["gaps"]),
+        "deliveries_over_gate": len(report.figures["over_gate"]),
     })
 
 

@@ -16,13 +16,14 @@ from datetime import datetime, timedelta
 import dagster as dg
 import pandas as pd
 
-from connectors import SOURCES, get_connector
+from connectors import SOURCES, gate_limits, get_connector
 from ioc_pipelines.defs.raw.assets import RAW_ASSETS
 from ioc_pipelines.landing import DELIVERIES_DDL, TZ
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import DBT_PROJECT_DIR, Settings
 from quality_checks import PRINCIPLES
 from quality_checks.deliveries import Expectation, Freshness, completeness, freshness
+from quality_checks.gate import deliveries_against_gate
 
 COMPLETENESS = dg.AssetKey(["quality", "delivery_completeness"])
 FRESHNESS_KEY = dg.AssetKey(["quality", "source_freshness"])
@@ -207,20 +208,6 @@ def _age(hours: float | None) -> str:
 RULE_FINDINGS = dg.AssetKey(["validated", "rule_findings"])
 
 
-# a delivery smaller than this is too small for a share to mean much (one bad row of three is
-# 33 %): it is reported in the scorecard and the rejection report, not gated
-DEFAULT_MIN_RECORDS = 50
-
-
-def _gates() -> dict[str, tuple[float, int]]:
-    out = {}
-    for source in SOURCES:
-        gate = get_connector(source).contract.gate
-        out[source] = (float(gate.get("max_rejected_share", 0.2)),
-                       int(gate.get("min_records", DEFAULT_MIN_RECORDS)))
-    return out
-
-
 @dg.asset_check(
     asset=RULE_FINDINGS,
     blocking=True,
@@ -230,26 +217,16 @@ def _gates() -> dict[str, tuple[float, int]]:
 )
 def rejected_share_within_gate(settings: dg.ResourceParam[Settings]) -> dg.AssetCheckResult:
     with connect(settings) as con:
-        rows = con.execute("""
-            SELECT d.source, d.provider, d.delivery_id, d.file_name, d.row_count,
-                   count(DISTINCT f.record_number) FILTER (WHERE f.is_quarantined) AS rejected
-            FROM work.ops.deliveries AS d
-            LEFT JOIN work.validated.rule_findings AS f
-                ON f.delivery_id = d.delivery_id AND f.file_name = d.file_name
-            WHERE d.status = 'loaded' AND d.row_count > 0
-            GROUP BY ALL""").fetchall()
-    gates = _gates()
-    over = [{"source": source, "provider": provider, "delivery": delivery, "file": file,
-             "records": records, "rejected": rejected,
-             "rejected_share": round(rejected / records, 4), "gate": gates[source][0]}
-            for source, provider, delivery, file, records, rejected in rows
-            if source in gates and records >= gates[source][1]
-            and rejected / records > gates[source][0]]
+        deliveries = deliveries_against_gate(con, gate_limits())
+    over = [{"source": d.source, "provider": d.provider, "delivery": d.delivery_id,
+             "file": d.file_name, "records": d.records, "rejected": d.rejected,
+             "rejected_share": round(d.rejected_share, 4), "gate": d.limit}
+            for d in deliveries if d.over]
     return dg.AssetCheckResult(
         passed=not over, severity=dg.AssetCheckSeverity.ERROR,
         description=("deliveries over their gate: " + "; ".join(
             f"{o['file']} ({o['provider']}): {o['rejected_share']:.0%} rejected > "
             f"{o['gate']:.0%}" for o in over[:10])) if over
-        else f"all {len(rows)} deliveries within their contract's gate",
+        else f"all {len(deliveries)} deliveries within their contract's gate",
         metadata={"principle": "correct", "principle_vi": PRINCIPLES["correct"],
-                  "deliveries": len(rows), "over_gate": dg.MetadataValue.json(over)})
+                  "deliveries": len(deliveries), "over_gate": dg.MetadataValue.json(over)})

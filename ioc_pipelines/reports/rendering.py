@@ -1,0 +1,31 @@
+"""What every HTML report shares: the Jinja environment with Vietnamese number and date
+formats (1.234,5 · 22/11/2026), the province names, the error a report raises."""
+
+from __future__ import annotations
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from ioc_pipelines.reports.charts import percent, share_colour
+
+PROVINCE_NAMES = {"12": "Lai Châu", "33": "Hưng Yên"}
+
+
+class ReportError(RuntimeError):
+    pass
+
+
+def vn_number(value: float | int, decimals: int = 0) -> str:
+    """1234567.5 -> '1.234.567,5' (Vietnamese grouping and decimal marks)."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("ioc_pipelines.reports", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]))
+    env.filters["vn"] = vn_number
+    env.filters["vn_date"] = lambda d: d.strftime("%d/%m/%Y")
+    env.filters["vn_datetime"] = lambda d: d.strftime("%H:%M %d/%m/%Y")
+    env.filters["pct"] = percent
+    env.filters["colour"] = share_colour
+    return env

@@ -1,0 +1,44 @@
+"""The pieces of the HTML reports: masking of sample values, Vietnamese percentages, charts
+that escape what they draw."""
+
+import pytest
+
+from ioc_pipelines.reports.charts import bars, heatmap, line_chart, percent, share_colour
+from ioc_pipelines.reports.quality import mask
+
+
+@pytest.mark.parametrize(("field", "value", "shown"), [
+    ("citizen_id", "012190900001", "••••••••••01"),
+    ("reporter_phone", "0912345678", "••••••••78"),
+    ("head_name", "Lò Văn Sai", "L. V. S."),
+    ("address", "Bản Nà Luông, xã Mường Tè", "B. N. L. x. M. T."),
+    ("x", "103.4567891", "103.46"),
+    ("lat", "abc", "•••"),
+    ("commune_code", "03388", "03388"),
+    ("indicator_code", "CT01", "CT01"),
+    ("plan_name", None, "∅"),
+    ("status", "đã xử lý", "đã xử lý"),
+])
+def test_mask(field, value, shown):
+    assert mask(field, value) == shown
+
+
+def test_percent_and_colours():
+    assert percent(0.98567) == "98,6%"
+    assert percent(1) == "100,0%"
+    assert percent(None) == "—"
+    assert share_colour(None) != share_colour(1.0) != share_colour(0.5)
+    assert share_colour(0.995) == share_colour(1.0)
+
+
+def test_charts_escape_labels_and_draw_every_value():
+    hostile = '<script>alert("x")</script>'
+    svg = str(heatmap([("A", hostile), ("B", "Sở B")], [("clean", "sạch"), ("live", "sống")],
+                      {("A", "clean"): 0.5, ("B", "live"): 1.0}, "t"))
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert svg.count("<rect") == 4 and 'data-share="0.5000"' in svg and 'data-share=""' in svg
+    assert "50,0%" in svg and "100,0%" in svg
+    chart = str(line_chart(["#1", "#2"], {"sạch": [0.9, 0.95], "đủ": [None, 1.0]}, "t"))
+    assert chart.count("<circle") == 3 and chart.count("<polyline") == 1
+    drawn = str(bars([("a", 0.3, 0.2), ("b", 0.1, 0.2)], "t"))
+    assert drawn.count('fill="#b03a2e"') == 1  # only the bar over its limit is red
