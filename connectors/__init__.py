@@ -38,6 +38,9 @@ def get_connector(source: str) -> Connector:
 # a delivery smaller than this is too small for a share to mean much (one bad row of three is
 # 33 %): it is reported in the scorecard and the rejection report, not gated
 DEFAULT_MIN_RECORDS = 50
+# a required field filled in fewer of a delivery's records than this is reported (đủ); a
+# contract may set its own (gate.min_fill_rate)
+DEFAULT_MIN_FILL_RATE = 0.95
 
 
 def gate_limits() -> dict[str, tuple[float, int]]:

@@ -6,7 +6,7 @@ kept when the page is regenerated (``ioc docs``). A test fails when a page is ou
 
 from __future__ import annotations
 
-from connectors import DEFAULT_MIN_RECORDS, get_connector
+from connectors import DEFAULT_MIN_FILL_RATE, DEFAULT_MIN_RECORDS, get_connector
 
 END = "<!-- end of the part generated from contract.yml; write notes below -->"
 
@@ -57,7 +57,15 @@ def render(source: str) -> str:
         lines.append(f"- **Completeness** (đủ, {expect.get('severity', 'warn')}): one delivery "
                      f"every {expect['every']} from {who}, due {expect['due_days']} day(s) "
                      f"after the period; the period is read from `{expect['period_column']}`")
+    volume = raw.get("volume")
+    if volume:
+        lines.append(f"- **Volume** (đủ, {volume.get('severity', 'warn')}): a full extract; the "
+                     f"newest may be at most {float(volume['max_drop']):.0%} smaller than the "
+                     "one before")
     gate = c.gate
+    lines.append(f"- **Required fields** (đủ, warn): each filled in at least "
+                 f"{float(gate.get('min_fill_rate', DEFAULT_MIN_FILL_RATE)):.0%} of a "
+                 "delivery's records")
     lines.append(f"- **Gate**: at most {gate.get('max_rejected_share', 0.2):.0%} of a delivery "
                  f"rejected (judged from {gate.get('min_records', DEFAULT_MIN_RECORDS)} records up); sign-off "
                  f"required: {'yes' if raw.get('sign_off_required') else 'no'}")

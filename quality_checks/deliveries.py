@@ -142,3 +142,66 @@ def _next_month(day: date) -> date:
 
 def _label(exp: Expectation, period: date) -> str:
     return period.isoformat() if exp.every == "day" else f"{period:%Y-%m}"
+
+
+@dataclass(frozen=True)
+class Volume:
+    """đủ by size: a full extract (the registry, household and housing lists) should not
+    shrink by more than ``max_drop`` from one delivery to the next without an explanation."""
+    source: str
+    max_drop: float
+    severity: str = "warn"
+
+
+def volume_changes(con, rule: Volume) -> list[dict]:
+    """The newest delivery of each provider and kind of file (its name without digits and
+    extension: the same extract, whatever its date or format) against the one before."""
+    rows = con.execute(r"""
+        WITH loaded AS (
+            SELECT provider, file_name, delivery_date, landed_at, row_count,
+                   regexp_replace(regexp_replace(file_name, '\.[^.]+$', ''), '[0-9]+', '',
+                                  'g') AS kind
+            FROM work.ops.deliveries
+            WHERE source = ? AND status = 'loaded' AND row_count IS NOT NULL
+        ),
+        ranked AS (
+            SELECT *,
+                   lag(row_count) OVER w AS previous_rows,
+                   lag(file_name) OVER w AS previous_file,
+                   row_number() OVER (PARTITION BY provider, kind
+                                      ORDER BY delivery_date DESC, landed_at DESC) AS newest
+            FROM loaded
+            WINDOW w AS (PARTITION BY provider, kind ORDER BY delivery_date, landed_at)
+        )
+        SELECT provider, file_name, row_count, previous_file, previous_rows
+        FROM ranked WHERE newest = 1 AND previous_rows > 0
+        ORDER BY provider, file_name""", [rule.source]).fetchall()
+    out = []
+    for provider, file, count, previous_file, previous in rows:
+        drop = 1 - count / previous
+        out.append({"source": rule.source, "provider": provider, "file": file, "rows": count,
+                    "previous_file": previous_file, "previous_rows": previous,
+                    "drop": round(drop, 4), "too_large": drop > rule.max_drop})
+    return out
+
+
+def fill_rates(con, source: str, raw_table: str, required: list[str]) -> list[dict]:
+    """đủ by field: per delivery (provider, file) and required field, the share of records
+    that carry a value (not null, not blank)."""
+    present = {c for (c,) in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = 'work' "
+        "AND schema_name = 'raw' AND table_name = ?", [raw_table]).fetchall()}
+    fields = [f for f in required if f in present]
+    if not fields:
+        return []
+    filled = ", ".join(
+        f"count(*) FILTER (WHERE nullif(trim(\"{f}\"::VARCHAR), '') IS NOT NULL)" for f in fields)
+    rows = con.execute(
+        f"SELECT _provider, _delivery_id, _file, count(*), {filled} "
+        f"FROM work.raw.\"{raw_table}\" GROUP BY ALL ORDER BY ALL").fetchall()
+    return [{"source": source, "raw_table": raw_table, "provider": provider,
+             "delivery_id": delivery, "file_name": file, "field": field_name,
+             "records": records, "filled": row[4 + i],
+             "fill_rate": round(row[4 + i] / records, 4) if records else None}
+            for row in rows for provider, delivery, file, records in [row[:4]]
+            for i, field_name in enumerate(fields)]

@@ -52,7 +52,7 @@ def heatmap(rows: list[tuple[str, str]], columns: list[tuple[str, str]],
         for j, (col_key, _) in enumerate(columns):
             share = shares.get((row_key, col_key))
             x = label_w + j * cell_w
-            text_colour = "#fff" if share is not None and share < 0.95 else "#111"
+            text_colour = "#fff" if share is not None and share < 0.90 else "#111"
             body.append(f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}"'
                         f' fill="{share_colour(share)}" data-share="{"" if share is None else f"{share:.4f}"}">'
                         f"<title>{escape(label)}: {percent(share)}</title></rect>")

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from ioc_pipelines.publish import (
     Candidate,
     Release,
@@ -147,10 +149,16 @@ LINEAGE = {"provider_code", "delivery_id", "delivery_date", "file_name", "record
 
 # ---------------------------------------------------------------- figures
 def gather(settings: Settings, scope: Scope) -> dict:
-    from connectors import SOURCES, gate_limits, get_connector
+    from connectors import DEFAULT_MIN_FILL_RATE, SOURCES, gate_limits, get_connector
 
     principles = list(PRINCIPLES)
     with connect(settings, work=True, published=True) as con:
+        built = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'work' "
+                            "AND schema_name = 'marts' AND table_name = 'quality_scorecard'"
+                            ).fetchone()[0]
+        if not built:
+            raise ReportError("the quality scorecard was never built (did dbt fail? see the "
+                              "run's log)")
         providers = dict(con.execute(
             f"SELECT provider_code, provider_name FROM {scope.mart('dim_providers')}").fetchall())
         # a source's freshness has no provider: it counts for the contract's owner
@@ -183,6 +191,13 @@ def gather(settings: Settings, scope: Scope) -> dict:
             SELECT source, sla_hours, delivery_age_hours, data_age_hours, is_stale
             FROM {at_version('work.ops.source_freshness', scope.work_snapshot)}
             ORDER BY source""").fetchall()
+        try:
+            fills = con.execute(f"""
+                SELECT source, provider, file_name, field, records, filled, fill_rate
+                FROM {at_version('work.ops.field_fill_rate', scope.work_snapshot)}
+                ORDER BY fill_rate, source, provider, file_name, field""").fetchall()
+        except duckdb.CatalogException:  # a snapshot from before fill rates were measured
+            fills = []
         rules = con.execute(f"""
             WITH codes AS (
                 SELECT unnest(reason_codes) AS code, provider_code, source, is_quarantined
@@ -212,6 +227,8 @@ def gather(settings: Settings, scope: Scope) -> dict:
         gate = deliveries_against_gate(con, gate_limits(), scope.work_snapshot)
         trend = _trend(settings, con, scope)
 
+    min_fill = {source: float(get_connector(source).contract.gate.get(
+        "min_fill_rate", DEFAULT_MIN_FILL_RATE)) for source in SOURCES}
     heat_rows = sorted({c[0] for c in cells})
     heat = {(c[0], c[1]): (c[3] / c[2] if c[2] else None) for c in cells}
     overall = {}
@@ -238,6 +255,10 @@ def gather(settings: Settings, scope: Scope) -> dict:
                     for row in changes],
         "gaps": [dict(zip(["source", "provider", "period", "due_date", "delivered", "status"],
                           row, strict=True)) for row in gaps],
+        "low_fill": [dict(zip(["source", "provider", "file", "field", "records", "filled",
+                               "rate"], row, strict=True))
+                     for row in fills if row[6] < min_fill[row[0]]],
+        "fields_measured": len(fills),
         "freshness": [dict(zip(["source", "sla_hours", "delivery_age", "data_age", "stale"],
                                row, strict=True)) for row in freshness],
         "rules": [dict(zip(["code", "principle", "severity", "records", "providers", "sources",

@@ -19,6 +19,7 @@ from ioc_pipelines.reports.quality import (
     render_quality_report,
 )
 from ioc_pipelines.reports.rejections import render_rejection_reports
+from ioc_pipelines.reports.rendering import ReportError
 from ioc_pipelines.resources.lakes import analyst_attach_sql
 from ioc_pipelines.runs import newest_main_run
 from ioc_pipelines.settings import Settings
@@ -173,7 +174,11 @@ def quality_report(context: dg.AssetExecutionContext,
         if run is None or run["status"] == "SUCCESS":
             raise dg.Failure("no candidate in this run and no blocked main run to report on")
         scope = blocked_scope(settings, run)
-    report = render_quality_report(settings, scope)
+    try:
+        report = render_quality_report(settings, scope)
+    except ReportError as exc:  # e.g. dbt failed before the scorecard was built
+        context.log.warning(f"no quality report for {scope.label}: {exc}")
+        return dg.MaterializeResult(metadata={"report": scope.label, "not_made": str(exc)})
     overall = report.figures["overall"]
     context.log.info(f"quality report {scope.label}: {report.local_path}")
     return dg.MaterializeResult(metadata={

@@ -16,13 +16,21 @@ from datetime import datetime, timedelta
 import dagster as dg
 import pandas as pd
 
-from connectors import SOURCES, gate_limits, get_connector
+from connectors import DEFAULT_MIN_FILL_RATE, SOURCES, gate_limits, get_connector
 from ioc_pipelines.defs.raw.assets import RAW_ASSETS
 from ioc_pipelines.landing import DELIVERIES_DDL, TZ
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import DBT_PROJECT_DIR, Settings
 from quality_checks import PRINCIPLES
-from quality_checks.deliveries import Expectation, Freshness, completeness, freshness
+from quality_checks.deliveries import (
+    Expectation,
+    Freshness,
+    Volume,
+    completeness,
+    fill_rates,
+    freshness,
+    volume_changes,
+)
 from quality_checks.gate import deliveries_against_gate
 
 COMPLETENESS = dg.AssetKey(["quality", "delivery_completeness"])
@@ -73,12 +81,34 @@ def freshness_rules() -> list[Freshness]:
     return out
 
 
+def volume_rules() -> dict[str, Volume]:
+    out = {}
+    for source in SOURCES:
+        spec = get_connector(source).contract.raw.get("volume")
+        if spec:
+            out[source] = Volume(source, float(spec["max_drop"]), spec.get("severity", "warn"))
+    return out
+
+
+def min_fill_rate(source: str) -> float:
+    return float(get_connector(source).contract.gate.get("min_fill_rate", DEFAULT_MIN_FILL_RATE))
+
+
 EXPECTATIONS = {e.source: e for e in expectations()}
+VOLUMES = volume_rules()
 FRESHNESS = {f.source: f for f in freshness_rules()}
 CHECK_SPECS = [
     *(dg.AssetCheckSpec(f"complete_{s}", asset=COMPLETENESS, blocking=e.severity == "block",
                         description=f"đủ: every expected delivery of {s} present and on time")
       for s, e in EXPECTATIONS.items()),
+    *(dg.AssetCheckSpec(f"volume_{s}", asset=COMPLETENESS, blocking=v.severity == "block",
+                        description=f"đủ: the newest extract of {s} no more than "
+                        f"{v.max_drop:.0%} smaller than the one before")
+      for s, v in VOLUMES.items()),
+    *(dg.AssetCheckSpec(f"filled_{s}", asset=COMPLETENESS,
+                        description=f"đủ: every required field of {s} filled in at least "
+                        f"{min_fill_rate(s):.0%} of each delivery's records")
+      for s in SOURCES),
     *(dg.AssetCheckSpec(f"fresh_{s}", asset=FRESHNESS_KEY, blocking=f.severity == "block",
                         description=f"sống: {s} delivered within its SLA "
                         f"({f.sla.total_seconds() / 3600:g} h)")
@@ -98,8 +128,9 @@ def _table_exists(con, table: str) -> bool:
         dg.AssetSpec(COMPLETENESS, group_name="quality", kinds={"duckdb"},
                      deps=[key for assets in RAW_ASSETS for key in assets.keys],
                      description="đủ: every delivery the contracts expect (provider × period, "
-                     "the period read from the data), on time, late or missing. "
-                     "Table work.ops.delivery_completeness."),
+                     "the period read from the data), on time, late or missing (table "
+                     "work.ops.delivery_completeness); each required field's fill rate per "
+                     "delivery (work.ops.field_fill_rate); extracts against the one before."),
         dg.AssetSpec(FRESHNESS_KEY, group_name="quality", kinds={"duckdb"},
                      deps=[key for assets in RAW_ASSETS for key in assets.keys],
                      description="sống: each source's age against its SLA, by its last "
@@ -122,6 +153,16 @@ def delivery_quality(context: dg.AssetExecutionContext, settings: dg.ResourcePar
         completeness_frame = pd.DataFrame(rows, columns=[
             "source", "provider", "period", "due_date", "first_delivery_date", "status",
             "severity"])
+        fills = [rate for source in SOURCES
+                 for entity, table in get_connector(source).raw_tables.items()
+                 if _table_exists(con, table)
+                 for rate in fill_rates(con, source, table,
+                                        get_connector(source).contract.entities[entity].required)]
+        fill_frame = pd.DataFrame(fills, columns=[
+            "source", "raw_table", "provider", "delivery_id", "file_name", "field", "records",
+            "filled", "fill_rate"])
+        con.register("fill_frame", fill_frame)
+        con.execute("CREATE OR REPLACE TABLE work.ops.field_fill_rate AS SELECT * FROM fill_frame")
         freshness_frame = pd.DataFrame(fresh)
         freshness_frame["measured_at"] = now.replace(tzinfo=None)
         con.register("completeness_frame", completeness_frame)
@@ -140,6 +181,9 @@ def delivery_quality(context: dg.AssetExecutionContext, settings: dg.ResourcePar
         "dagster/row_count": len(completeness_frame),
         "missing": int((completeness_frame.status == "missing").sum()),
         "late": int((completeness_frame.status == "late").sum()),
+        "required_fields_under_fill_rate": int(sum(
+            1 for r in fills if r["fill_rate"] is not None
+            and r["fill_rate"] < min_fill_rate(r["source"]))),
         "missing_or_late": dg.MetadataValue.md(
             gaps[["source", "provider", "period", "due_date", "first_delivery_date",
                   "status"]].to_markdown(index=False) if len(gaps) else "none"),
@@ -180,6 +224,39 @@ def delivery_checks(context: dg.AssetCheckExecutionContext,
                       "expected": len(mine), "missing": len(missing), "late": len(late),
                       "missing_deliveries": dg.MetadataValue.json(missing),
                       "late_deliveries": dg.MetadataValue.json(late)})
+    with connect(settings) as con:
+        volumes = {source: volume_changes(con, rule) for source, rule in VOLUMES.items()
+                   if f"volume_{source}" in selected}
+        fills = con.execute("SELECT source, provider, file_name, field, records, filled, "
+                            "fill_rate FROM work.ops.field_fill_rate").fetchall()
+    for source, changes in volumes.items():
+        shrunk = [c for c in changes if c["too_large"]]
+        yield dg.AssetCheckResult(
+            asset_key=COMPLETENESS, check_name=f"volume_{source}", passed=not shrunk,
+            severity=_severity(VOLUMES[source].severity),
+            description=("; ".join(f"{c['file']} ({c['provider']}): {c['rows']} records, "
+                                   f"{c['drop']:.0%} fewer than {c['previous_file']}"
+                                   for c in shrunk[:10]) if shrunk
+                         else f"{len(changes)} extracts compared with the one before"),
+            metadata={"principle": "complete", "principle_vi": PRINCIPLES["complete"],
+                      "max_drop": VOLUMES[source].max_drop,
+                      "changes": dg.MetadataValue.json(changes)})
+    for source in SOURCES:
+        if f"filled_{source}" not in selected:
+            continue
+        limit = min_fill_rate(source)
+        mine = [r for r in fills if r[0] == source]
+        low = [{"provider": r[1], "file": r[2], "field": r[3], "records": r[4],
+                "filled": r[5], "fill_rate": r[6]} for r in mine if r[6] < limit]
+        yield dg.AssetCheckResult(
+            asset_key=COMPLETENESS, check_name=f"filled_{source}", passed=not low,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=("; ".join(f"{r['field']} in {r['file']}: {r['fill_rate']:.1%}"
+                                   for r in low[:10]) if low
+                         else f"{len(mine)} required fields × deliveries at least {limit:.0%} "
+                         "filled"),
+            metadata={"principle": "complete", "principle_vi": PRINCIPLES["complete"],
+                      "min_fill_rate": limit, "under": dg.MetadataValue.json(low)})
     for source, rule in FRESHNESS.items():
         if f"fresh_{source}" not in selected:
             continue
