@@ -47,7 +47,8 @@ def main() -> None:
                IOC_ENV_FILE=str(home / "no.env"))
     started = time.perf_counter()
     proc = subprocess.run([str(Path(sys.executable).with_name("ioc")), "run", "--scale",
-                           str(args.scale), "--months", str(args.months)],
+                           str(args.scale), "--months", str(args.months),
+                           "--approve-by", "benchmark"],
                           env=env, cwd=REPO, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
