@@ -291,12 +291,13 @@ def publish_candidate(settings: Settings, candidate: Candidate, *,
         raise PublishError(f"candidate {candidate.id} needs sign-off for "
                            f"{', '.join(candidate.awaiting)}: `ioc approve {candidate.id} "
                            "--by NAME`")
-    with connect(settings) as con:
-        signed = _loaded_deliveries(con, sign_off_sources())
+    # signed off now: what was before, and what this candidate held unsigned — not what
+    # landed since the candidate was made (its marts do not hold it)
     previous = current_release(settings)
-    if previous is not None:  # deliveries signed off before stay signed off
-        for source, ids in previous.info.get("signed_off_deliveries", {}).items():
-            signed[source] = sorted(set(signed.get(source, [])) | set(ids))
+    signed = {source: list(ids) for source, ids in
+              (previous.info.get("signed_off_deliveries", {}) if previous else {}).items()}
+    for source, ids in candidate.awaiting.items():
+        signed[source] = sorted(set(signed.get(source, [])) | set(ids))
     approval = ({"required_for": {s: len(ids) for s, ids in candidate.awaiting.items()},
                  "approved_by": approved_by.strip()} if candidate.awaiting
                 else {"required_for": {}, "approved_by": (approved_by or "").strip() or None})

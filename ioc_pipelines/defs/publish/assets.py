@@ -95,8 +95,11 @@ class PublishConfig(dg.Config):
 )
 def published_release(context: dg.AssetExecutionContext, config: PublishConfig,
                       settings: dg.ResourceParam[Settings]):
-    candidate = next(c for c in reversed(list_candidates(settings))
-                     if c.run_id == context.run_id)
+    candidate = next((c for c in reversed(list_candidates(settings))
+                      if c.run_id == context.run_id), None)
+    if candidate is None:
+        raise dg.Failure("this run made no candidate: materialize published/candidate with "
+                         "published/release, or publish a waiting candidate with `ioc approve`")
     if candidate.awaiting and not config.approved_by.strip():
         waiting = {source: len(ids) for source, ids in candidate.awaiting.items()}
         context.log.warning(f"candidate {candidate.id} waits for sign-off ({waiting}): "
