@@ -91,7 +91,6 @@ def indicators_vs_plan_expectations(commune_codes: list[str]) -> list:
     import great_expectations.expectations as gxe
 
     return [
-        gxe.ExpectTableRowCountToBeBetween(min_value=1),
         gxe.ExpectColumnValuesToMatchRegex(column="period", regex=r"^\d{4}-(?:0[1-9]|1[0-2])$"),
         gxe.ExpectColumnValuesToNotBeNull(column="indicator_code"),
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["indicator_code", "period",
