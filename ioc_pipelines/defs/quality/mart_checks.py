@@ -28,6 +28,8 @@ def _check_for(suite: MartSuite) -> dg.AssetChecksDefinition:
             codes = [r[0] for r in con.execute(
                 "SELECT code FROM work.reference.admin_units_2025 WHERE province_code = ?",
                 [settings.province_code]).fetchall()]
+        if suite.rows_with is not None:
+            frame = frame[frame[suite.rows_with].notna()]
         if frame.empty:  # its sources have not delivered yet: the đủ checks say so
             return dg.AssetCheckResult(
                 passed=True, description=f"{suite.mart} has no rows yet: nothing to validate",
