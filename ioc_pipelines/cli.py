@@ -176,8 +176,9 @@ def cmd_run(settings: Settings, args) -> int:
                else "Nothing has been published yet.")
         if rejections["success"]:
             _print(f"Rejection reports: {settings.reports_dir / 'rejections'}")
-            _print("Quality report (what blocked): " + str(
-                _quality_report_path(settings, f"blocked-{outcome['run_id'][:8]}")))
+        blocked = _quality_report_path(settings, f"blocked-{outcome['run_id'][:8]}")
+        if blocked.is_file():
+            _print(f"Quality report (what blocked): {blocked}")
         return 1
     release = current_release(settings)
     candidate = _run_candidate(settings, outcome["run_id"])

@@ -216,9 +216,13 @@ def awaiting_sign_off(settings: Settings, con) -> dict[str, list[str]]:
     """Deliveries of sign-off sources loaded since the current release was signed off."""
     release = current_release(settings)
     signed = (release.info.get("signed_off_deliveries", {}) if release else {})
-    return {source: [d for d in ids if d not in set(signed.get(source, []))]
-            for source, ids in _loaded_deliveries(con, sign_off_sources()).items()
-            if any(d not in set(signed.get(source, [])) for d in ids)}
+    awaiting = {}
+    for source, ids in _loaded_deliveries(con, sign_off_sources()).items():
+        done = set(signed.get(source, []))
+        new = [d for d in ids if d not in done]
+        if new:
+            awaiting[source] = new
+    return awaiting
 
 
 def _row_to_candidate(row) -> Candidate:

@@ -200,14 +200,18 @@ def delivery_quality(context: dg.AssetExecutionContext, settings: dg.ResourcePar
 @dg.multi_asset_check(specs=CHECK_SPECS, can_subset=True)
 def delivery_checks(context: dg.AssetCheckExecutionContext,
                     settings: dg.ResourceParam[Settings]):
-    with connect(settings) as con:
+    selected = {key.name for key in context.selected_asset_check_keys}
+    with connect(settings) as con:  # everything the checks read, in one connection
         expected = con.execute(
             "SELECT source, provider, period, due_date, first_delivery_date, status "
             "FROM work.ops.delivery_completeness").fetchall()
         fresh = {row[0]: row for row in con.execute(
             "SELECT source, sla_hours, delivery_age_hours, data_age_hours, is_stale "
             "FROM work.ops.source_freshness").fetchall()}
-    selected = {key.name for key in context.selected_asset_check_keys}
+        volumes = {source: volume_changes(con, rule) for source, rule in VOLUMES.items()
+                   if f"volume_{source}" in selected}
+        fills = con.execute("SELECT source, provider, file_name, field, records, filled, "
+                            "fill_rate FROM work.ops.field_fill_rate").fetchall()
     for source, exp in EXPECTATIONS.items():
         if f"complete_{source}" not in selected:
             continue
@@ -224,11 +228,6 @@ def delivery_checks(context: dg.AssetCheckExecutionContext,
                       "expected": len(mine), "missing": len(missing), "late": len(late),
                       "missing_deliveries": dg.MetadataValue.json(missing),
                       "late_deliveries": dg.MetadataValue.json(late)})
-    with connect(settings) as con:
-        volumes = {source: volume_changes(con, rule) for source, rule in VOLUMES.items()
-                   if f"volume_{source}" in selected}
-        fills = con.execute("SELECT source, provider, file_name, field, records, filled, "
-                            "fill_rate FROM work.ops.field_fill_rate").fetchall()
     for source, changes in volumes.items():
         shrunk = [c for c in changes if c["too_large"]]
         yield dg.AssetCheckResult(
