@@ -18,12 +18,14 @@ import json
 import subprocess
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from ioc_pipelines import __version__
 from ioc_pipelines.resources.lakes import PUBLISHED, connect, sql_literal
 from ioc_pipelines.settings import REPO_ROOT, Settings
 
 RELEASE_MESSAGE = "release"
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # every mart of the dbt project, published under its own name when the gate passed; marts
 # hold no direct identifiers (tests/e2e/test_rules_against_truth.py checks the published lake)
@@ -44,6 +46,15 @@ CREATE TABLE IF NOT EXISTS work.ops.release_candidates (
     candidate_id INTEGER, work_snapshot BIGINT, run_id VARCHAR, created_at TIMESTAMP,
     status VARCHAR, awaiting VARCHAR, checks VARCHAR, decided_by VARCHAR,
     decided_at TIMESTAMP, reason VARCHAR, release_id BIGINT
+);
+"""
+
+# runs the gate stopped (recorded by the blocked run's report job): the IOC operations report
+# counts them, a briefing made meanwhile says it uses the latest good release
+BLOCKED_RUNS_DDL = """
+CREATE SCHEMA IF NOT EXISTS work.ops;
+CREATE TABLE IF NOT EXISTS work.ops.blocked_runs (
+    run_id VARCHAR, started_at TIMESTAMP, recorded_at TIMESTAMP, failures VARCHAR
 );
 """
 
@@ -309,10 +320,60 @@ def publish_candidate(settings: Settings, candidate: Candidate, *,
         settings, mart_tables(settings, candidate.work_snapshot), run_id=candidate.run_id,
         checks=candidate.checks, author=(approved_by or "").strip() or "ioc-pipeline",
         extra={"candidate": candidate.id, "work_snapshot": candidate.work_snapshot,
-               "sign_off": approval, "signed_off_deliveries": signed})
+               "sign_off": approval, "signed_off_deliveries": signed,
+               "as_of": sources_as_of(settings, candidate.work_snapshot)})
     _decide(settings, candidate.id, "published", (approved_by or "").strip() or None,
             None, release.id)
     return release
+
+
+def sources_as_of(settings: Settings, work_snapshot: int | None) -> dict[str, dict]:
+    """Per source, what the published data is as of: the last delivery loaded and the newest
+    record (for sources with timestamps), from the work lake at the candidate's snapshot.
+    Printed on every briefing made from the release."""
+    from ioc_pipelines.landing import DELIVERIES_DDL
+
+    def at(table: str) -> str:
+        return (table if work_snapshot is None
+                else f"(SELECT * FROM {table} AT (VERSION => {int(work_snapshot)}))")
+
+    with connect(settings) as con:
+        con.execute(DELIVERIES_DDL)
+        out = {source: {"last_delivery": str(last), "deliveries": int(n)}
+               for source, last, n in con.execute(
+                   f"SELECT source, max(delivery_date), count(*) FROM {at('work.ops.deliveries')} "
+                   "WHERE status = 'loaded' GROUP BY ALL ORDER BY ALL").fetchall()}
+        try:
+            for source, newest in con.execute(
+                    f"SELECT source, max(newest_record_at) FROM {at('work.ops.source_freshness')}"
+                    " WHERE newest_record_at IS NOT NULL GROUP BY ALL").fetchall():
+                out.setdefault(source, {})["newest_record"] = newest.isoformat()
+        except Exception as exc:  # noqa: BLE001 - no freshness measured yet
+            if "does not exist" not in str(exc):
+                raise
+    return out
+
+
+def local_time(moment: datetime) -> datetime:
+    """A moment as naive Asia/Ho_Chi_Minh time, as the lakes' own timestamps are written."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(LOCAL_TZ).replace(tzinfo=None)
+
+
+def record_blocked_run(settings: Settings, run: dict) -> None:
+    """Remember a run the gate stopped (once per run id)."""
+    started = (local_time(datetime.fromisoformat(run["started_at"]))
+               if run.get("started_at") else None)
+    with connect(settings) as con:
+        con.execute(BLOCKED_RUNS_DDL)
+        if con.execute("SELECT count(*) FROM work.ops.blocked_runs WHERE run_id = ?",
+                       [run["run_id"]]).fetchone()[0]:
+            return
+        con.execute("INSERT INTO work.ops.blocked_runs VALUES (?, coalesce(?, now()::TIMESTAMP), "
+                    "now()::TIMESTAMP, ?)",
+                    [run["run_id"], started, json.dumps(run.get("failures", []),
+                                                        ensure_ascii=False)])
 
 
 def approve(settings: Settings, candidate_id: int, *, by: str) -> Release:
@@ -349,7 +410,7 @@ def republish(settings: Settings, release_id: int, *, by: str, reason: str = "")
                "data_code_version": old.info.get("code_version"),
                # what is served again is what was signed off then
                **{k: old.info[k] for k in ("candidate", "work_snapshot", "sign_off",
-                                           "signed_off_deliveries") if k in old.info}})
+                                           "signed_off_deliveries", "as_of") if k in old.info}})
 
 
 def _rows_to_releases(rows) -> list[Release]:

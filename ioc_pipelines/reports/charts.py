@@ -3,6 +3,7 @@ fetched — the page renders the same offline, in a browser and in a PDF, byte f
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 from markupsafe import Markup
@@ -61,45 +62,201 @@ def heatmap(rows: list[tuple[str, str]], columns: list[tuple[str, str]],
     return _svg(width, height, body, title)
 
 
+def vn_number(value: float | int, decimals: int = 0) -> str:
+    """1234567.5 -> '1.234.567,5' (Vietnamese grouping and decimal marks)."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def vn_auto(value: float) -> str:
+    """A whole number plain, anything else with one decimal (axis labels: 2,5)."""
+    return vn_number(value, 0 if abs(value - round(value)) < 1e-9 else 1)
+
+
+def _nice_top(value: float) -> float:
+    """The round number at or above ``value`` an axis ends on (1, 2, 2.5, 5 × 10^n)."""
+    if value <= 0:
+        return 1.0
+    scale = 10 ** math.floor(math.log10(value))
+    return next(m * scale for m in (1, 2, 2.5, 5, 10) if m * scale >= value)
+
+
 def line_chart(x_labels: list[str], series: dict[str, list[float | None]], title: str,
-               y_min: float = 0.8) -> Markup:
-    """Pass share (y, from ``y_min`` to 100 %) of each series over the x labels (releases)."""
-    left, right, top, bottom, width, height = 60, 160, 16, 40, 720, 260
+               y_min: float | None = 0.8, y_max: float | None = 1.0, fmt=None) -> Markup:
+    """Each series over the x labels. By default a pass share from ``y_min`` to 100 %; with
+    ``y_min=None`` the axis starts at the lowest value rounded down, with ``y_max=None`` it
+    ends at a round number above the highest; ``fmt`` labels the axis (default percent)."""
+    fmt = fmt or (lambda v: percent(v, 0))
+    left, right, top, bottom, width, height = 70, 170, 16, 40, 720, 260
     plot_w, plot_h = width - left - right, height - top - bottom
-    low = min([y_min] + [v for values in series.values() for v in values if v is not None])
-    low = max(0.0, (int(low * 20) / 20))  # round down to 5 %
+    values = [v for vs in series.values() for v in vs if v is not None]
+    if y_max is None:
+        high = _nice_top(max(values, default=1.0))
+        low = 0.0 if y_min is None else y_min
+    else:
+        high = y_max
+        low = min([y_min if y_min is not None else 0.0] + values)
+        low = max(0.0, (int(low * 20) / 20))  # round down to 5 %
 
     def px(i: int) -> float:
         return left + (plot_w * i / max(1, len(x_labels) - 1) if len(x_labels) > 1 else plot_w / 2)
 
     def py(v: float) -> float:
-        return top + plot_h * (1 - (v - low) / (1 - low or 1))
+        return top + plot_h * (1 - (v - low) / ((high - low) or 1))
 
     body = [f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#fbfcfc" '
             'stroke="#ccd1d1"/>']
     for k in range(5):
-        v = low + (1 - low) * k / 4
+        v = low + (high - low) * k / 4
         body.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{py(v):.1f}" y2="{py(v):.1f}" '
                     'stroke="#e5e8e8"/>')
         body.append(f'<text x="{left - 6}" y="{py(v) + 4:.1f}" text-anchor="end" '
-                    f'font-size="11">{percent(v, 0)}</text>')
+                    f'font-size="11">{escape(fmt(v))}</text>')
+    step = max(1, math.ceil(len(x_labels) / 12))
     for i, label in enumerate(x_labels):
-        body.append(f'<text x="{px(i):.1f}" y="{height - bottom + 18}" text-anchor="middle" '
-                    f'font-size="11">{escape(label)}</text>')
-    for n, (name, values) in enumerate(series.items()):
+        if i % step == 0 or i == len(x_labels) - 1:
+            body.append(f'<text x="{px(i):.1f}" y="{height - bottom + 18}" text-anchor="middle" '
+                        f'font-size="11">{escape(label)}</text>')
+    for n, (name, vs) in enumerate(series.items()):
         colour = SERIES_COLOURS[n % len(SERIES_COLOURS)]
-        points = [(px(i), py(v)) for i, v in enumerate(values) if v is not None]
+        points = [(px(i), py(v), v) for i, v in enumerate(vs) if v is not None]
         if len(points) > 1:
             body.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="'
-                        + " ".join(f"{x:.1f},{y:.1f}" for x, y in points) + '"/>')
-        for (x, y), v in zip(points, [v for v in values if v is not None], strict=True):
+                        + " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in points) + '"/>')
+        for x, y, v in points:
             body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}">'
-                        f"<title>{escape(name)}: {percent(v)}</title></circle>")
+                        f"<title>{escape(name)}: {escape(fmt(v))}</title></circle>")
         ly = top + 14 + 18 * n
         body.append(f'<rect x="{width - right + 14}" y="{ly - 9}" width="12" height="12" '
                     f'fill="{colour}"/><text x="{width - right + 32}" y="{ly + 1}" '
                     f'font-size="12">{escape(name)}</text>')
     return _svg(width, height, body, title)
+
+
+def progress_bars(items: list[tuple[str, float | None, float | None, str | None]],
+                  title: str) -> Markup:
+    """Actual against plan: one bar per item (label, achieved share of the plan, share expected
+    by now, status 'bad' | 'ok' | None). The expected share is a dark tick; a 'bad' bar is
+    red, 'ok' green, no judgement grey; bars are capped at 150 % (the label says the value)."""
+    label_w, bar_w, bar_h = 330, 330, 22
+    width, height = label_w + bar_w + 90, 26 + bar_h * len(items)
+    cap = 1.5
+    body = [f'<line x1="{label_w + bar_w / cap:.1f}" x2="{label_w + bar_w / cap:.1f}" y1="2" '
+            f'y2="{height}" stroke="#aab7b8" stroke-dasharray="3,3"/>',
+            f'<text x="{label_w + bar_w / cap:.1f}" y="12" text-anchor="middle" '
+            'font-size="10" fill="#566573">100% kế hoạch</text>']
+    colours = {"bad": "#b03a2e", "ok": "#1e8449", None: "#5d6d7e"}
+    for i, (label, value, expected, status) in enumerate(items):
+        y = 18 + i * bar_h
+        body.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" '
+                    f'font-size="12">{escape(label)}</text>')
+        if value is None:
+            body.append(f'<text x="{label_w + 4}" y="{y + 15}" font-size="12">—</text>')
+            continue
+        w = bar_w * min(max(value, 0.0), cap) / cap
+        body.append(f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{bar_h - 6}" '
+                    f'fill="{colours.get(status, colours[None])}"/>')
+        if expected is not None:
+            lx = label_w + bar_w * min(expected, cap) / cap
+            body.append(f'<line x1="{lx:.1f}" x2="{lx:.1f}" y1="{y}" y2="{y + bar_h}" '
+                        'stroke="#111" stroke-width="2"/>')
+        body.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" font-size="12">'
+                    f"{escape(percent(value))}</text>")
+    return _svg(width, height, body, title)
+
+
+# sequential classes of a choropleth, light to dark
+MAP_CLASSES = ["#fef5e7", "#f8c471", "#eb984e", "#cb4335", "#78281f"]
+
+
+def class_breaks(values: list[float], classes: int = len(MAP_CLASSES)) -> list[float]:
+    """Upper bounds of ``classes`` quantile classes of the values (deterministic)."""
+    ordered = sorted(values)
+    if not ordered:
+        return []
+    return sorted({ordered[min(len(ordered) - 1, math.ceil(len(ordered) * k / classes) - 1)]
+                   for k in range(1, classes + 1)})
+
+
+def _rings(geometry: dict) -> list[list[list[float]]]:
+    kind = geometry.get("type")
+    if kind == "Polygon":
+        return geometry["coordinates"]
+    if kind == "MultiPolygon":
+        return [ring for polygon in geometry["coordinates"] for ring in polygon]
+    if kind == "GeometryCollection":
+        return [r for g in geometry.get("geometries", []) for r in _rings(g)]
+    return []
+
+
+def choropleth(shapes: list[tuple[str, str, dict]], values: dict[str, float | None],
+               title: str, fmt=vn_number,
+               points: list[tuple[float, float, str, str]] | None = None,
+               outline: dict | None = None, width: int = 700) -> Markup:
+    """A map: each shape (code, name, GeoJSON geometry in WGS84) filled by the class of its
+    value (grey without one), an optional outline (the area of a sector view) and points
+    (lon, lat, label, colour). Equirectangular, scaled by the cosine of the mid latitude —
+    true enough at a province's size."""
+    rings = [r for _, _, g in shapes for r in _rings(g)]
+    rings += _rings(outline) if outline else []
+    lons = [p[0] for r in rings for p in r] + [p[0] for p in points or []]
+    lats = [p[1] for r in rings for p in r] + [p[1] for p in points or []]
+    if not lons:
+        return _svg(width, 40, ['<text x="10" y="24" font-size="13">Không có ranh giới để vẽ'
+                                '</text>'], title)
+    min_lon, max_lon, min_lat, max_lat = min(lons), max(lons), min(lats), max(lats)
+    k = math.cos(math.radians((min_lat + max_lat) / 2))
+    map_w = width - 180
+    scale = map_w / max((max_lon - min_lon) * k, 1e-9)
+    map_h = (max_lat - min_lat) * scale
+    if map_h > 620:  # a tall province: fit the height instead
+        scale *= 620 / map_h
+        map_h = 620.0
+    height = int(map_h) + 20
+
+    def xy(lon: float, lat: float) -> str:
+        return f"{10 + (lon - min_lon) * k * scale:.1f},{10 + (max_lat - lat) * scale:.1f}"
+
+    def path(geometry: dict) -> str:
+        return " ".join("M" + " L".join(xy(p[0], p[1]) for p in ring) + " Z"
+                        for ring in _rings(geometry))
+
+    known = [v for v in values.values() if v is not None]
+    breaks = class_breaks(known)
+    body = []
+    for code, name, geometry in shapes:
+        value = values.get(code)
+        colour = (NO_DATA if value is None else
+                  MAP_CLASSES[next((i for i, b in enumerate(breaks) if value <= b),
+                                   len(breaks) - 1)])
+        body.append(f'<path d="{path(geometry)}" fill="{colour}" stroke="#ffffff" '
+                    f'stroke-width="0.6" data-code="{escape(code)}" data-value="'
+                    f'{"" if value is None else value}"><title>{escape(name)}: '
+                    f'{"không có số liệu" if value is None else escape(fmt(value))}'
+                    "</title></path>")
+    if outline:
+        body.append(f'<path d="{path(outline)}" fill="none" stroke="#1f618d" stroke-width="2.5" '
+                    'stroke-dasharray="6,3"/>')
+    for lon, lat, label, colour in points or []:
+        x, y = xy(lon, lat).split(",")
+        body.append(f'<circle cx="{x}" cy="{y}" r="6" fill="{colour}" stroke="#111" '
+                    f'stroke-width="1"><title>{escape(label)}</title></circle>')
+    lx = width - 160
+    low = min(known, default=None)
+    if not known:  # points only: no classes to explain
+        breaks = []
+    for i, upper in enumerate(breaks):
+        y = 20 + 22 * i
+        lower = low if i == 0 else breaks[i - 1]
+        body.append(f'<rect x="{lx}" y="{y}" width="18" height="14" fill="{MAP_CLASSES[i]}" '
+                    'stroke="#aab7b8"/>')
+        body.append(f'<text x="{lx + 24}" y="{y + 12}" font-size="11">'
+                    f"{escape(fmt(lower))} – {escape(fmt(upper))}</text>")
+    if known:
+        body.append(f'<rect x="{lx}" y="{20 + 22 * len(breaks)}" width="18" height="14" '
+                    f'fill="{NO_DATA}" stroke="#aab7b8"/><text x="{lx + 24}" '
+                    f'y="{32 + 22 * len(breaks)}" font-size="11">không có số liệu</text>')
+    return _svg(width, max(height, 40 + 22 * (len(breaks) + 1)), body, title)
 
 
 def bars(items: list[tuple[str, float, float | None]], title: str,

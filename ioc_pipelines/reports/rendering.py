@@ -5,19 +5,13 @@ from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ioc_pipelines.reports.charts import percent, share_colour
+from ioc_pipelines.reports.charts import percent, share_colour, vn_number
 
 PROVINCE_NAMES = {"12": "Lai Châu", "33": "Hưng Yên"}
 
 
 class ReportError(RuntimeError):
     pass
-
-
-def vn_number(value: float | int, decimals: int = 0) -> str:
-    """1234567.5 -> '1.234.567,5' (Vietnamese grouping and decimal marks)."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
 def environment() -> Environment:

@@ -9,6 +9,7 @@ from ioc_pipelines.publish import (
     PublishError,
     list_candidates,
     publish_candidate,
+    record_blocked_run,
     stage_candidate,
 )
 from ioc_pipelines.reports.population import render_population_report
@@ -183,6 +184,7 @@ def quality_report(context: dg.AssetExecutionContext,
         if run is None or run["status"] == "SUCCESS":
             raise dg.Failure("no candidate in this run and no blocked main run to report on")
         scope = blocked_scope(settings, run)
+        record_blocked_run(settings, run)
     try:
         report = render_quality_report(settings, scope)
     except ReportError as exc:  # e.g. dbt failed before the scorecard was built
