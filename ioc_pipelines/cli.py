@@ -516,16 +516,54 @@ def cmd_rejection_report(settings: Settings, args) -> int:
 
 
 def cmd_report(settings: Settings, args) -> int:
-    from ioc_pipelines.reports.population import render_population_report
+    """A briefing (socio-economic, IOC operations, sector view) as HTML and PDF, or the
+    population table, from one release (default: the current one)."""
     from ioc_pipelines.reports.rendering import ReportError
 
-    if args.kind != "population":
-        return _fail(f"report kind {args.kind!r} is not available yet (available: population)")
+    if args.kind == "population":
+        from ioc_pipelines.reports.population import render_population_report
+
+        try:
+            report = render_population_report(settings, args.release)
+        except ReportError as exc:
+            return _fail(str(exc))
+        _print(f"release {report.release_id}: {report.local_path} (object {report.key})")
+        return 0
+    from ioc_pipelines.reports.areas import AreaError, parse_area
+    from ioc_pipelines.reports.briefing import render_report
+    from ioc_pipelines.reports.periods import PeriodError, parse_period, previous_period
+
     try:
-        report = render_population_report(settings, args.release)
-    except ReportError as exc:
+        period = (parse_period(args.period) if args.period else previous_period(
+            "quarterly" if args.kind == "operations" else "monthly", date.today()))
+        area = parse_area(args.area) if args.area else None
+        _print(f"{args.kind} report, {period.name_vi} ({period.code}) …")
+        report = render_report(settings, args.kind, period, release_id=args.release,
+                               sector=args.sector, area=area, pdf=not args.no_pdf)
+    except (ReportError, PeriodError, AreaError) as exc:
         return _fail(str(exc))
-    _print(f"release {report.release_id}: {report.local_path} (object {report.key})")
+    _print(f"release {report.release_id}: {report.html_path}")
+    if report.pdf_path:
+        _print(f"PDF: {report.pdf_path}")
+    _print(f"object store: {settings.published_bucket}/{report.key} (and .pdf)")
+    return 0
+
+
+def cmd_reports(settings: Settings, args) -> int:
+    """The reports stored on the object store, by kind and period."""
+    from ioc_pipelines.reports.briefing import list_reports
+
+    reports = [r for r in list_reports(settings)
+               if args.kind is None or r["kind"] == args.kind]
+    if args.json:
+        print(json.dumps(reports, ensure_ascii=False, indent=2))
+        return 0
+    if not reports:
+        _print("no reports yet: `ioc report briefing --period 2026-10` makes one")
+        return 0
+    for r in reports:
+        _print(f"{r['kind']:<11} {r['period']:<24} {r['size']:>9,} B  {r['key']}")
+    _print(f"{len(reports)} files in bucket {settings.published_bucket}")
     return 0
 
 
@@ -675,10 +713,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--provider", help="only this provider (e.g. CA_TINH, SYT, XA_03388)")
     p.add_argument("--delivery", help="only this delivery id")
 
-    p = sub.add_parser("report", help="render a report from a release")
-    p.add_argument("kind", help="population (briefing kinds come later)")
-    p.add_argument("--release", type=int, default=None)
-    p.add_argument("--period", default=None, help="reporting period (briefing reports)")
+    p = sub.add_parser("report", help="render a briefing report (HTML and PDF) from a release")
+    p.add_argument("kind", choices=["briefing", "operations", "sector", "population"],
+                   help="briefing: socio-economic situation; operations: the IOC's own "
+                   "(quarter, half-year, year); sector: one sector for an area; population")
+    p.add_argument("--release", type=int, default=None,
+                   help="the release to read (default: the current one); the same kind, "
+                   "period and release give the same bytes")
+    p.add_argument("--period", default=None,
+                   help="2026-W47, 2026-10, 2026-Q3, 2026-H1, 2026 or 2026-03-01..2026-05-15 "
+                   "(default: last month; operations: last quarter)")
+    p.add_argument("--sector", default=None, help="sector view: health, education, transport, "
+                   "environment, public_order, social_welfare")
+    p.add_argument("--area", default=None, help="sector view: commune:03388, "
+                   "radius:LON,LAT,KM or polygon:POLYGON((lon lat, …))")
+    p.add_argument("--no-pdf", action="store_true", help="HTML only (no Chromium needed)")
+    p = sub.add_parser("reports", help="list the reports stored on the object store")
+    p.add_argument("--kind", default=None, help="only this kind (briefing, operations, …)")
+    p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("up", help="start a local SeaweedFS S3 server on 127.0.0.1")
     p.add_argument("--port", type=int, default=None, help="base port (master; S3 is base+3)")
@@ -693,7 +745,8 @@ COMMANDS = {
     "sql": cmd_sql, "docs": cmd_docs, "dbt": cmd_dbt, "publish": cmd_publish,
     "rejection-report": cmd_rejection_report, "approve": cmd_approve, "reject": cmd_reject,
     "quality-report": cmd_quality_report,
-    "status": cmd_status, "releases": cmd_releases, "report": cmd_report, "up": cmd_up,
+    "status": cmd_status, "releases": cmd_releases, "report": cmd_report, "reports": cmd_reports,
+    "up": cmd_up,
     "down": cmd_down, "ui": cmd_ui,
 }
 
