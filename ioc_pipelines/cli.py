@@ -203,11 +203,33 @@ def cmd_run(settings: Settings, args) -> int:
     if outcome.get("warnings"):
         _print("Published with warnings: " + "; ".join(outcome["warnings"]))
     _print(f"Rejection reports: {settings.reports_dir / 'rejections'}")
+    _briefing_after_run(settings)
     if settings.s3 is None:
         _print(f"Analysts: duckdb -c \"{analyst_attach_sql(settings, None)} "
                "SELECT * FROM ioc.population_by_commune_sex_age LIMIT 5\"")
     _print("Status: ioc status --json")
     return 0
+
+
+def _briefing_after_run(settings: Settings) -> None:
+    """Last month's socio-economic briefing from the new release (the job the monthly
+    schedule runs), so a run ends with the report the leadership reads."""
+    from ioc_pipelines.reports.briefing import FILE_STEMS, report_key
+    from ioc_pipelines.reports.periods import previous_period
+
+    period = previous_period("monthly", date.today())
+    outcome = run_job(settings, "briefing_report_job",
+                      run_config={"ops": {"reports__briefing": {"config": {
+                          "period": period.code}}}})
+    if not outcome["success"]:
+        _print(f"Briefing {period.code} not made: " + "; ".join(outcome["failures"])
+               + f" (retry: ioc report briefing --period {period.code})")
+        return
+    from ioc_pipelines.publish import current_release
+
+    key = report_key("briefing", period, current_release(settings).id, None, None)
+    html = settings.reports_dir / (key.removeprefix("reports/") + ".html")
+    _print(f"Briefing {period.name_vi} ({FILE_STEMS['briefing']}): {html} (+ .pdf)")
 
 
 def pending_partition_runs(settings: Settings) -> list[tuple[str, tuple[str, str]]]:

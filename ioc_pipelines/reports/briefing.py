@@ -136,6 +136,7 @@ class RenderedBriefing:
     html_path: Path
     pdf_path: Path | None
     figures: dict  # data-key → value, as printed
+    notice: str | None = None  # why an older release was used (newest run did not publish)
 
 
 def text(value) -> Cell:
@@ -1008,7 +1009,7 @@ def render_report(settings: Settings, kind: str, period: Period, *,
         html_to_pdf(local, pdf_path, created=release.published_at)
         store.put_file(settings.published_bucket, key + ".pdf", pdf_path)
     return RenderedBriefing(kind, period, release.id, key + ".html", local, pdf_path,
-                            figures_of(content["sections"]))
+                            figures_of(content["sections"]), notice)
 
 
 def list_reports(settings: Settings) -> list[dict]:
