@@ -61,6 +61,22 @@ def test_bad_delivery_blocks_and_previous_release_stays(tmp_path):
     html = report.read_text(encoding="utf-8")
     assert "Không được công bố" in html and "rejected_share_within_gate" in html
     assert 'id="over-gate">1<' in html and "dan_cu_12_sai.csv" in html
+    # a briefing made now reads the latest good release and says so on its first page
+    made = run_ioc(env, "report", "briefing", "--no-pdf").stdout
+    page = next(line.split(": ", 1)[1] for line in made.splitlines()
+                if line.startswith("release "))
+    briefing = (home / "reports" / page.split("/reports/", 1)[1]).read_text(encoding="utf-8")
+    assert f'id="release-id">{before["release"]}<' in briefing
+    notice = briefing.split('id="notice">', 1)[1].split("</div>", 1)[0]
+    assert "bị cổng chất lượng chặn" in notice and "rejected_share_within_gate" in notice
+    assert f"bản phát hành gần nhất đã qua kiểm tra: số {before['release']}" in notice
+    assert briefing.index('id="notice"') < briefing.index("<section")
+    from datetime import date
+
+    quarter = f"{date.today().year}-Q{(date.today().month - 1) // 3 + 1}"
+    run_ioc(env, "report", "operations", "--period", quarter, "--no-pdf")
+    ops = next((home / "reports" / "operations" / quarter).glob("release-*/*.html"))
+    assert "bị cổng chất lượng chặn" in ops.read_text(encoding="utf-8").split("<section")[0]
 
 
 def test_rollback_serves_an_earlier_release_again(tmp_path):

@@ -1,6 +1,7 @@
 """Load every Dagster definition and snapshot what the UI and schedulers rely on."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import dagster as dg
 
@@ -101,6 +102,9 @@ EXPECTED_ASSETS = {
     "reports/population",
     "reports/quality",
     "reports/rejections",
+    "reports/briefing",
+    "reports/operations",
+    "reports/sector",
 }
 
 EXPECTED_GROUPS = {
@@ -150,7 +154,12 @@ def test_definitions_snapshot(ioc_home):
     assert "gx_iot_hourly" not in blocking and ("marts/iot_hourly", "gx_iot_hourly") in checks
 
     assert {j.name for j in repo.get_all_jobs() if not j.name.startswith("__")} == {
-        "ioc_main_job", "raw_indicators_job", "raw_iot_job", "rejection_reports_job"}
+        "ioc_main_job", "raw_indicators_job", "raw_iot_job", "rejection_reports_job",
+        "briefing_report_job", "operations_report_job", "sector_report_job"}
+    # the main run does not make the scheduled briefings
+    main_nodes = {k.to_user_string() for k in repo.get_job("ioc_main_job").asset_layer
+                  .executable_asset_keys}
+    assert "reports/population" in main_nodes and "reports/briefing" not in main_nodes
     # periodic sources are partitioned by delivery date: monthly reports, daily IoT drops
     assert isinstance(graph.get(dg.AssetKey(["raw", "indicators__reports"])).partitions_def,
                       dg.MonthlyPartitionsDefinition)
@@ -158,11 +167,40 @@ def test_definitions_snapshot(ioc_home):
                       dg.DailyPartitionsDefinition)
     assert graph.get(dg.AssetKey(["raw", "households__households"])).partitions_def is None
     assert {s.name for s in repo.schedule_defs} == {
-        "ioc_daily", "raw_iot_job_schedule", "raw_indicators_job_schedule"}
+        "ioc_daily", "raw_iot_job_schedule", "raw_indicators_job_schedule",
+        "briefing_weekly", "briefing_monthly", "briefing_quarterly", "briefing_half_year",
+        "briefing_annual", "operations_quarterly", "operations_half_year", "operations_annual"}
     schedule = repo.get_schedule_def("ioc_daily")
     assert schedule.job_name == "ioc_main_job"
     assert schedule.cron_schedule == "30 7 * * *"
     assert schedule.execution_timezone == "Asia/Ho_Chi_Minh"
+
+    # briefings: each periodic kind on the period that just ended, Vietnamese time
+    local = ZoneInfo("Asia/Ho_Chi_Minh")
+    for name, job, cron, ticks in [
+        ("briefing_weekly", "briefing_report_job", "0 7 * * 1",
+         {datetime(2026, 11, 23, 7, tzinfo=local): "2026-W47"}),
+        ("briefing_monthly", "briefing_report_job", "0 7 6 * *",
+         {datetime(2026, 11, 6, 7, tzinfo=local): "2026-10",
+          datetime(2026, 1, 6, 7, tzinfo=local): "2025-12"}),
+        ("briefing_quarterly", "briefing_report_job", "0 7 6 1,4,7,10 *",
+         {datetime(2026, 10, 6, 7, tzinfo=local): "2026-Q3"}),
+        ("briefing_half_year", "briefing_report_job", "0 7 6 1,7 *",
+         {datetime(2026, 7, 6, 7, tzinfo=local): "2026-H1"}),
+        ("briefing_annual", "briefing_report_job", "0 7 6 1 *",
+         {datetime(2026, 1, 6, 7, tzinfo=local): "2025"}),
+        ("operations_quarterly", "operations_report_job", "0 8 6 1,4,7,10 *",
+         {datetime(2027, 1, 6, 8, tzinfo=local): "2026-Q4"}),
+    ]:
+        schedule = repo.get_schedule_def(name)
+        assert (schedule.job_name, schedule.cron_schedule, schedule.execution_timezone) == (
+            job, cron, "Asia/Ho_Chi_Minh")
+        op = "reports__operations" if job.startswith("operations") else "reports__briefing"
+        for moment, period in ticks.items():
+            [request] = schedule.evaluate_tick(dg.build_schedule_context(
+                scheduled_execution_time=moment)).run_requests
+            assert request.run_config == {"ops": {op: {"config": {"period": period}}}}
+            assert request.run_key == f"{name}-{period}"
 
     # the candidate depends on the marts, so blocking checks stand between them; the release
     # is made from the candidate (and may wait for sign-off)
