@@ -87,6 +87,10 @@ def test_bad_areas_are_refused(bad):
 
 
 def test_vietnamese_figures():
+    from ioc_pipelines.reports.rendering import vn_period
+
+    assert [vn_period(p) for p in ("2026-10", "2026-11-20", "2026-W47", None)] == [
+        "10/2026", "20/11/2026", "tuần 47/2026", "—"]
     assert num(1234.5).text == "1.234,5"
     assert num(2441).text == "2.441"
     assert num(None).text == "—"
