@@ -40,6 +40,8 @@ KNOWN = {
     "IOC_PSEUDONYM_KEY": "secret key for pseudonymising citizen IDs; generated in $IOC_HOME if unset",
     "IOC_PROVINCE": "province code of this IOC: 12 (Lai Châu, default) or 33 (Hưng Yên)",
     "IOC_ENV_FILE": "path of the .env file to read; default ./.env",
+    "IOC_CHROMIUM": "Chromium binary that prints the PDF reports; default the first of "
+    "chromium, chromium-browser, google-chrome on PATH",
 }
 
 _BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -88,6 +90,7 @@ class Settings:
     dagster_storage: str  # 'sqlite' or postgresql URL
     pseudonym_key: str = field(repr=False)
     province_code: str = "12"
+    chromium: str | None = None  # None: found on PATH when a PDF is printed
 
     @property
     def dagster_home(self) -> Path:
@@ -236,4 +239,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         dagster_storage=dagster_storage,
         pseudonym_key=_pseudonym_key(env, home),
         province_code=province,
+        chromium=(env.get("IOC_CHROMIUM") or "").strip() or None,
     )

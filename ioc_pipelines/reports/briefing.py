@@ -1006,7 +1006,7 @@ def render_report(settings: Settings, kind: str, period: Period, *,
     pdf_path = None
     if pdf:
         pdf_path = local.with_suffix(".pdf")
-        html_to_pdf(local, pdf_path, created=release.published_at)
+        html_to_pdf(local, pdf_path, created=release.published_at, chromium=settings.chromium)
         store.put_file(settings.published_bucket, key + ".pdf", pdf_path)
     return RenderedBriefing(kind, period, release.id, key + ".html", local, pdf_path,
                             figures_of(content["sections"]), notice)

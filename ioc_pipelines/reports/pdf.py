@@ -24,9 +24,8 @@ PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:(\d{14})([^)]*)\)")
 TIMEOUT_S = 180
 
 
-def browser() -> str:
-    """The Chromium binary: $IOC_CHROMIUM, else the first on PATH."""
-    configured = os.environ.get("IOC_CHROMIUM")
+def browser(configured: str | None = None) -> str:
+    """The Chromium binary: ``configured`` (setting IOC_CHROMIUM), else the first on PATH."""
     if configured:
         if not Path(configured).is_file():
             raise ReportError(f"IOC_CHROMIUM={configured} is not a file")
@@ -52,10 +51,11 @@ def set_dates(pdf: bytes, moment: datetime) -> bytes:
     return out
 
 
-def html_to_pdf(html: Path, pdf: Path, *, created: datetime) -> Path:
+def html_to_pdf(html: Path, pdf: Path, *, created: datetime,
+                chromium: str | None = None) -> Path:
     with tempfile.TemporaryDirectory(prefix="ioc-chromium-") as profile:
         out = Path(profile) / "out.pdf"
-        cmd = [browser(), "--headless", "--no-sandbox", "--disable-gpu",
+        cmd = [browser(chromium), "--headless", "--no-sandbox", "--disable-gpu",
                "--disable-dev-shm-usage", "--no-first-run", "--no-pdf-header-footer",
                "--disable-quic", "--disable-background-networking",
                "--disable-component-update", "--disable-sync",

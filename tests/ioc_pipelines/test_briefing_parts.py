@@ -140,3 +140,15 @@ def test_a_warning_marks_the_sections_of_its_source_or_mart():
     assert warned_by(release, indicators) == ["complete_indicators"]
     assert warned_by(release, budget) == ["gx_budget_by_period"]
     assert warned_by(release, feedback) == []
+
+
+def test_the_pdf_browser_is_a_setting_with_a_clear_error(tmp_path):
+    from ioc_pipelines.reports.pdf import browser
+    from ioc_pipelines.reports.rendering import ReportError
+    from ioc_pipelines.settings import load_settings
+
+    settings = load_settings({"IOC_HOME": str(tmp_path), "IOC_ENV_FILE": str(tmp_path / "x"),
+                              "IOC_CHROMIUM": str(tmp_path / "no-such-chromium")})
+    assert settings.chromium == str(tmp_path / "no-such-chromium")
+    with pytest.raises(ReportError, match="IOC_CHROMIUM=.*is not a file"):
+        browser(settings.chromium)
