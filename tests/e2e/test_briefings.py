@@ -106,8 +106,11 @@ def test_every_kind_renders_in_chromium_and_prints(rendered, name, tmp_path):
         ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout).group(1))
     rasters = grey_pages(pdf, tmp_path)
     assert len(rasters) == pages >= 2
-    for n, (pixels, dark) in enumerate(rasters, start=1):
-        assert dark > pixels * 0.003, f"page {n} of {pdf.name} is blank"
+    # every page has ink (a single line of text is ~60 dark pixels at 30 dpi), and the
+    # document as a whole is not mostly empty pages
+    for n, (_, dark) in enumerate(rasters, start=1):
+        assert dark > 40, f"page {n} of {pdf.name} is blank"
+    assert sum(dark for _, dark in rasters) > sum(p for p, _ in rasters) * 0.01
     # the fonts in the PDF are the ones installed at set-up, embedded (diacritics render)
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
                            check=True).stdout
