@@ -214,7 +214,7 @@ def cmd_run(settings: Settings, args) -> int:
 def _briefing_after_run(settings: Settings) -> None:
     """Last month's socio-economic briefing from the new release (the job the monthly
     schedule runs), so a run ends with the report the leadership reads."""
-    from ioc_pipelines.reports.briefing import FILE_STEMS, report_key
+    from ioc_pipelines.reports.briefing import report_key
     from ioc_pipelines.reports.periods import previous_period
 
     period = previous_period("monthly", date.today())
@@ -229,7 +229,7 @@ def _briefing_after_run(settings: Settings) -> None:
 
     key = report_key("briefing", period, current_release(settings).id, None, None)
     html = settings.reports_dir / (key.removeprefix("reports/") + ".html")
-    _print(f"Briefing {period.name_vi} ({FILE_STEMS['briefing']}): {html} (+ .pdf)")
+    _print(f"Briefing {period.name_vi}: {html} (+ .pdf)")
 
 
 def pending_partition_runs(settings: Settings) -> list[tuple[str, tuple[str, str]]]:
@@ -567,7 +567,8 @@ def cmd_report(settings: Settings, args) -> int:
     _print(f"release {report.release_id}: {report.html_path}")
     if report.pdf_path:
         _print(f"PDF: {report.pdf_path}")
-    _print(f"object store: {settings.published_bucket}/{report.key} (and .pdf)")
+    _print(f"object store: {settings.published_bucket}/{report.key}"
+           + (" (and .pdf)" if report.pdf_path else ""))
     return 0
 
 

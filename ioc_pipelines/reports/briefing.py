@@ -827,7 +827,7 @@ def _source_name(source: str) -> str:
     return f"{get_connector(source).contract.raw.get('title', source)} ({source})"
 
 
-def sources_as_of(ctx: Context, sources: list[str]) -> list[dict]:
+def as_of_rows(ctx: Context, sources: list[str]) -> list[dict]:
     """Per source: its latest period in the release's scorecard, and (from the release's
     metadata) its last delivery and newest record when published."""
     latest = dict(ctx.rows(f"""
@@ -926,7 +926,7 @@ def build(settings: Settings, kind: str, period: Period, release: Release, *,
         sources = sorted({src for s in sections for src in s.sources})
         if kind != "operations":
             sections.append(quality_section(ctx, sources))
-        as_of = sources_as_of(ctx, sources)
+        as_of = as_of_rows(ctx, sources)
     for number, s in enumerate(sections, start=1):
         s.title = f"{number}. {s.title}"
         s.warnings = warned_by(release, s)

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 KINDS = ("weekly", "monthly", "quarterly", "half-year", "annual", "ad-hoc")
-KIND_VI = {"weekly": "tuần", "monthly": "tháng", "quarterly": "quý", "half-year": "6 tháng",
-           "annual": "năm", "ad-hoc": "theo yêu cầu"}
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 MAX_AD_HOC_DAYS = 3 * 366
 
