@@ -1,5 +1,5 @@
 {#-
-  Reason codes of the citizen-ID (CCCD / số định danh cá nhân) rules of DOMAIN.md, as a
+  Reason codes of the citizen-ID (CCCD / số định danh cá nhân) rules (docs/sources/population.md), as a
   comma-separated list of CASE expressions (each NULL when the rule passes):
     CCCD_CMND         a 9-digit legacy CMND number, no longer valid as an ID
     CCCD_FORMAT       not 12 ASCII digits

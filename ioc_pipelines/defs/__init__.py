@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from ioc_pipelines.resources.dbt import dbt_resource, prepare_manifest
+from ioc_pipelines.resources.run_log import run_log
 from ioc_pipelines.settings import Settings
 
 
@@ -17,6 +18,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     from ioc_pipelines.defs.quality.mart_checks import MART_CHECKS
     from ioc_pipelines.defs.raw.assets import RAW_ASSETS
     from ioc_pipelines.defs.schedules import (
+        approve_job,
         briefing_job,
         briefing_schedules,
         main_job,
@@ -45,10 +47,11 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         asset_checks=[population_checks.population_mart_expectations,
                       quality_assets.delivery_checks,
                       quality_assets.rejected_share_within_gate, *MART_CHECKS],
-        jobs=[main_job, rejections_job, *raw_jobs.values(), briefing_job, operations_job,
+        jobs=[main_job, approve_job, rejections_job, *raw_jobs.values(), briefing_job, operations_job,
               sector_job],
         schedules=[main_schedule, *raw_schedules, *briefing_schedules],
         sensors=[rejections_after_blocked_run],
         resources={"settings": settings, "dbt": dbt_resource(settings)},
+        loggers={"console": dg.colored_console_logger, "ioc_run": run_log},
         executor=dg.in_process_executor,
     )

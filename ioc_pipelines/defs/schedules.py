@@ -20,6 +20,18 @@ main_job = dg.define_asset_job(
 )
 
 REJECTIONS = dg.AssetKey(["reports", "rejections"])
+RELEASE = dg.AssetKey(["published", "release"])
+POPULATION_REPORT = dg.AssetKey(["reports", "population"])
+
+# A sign-off publishes a waiting candidate through the same publish step as a run (the
+# release, its quality report, the population report); `ioc approve` then makes the briefing.
+approve_job = dg.define_asset_job(
+    "ioc_approve_job",
+    selection=dg.AssetSelection.assets(RELEASE, POPULATION_REPORT),
+    description="Publish a waiting candidate (config published__release: candidate, "
+    "approved_by) as the new release, with its quality and population reports.",
+    executor_def=dg.in_process_executor,
+)
 QUALITY_REPORT = dg.AssetKey(["reports", "quality"])
 
 # When the gate stops a run, the quarantine was still built: providers get their rejection

@@ -30,7 +30,8 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ioc_pipelines.publish import (
+from ioc_pipelines.core import state
+from ioc_pipelines.core.publishing import (
     Release,
     current_release,
     get_release,
@@ -624,11 +625,11 @@ def ops_releases_section(ctx: Context, work_snapshot: int | None) -> Section:
     end = datetime.combine(ctx.period.end, datetime.max.time())
     releases = [r for r in list_releases(ctx.settings) if r.id <= ctx.release.id
                 and start <= local_time(r.published_at) <= end]
-    candidates = ctx.rows(f"""
-        SELECT status, count(*) FROM {at_version('work.ops.release_candidates', work_snapshot)}
-        WHERE created_at BETWEEN ? AND ? GROUP BY ALL""", [start, end])
+    candidates = state.candidates_in(ctx.con, work_snapshot, start, end)
     blocked = _blocked_runs(ctx, work_snapshot, start, end)
-    by_status = dict(candidates)
+    by_status: dict[str, int] = {}
+    for c in candidates:
+        by_status[c["status"]] = by_status.get(c["status"], 0) + 1
     s.cards = [Card("Bản phát hành công bố", num(len(releases), "ops:releases")),
                Card("Lần chạy bị cổng chất lượng chặn", num(len(blocked), "ops:blocked",
                                                             css="bad" if blocked else "ok")),
@@ -649,20 +650,15 @@ def ops_releases_section(ctx: Context, work_snapshot: int | None) -> Section:
               else "")] for r in releases], "Không có bản phát hành nào trong kỳ."))
     s.tables.append(Table("Các lần chạy bị chặn (không công bố)", [
         ("Lần chạy", False), ("Thời điểm", False), ("Lý do", False)],
-        [[text(run_id[:8]), text(f"{at:%H:%M %d/%m/%Y}"), text("; ".join(json.loads(why))[:300])]
-         for run_id, at, why in blocked], "Không có lần chạy nào bị chặn trong kỳ."))
+        [[text(b["run_id"][:8]), text(f"{b['started_at']:%H:%M %d/%m/%Y}"),
+          text("; ".join(b["failures"])[:300])] for b in blocked], "Không có lần chạy nào bị chặn trong kỳ."))
     return s
 
 
-def _blocked_runs(ctx: Context, work_snapshot: int | None, start, end) -> list[tuple]:
-    from ioc_pipelines.publish import BLOCKED_RUNS_DDL
-
-    ctx.con.execute(BLOCKED_RUNS_DDL)
+def _blocked_runs(ctx: Context, work_snapshot: int | None, start, end) -> list[dict]:
+    state.ensure(ctx.con)
     try:
-        return ctx.rows(f"""
-            SELECT run_id, started_at, failures
-            FROM {at_version('work.ops.blocked_runs', work_snapshot)}
-            WHERE started_at BETWEEN ? AND ? ORDER BY started_at""", [start, end])
+        return state.blocked_runs(ctx.con, work_snapshot, start, end)
     except Exception as exc:  # noqa: BLE001 - a snapshot from before the table existed
         if "does not exist" in str(exc) or "not found" in str(exc).lower():
             return []
@@ -862,25 +858,24 @@ def latest_good_notice(settings: Settings, release: Release) -> str | None:
     """When the newest attempt after ``release`` did not publish (a run blocked by the gate,
     a candidate rejected or waiting for sign-off), the sentence saying this report uses the
     latest good release instead."""
-    from ioc_pipelines.publish import BLOCKED_RUNS_DDL, list_candidates
+    from ioc_pipelines.core.candidates import list_candidates
 
     after = local_time(release.published_at)
     with connect(settings) as con:
-        con.execute(BLOCKED_RUNS_DDL)
-        blocked = con.execute("SELECT run_id, started_at, failures FROM work.ops.blocked_runs "
-                              "WHERE started_at > ? ORDER BY started_at DESC LIMIT 1",
-                              [after]).fetchone()
+        state.ensure(con)
+        blocked = next((b for b in reversed(state.blocked_runs(con, None))
+                        if b["started_at"] > after), None)
     pending = [c for c in list_candidates(settings)
                if c.created_at > after and c.status in ("waiting", "rejected")]
     if blocked:
-        why = "; ".join(json.loads(blocked[2]))[:200]
-        return (f"Lần chạy mới nhất ({blocked[1]:%H:%M %d/%m/%Y}) bị cổng chất lượng chặn "
+        why = "; ".join(blocked["failures"])[:200]
+        return (f"Lần chạy mới nhất ({blocked['started_at']:%H:%M %d/%m/%Y}) bị cổng chất lượng chặn "
                 f"({why}). Báo cáo này dùng bản phát hành gần nhất đã qua kiểm tra: số "
                 f"{release.id}, công bố lúc {release.published_at:%H:%M %d/%m/%Y}.")
     if pending:
         c = pending[-1]
-        state = "đang chờ phê duyệt" if c.status == "waiting" else "đã bị từ chối"
-        return (f"Ứng viên phát hành mới nhất (số {c.id}, {c.created_at:%H:%M %d/%m/%Y}) {state}. "
+        decided = "đang chờ phê duyệt" if c.status == "waiting" else "đã bị từ chối"
+        return (f"Ứng viên phát hành mới nhất (số {c.id}, {c.created_at:%H:%M %d/%m/%Y}) {decided}. "
                 f"Báo cáo này dùng bản phát hành gần nhất đã qua kiểm tra: số {release.id}, "
                 f"công bố lúc {release.published_at:%H:%M %d/%m/%Y}.")
     return None

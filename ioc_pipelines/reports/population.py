@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ioc_pipelines.publish import Release, current_release, get_release
+from ioc_pipelines.core.publishing import Release, current_release, get_release
 from ioc_pipelines.reports.rendering import PROVINCE_NAMES, ReportError, environment
 from ioc_pipelines.resources.lakes import PUBLISHED, connect
 from ioc_pipelines.resources.object_store import object_store

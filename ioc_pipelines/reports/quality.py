@@ -21,11 +21,10 @@ from pathlib import Path
 
 import duckdb
 
-from ioc_pipelines.publish import (
-    Candidate,
+from ioc_pipelines.core.candidates import Candidate, get_candidate
+from ioc_pipelines.core.publishing import (
     Release,
     current_release,
-    get_candidate,
     get_release,
     list_releases,
     scorecard_with_change,

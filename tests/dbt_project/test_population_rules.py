@@ -16,7 +16,7 @@ from ioc_pipelines.settings import DBT_PROJECT_DIR, load_settings
 
 AS_OF = "2026-11-22"
 
-# (case, citizen_id, birth_date, sex_code, expected reason codes) — DOMAIN.md edge cases
+# (case, citizen_id, birth_date, sex_code, expected reason codes) — the edge cases of the CCCD rules (docs/sources/population.md)
 CCCD_CASES = [
     ("valid male born 1985, Lai Châu", "012085001234", "1985-03-05", 1, []),
     ("valid female born 2019 (digit 3 = 2000s female)", "012319004321", "2019-07-21", 2, []),

@@ -118,7 +118,7 @@ def test_every_kind_renders_in_chromium_and_prints(rendered, name, tmp_path):
 
 
 def _release(settings) -> int:
-    from ioc_pipelines.publish import current_release
+    from ioc_pipelines.core.publishing import current_release
 
     return current_release(settings).id
 
@@ -201,7 +201,7 @@ def test_weekly_and_periods_read_their_own_window(province, rendered):
 
 def test_operations_report_counts_releases_and_deliveries(province, rendered):
     _, _, settings, _ = province
-    from ioc_pipelines.publish import list_releases
+    from ioc_pipelines.core.publishing import list_releases
 
     html = rendered["operations"][0].read_text(encoding="utf-8")
     shown = figures(html)
@@ -270,7 +270,7 @@ def test_same_kind_period_and_release_give_the_same_bytes(province, rendered):
     # the PDF's dates are the release's publish time, not the moment of printing
     info = subprocess.run(["pdfinfo", "-isodates", str(first_pdf)], capture_output=True,
                           text=True, check=True).stdout
-    from ioc_pipelines.publish import get_release
+    from ioc_pipelines.core.publishing import get_release
 
     published = get_release(settings, release).published_at
     assert published.astimezone().strftime("%Y-%m-%dT%H:%M") in info or \

@@ -118,6 +118,12 @@ def test_rollback_serves_an_earlier_release_again(tmp_path):
     assert status(run_ioc, env)["release"] == third["release"]
 
 
+def _reports_of(home, release: int) -> set[str]:
+    """The reports of one release, as ``<kind>/<file>``."""
+    return {f"{p.relative_to(home / 'reports').parts[0]}/{p.name}"
+            for p in (home / "reports").rglob(f"release-{release}/*") if p.is_file()}
+
+
 def test_sign_off_candidate_waits_until_approved(tmp_path):
     """Indicators, map and planning contracts require sign-off: a run with new deliveries of
     theirs makes a candidate that waits; reject keeps it out, approve publishes it with the
@@ -170,10 +176,18 @@ def test_sign_off_candidate_waits_until_approved(tmp_path):
     assert info["sign_off"]["required_for"]["indicators"] > 0
     assert len(info["signed_off_deliveries"]["planning"]) == 2
 
+    # approving goes through the run's publish path: the same reports, named in its output
+    made = _reports_of(home, approved["release"])
+    assert {"population/dan-so-theo-xa.html", "quality/bao-cao-chat-luong.html",
+            "briefing/bao-cao-kinh-te-xa-hoi.html", "briefing/bao-cao-kinh-te-xa-hoi.pdf"} <= made
+    assert f"reports/population/release-{approved['release']}/dan-so-theo-xa.html" in proc.stdout
+    assert "Briefing Tháng" in proc.stdout and "Full log:" in proc.stdout
+
     # nothing new from sign-off sources: published at once, no approver
     run_ioc(env, "run", "--no-demo")
     direct = status(run_ioc, env)
     assert direct["release"] > approved["release"] and direct["approved_by"] is None
+    assert _reports_of(home, direct["release"]) == made
 
     # a corrected planning document list: a new delivery of a sign-off source waits again
     [listing] = (home / "demo" / "landing" / "planning").glob("*/SXD__tai_lieu_quy_hoach.csv")

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from ioc_pipelines.publish import Release
+from ioc_pipelines.core.publishing import Release
 from ioc_pipelines.reports.areas import AreaError, in_area_sql, parse_area
 from ioc_pipelines.reports.briefing import Section, num, pct, share, warned_by
 from ioc_pipelines.reports.charts import choropleth, class_breaks, progress_bars

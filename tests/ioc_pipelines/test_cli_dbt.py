@@ -1,6 +1,6 @@
 """`ioc dbt …` runs the real dbt on the pipeline's profile and variables."""
 
-from ioc_pipelines.publish import MART_NAMES
+from ioc_pipelines.core.publishing import published_marts
 from tests.conftest import clean_env, run_ioc
 
 
@@ -9,7 +9,7 @@ def test_ioc_dbt_lists_every_published_mart(tmp_path):
     proc = run_ioc(env, "dbt", "ls", "--select", "marts", "--resource-type", "model",
                    "--output", "name", "--quiet")
     listed = set(proc.stdout.split())
-    assert set(MART_NAMES) <= listed
+    assert set(published_marts()) <= listed
     # and the profile it used is the generated one, private to this home
     profile = tmp_path / "ioc" / "dbt" / "profiles.yml"
     assert profile.exists() and profile.stat().st_mode & 0o077 == 0

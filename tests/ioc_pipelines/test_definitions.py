@@ -154,12 +154,15 @@ def test_definitions_snapshot(ioc_home):
     assert "gx_iot_hourly" not in blocking and ("marts/iot_hourly", "gx_iot_hourly") in checks
 
     assert {j.name for j in repo.get_all_jobs() if not j.name.startswith("__")} == {
-        "ioc_main_job", "raw_indicators_job", "raw_iot_job", "rejection_reports_job",
-        "briefing_report_job", "operations_report_job", "sector_report_job"}
+        "ioc_main_job", "ioc_approve_job", "raw_indicators_job", "raw_iot_job",
+        "rejection_reports_job", "briefing_report_job", "operations_report_job", "sector_report_job"}
     # the main run does not make the scheduled briefings
     main_nodes = {k.to_user_string() for k in repo.get_job("ioc_main_job").asset_layer
                   .executable_asset_keys}
     assert "reports/population" in main_nodes and "reports/briefing" not in main_nodes
+    # a sign-off goes through the same publish step and reports as a run
+    assert {k.to_user_string() for k in repo.get_job("ioc_approve_job").asset_layer
+            .executable_asset_keys} == {"published/release", "reports/population"}
     # periodic sources are partitioned by delivery date: monthly reports, daily IoT drops
     assert isinstance(graph.get(dg.AssetKey(["raw", "indicators__reports"])).partitions_def,
                       dg.MonthlyPartitionsDefinition)

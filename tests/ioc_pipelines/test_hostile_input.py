@@ -3,7 +3,7 @@ it is written, and the good file delivered alongside still lands and loads."""
 
 import zipfile
 
-from ioc_pipelines.landing import load_pending
+from ioc_pipelines.core.raw import load_pending
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import load_settings
 from tests.conftest import clean_env, run_ioc

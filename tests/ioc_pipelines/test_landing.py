@@ -1,7 +1,7 @@
 import pytest
 
 from connectors import ConnectorError
-from ioc_pipelines.landing import safe_file_name
+from ioc_pipelines.core.landing import safe_file_name
 
 
 @pytest.mark.parametrize(

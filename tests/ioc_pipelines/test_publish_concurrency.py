@@ -8,7 +8,7 @@ import time
 
 import duckdb
 
-from ioc_pipelines.publish import publish_tables
+from ioc_pipelines.core.publishing import publish_tables
 from ioc_pipelines.resources.extensions import ensure_extensions
 from ioc_pipelines.resources.lakes import analyst_attach_sql, connect, init_lakes
 from ioc_pipelines.settings import load_settings

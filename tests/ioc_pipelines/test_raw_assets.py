@@ -8,9 +8,9 @@ import dagster as dg
 import pytest
 
 from connectors import SOURCES
+from ioc_pipelines.core.landing import ingest_files
 from ioc_pipelines.defs.raw.assets import PARTITIONS, RAW_ASSETS
 from ioc_pipelines.demo import generate_province
-from ioc_pipelines.landing import ingest_files
 from ioc_pipelines.resources.lakes import connect, init_lakes
 from ioc_pipelines.settings import load_settings
 

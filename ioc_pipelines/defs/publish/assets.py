@@ -4,14 +4,15 @@
 import dagster as dg
 from pydantic import Field
 
-from ioc_pipelines.publish import (
-    MART_NAMES,
-    PublishError,
-    list_candidates,
+from ioc_pipelines.core import state
+from ioc_pipelines.core.candidates import (
+    candidate_of_run,
     publish_candidate,
-    record_blocked_run,
     stage_candidate,
+    waiting_candidate,
 )
+from ioc_pipelines.core.jobs import newest_main_run
+from ioc_pipelines.core.publishing import PublishError, local_time, published_marts
 from ioc_pipelines.reports.population import render_population_report
 from ioc_pipelines.reports.quality import (
     blocked_scope,
@@ -21,8 +22,7 @@ from ioc_pipelines.reports.quality import (
 )
 from ioc_pipelines.reports.rejections import render_rejection_reports
 from ioc_pipelines.reports.rendering import ReportError
-from ioc_pipelines.resources.lakes import analyst_attach_sql
-from ioc_pipelines.runs import newest_main_run
+from ioc_pipelines.resources.lakes import analyst_attach_sql, connect
 from ioc_pipelines.settings import Settings
 
 CANDIDATE = dg.AssetKey(["published", "candidate"])
@@ -49,7 +49,7 @@ def _check_summary(context: dg.AssetExecutionContext) -> dict:
     key=CANDIDATE,
     group_name="published",
     # the marts, and the delivery checks (a contract may make a missing delivery blocking)
-    deps=[*(dg.AssetKey(["marts", name]) for name in MART_NAMES),
+    deps=[*(dg.AssetKey(["marts", name]) for name in published_marts()),
           dg.AssetKey(["quality", "delivery_completeness"]),
           dg.AssetKey(["quality", "source_freshness"]),
           # its blocking check is the gate on each delivery's rejected share
@@ -81,6 +81,9 @@ class PublishConfig(dg.Config):
     approved_by: str = Field(
         default="", description="Who signs this run's candidate off (recorded in the release). "
         "Leave empty: a candidate that needs sign-off then waits for `ioc approve`.")
+    candidate: int = Field(
+        default=0, description="Publish this waiting candidate (a sign-off: `ioc approve N` "
+        "runs ioc_approve_job with it) instead of this run's; 0: this run's.")
 
 
 @dg.asset(
@@ -96,8 +99,11 @@ class PublishConfig(dg.Config):
 )
 def published_release(context: dg.AssetExecutionContext, config: PublishConfig,
                       settings: dg.ResourceParam[Settings]):
-    candidate = next((c for c in reversed(list_candidates(settings))
-                      if c.run_id == context.run_id), None)
+    try:
+        candidate = (waiting_candidate(settings, config.candidate) if config.candidate
+                     else candidate_of_run(settings, context.run_id))
+    except PublishError as exc:
+        raise dg.Failure(str(exc)) from exc
     if candidate is None:
         raise dg.Failure("this run made no candidate: materialize published/candidate with "
                          "published/release, or publish a waiting candidate with `ioc approve`")
@@ -128,7 +134,7 @@ def published_release(context: dg.AssetExecutionContext, config: PublishConfig,
 
 
 def release_metadata(settings: Settings, release) -> dict:
-    """What the UI shows of a release (also reported when `ioc approve` publishes one)."""
+    """What the UI shows of a release."""
     return {
         "release_id": release.id,
         "published_at": release.published_at.isoformat(),
@@ -175,8 +181,7 @@ def population_report(context: dg.AssetExecutionContext,
 )
 def quality_report(context: dg.AssetExecutionContext,
                    settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
-    candidate = next((c for c in reversed(list_candidates(settings))
-                      if c.run_id == context.run_id), None)
+    candidate = candidate_of_run(settings, context.run_id)
     if candidate is not None:
         scope = candidate_scope(settings, candidate)
     else:  # a run after a blocked main run (rejection_reports_job): what blocked it
@@ -184,7 +189,7 @@ def quality_report(context: dg.AssetExecutionContext,
         if run is None or run["status"] == "SUCCESS":
             raise dg.Failure("no candidate in this run and no blocked main run to report on")
         scope = blocked_scope(settings, run)
-        record_blocked_run(settings, run)
+        _record_blocked_run(settings, run)
     try:
         report = render_quality_report(settings, scope)
     except ReportError as exc:  # e.g. dbt failed before the scorecard was built
@@ -201,6 +206,17 @@ def quality_report(context: dg.AssetExecutionContext,
         "late_or_missing_deliveries": len(report.figures["gaps"]),
         "deliveries_over_gate": len(report.figures["over_gate"]),
     })
+
+
+def _record_blocked_run(settings: Settings, run: dict) -> None:
+    """Remember a run the gate stopped (for the operations report and the briefings)."""
+    from datetime import datetime
+
+    started = (local_time(datetime.fromisoformat(run["started_at"]))
+               if run.get("started_at") else None)
+    with connect(settings) as con:
+        state.ensure(con)
+        state.record_blocked_run(con, run["run_id"], started, run.get("failures", []))
 
 
 @dg.asset(

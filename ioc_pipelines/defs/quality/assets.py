@@ -17,8 +17,9 @@ import dagster as dg
 import pandas as pd
 
 from connectors import DEFAULT_MIN_FILL_RATE, SOURCES, gate_limits, get_connector
+from ioc_pipelines.core import state
+from ioc_pipelines.core.landing import TZ
 from ioc_pipelines.defs.raw.assets import RAW_ASSETS
-from ioc_pipelines.landing import DELIVERIES_DDL, TZ
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import DBT_PROJECT_DIR, Settings
 from quality_checks import PRINCIPLES
@@ -142,7 +143,7 @@ def delivery_quality(context: dg.AssetExecutionContext, settings: dg.ResourcePar
     now = datetime.now(TZ)
     rows, fresh = [], []
     with connect(settings) as con:
-        con.execute(DELIVERIES_DDL)
+        state.ensure(con)
         for exp in EXPECTATIONS.values():
             if _table_exists(con, exp.table):
                 rows += completeness(con, exp, now.date())

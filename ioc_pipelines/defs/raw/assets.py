@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import dagster as dg
 
 from connectors import SOURCES, get_connector
-from ioc_pipelines.landing import LoadResult, lineage_summary, load_pending, raw_row_counts
+from ioc_pipelines.core.raw import LoadResult, lineage_summary, load_pending, raw_row_counts
 from ioc_pipelines.settings import Settings
 
 PARTITION_START = "2024-01-01"

@@ -1,0 +1,43 @@
+"""``ioc`` — the command line of the IOC lakehouse (see ``ioc --help``).
+
+A door: each command parses its arguments, calls ``ioc_pipelines.core``, prints. One module
+per command group; exit codes in ``output.py``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from ioc_pipelines.cli import data, output, releases, reports, runs, servers, setup
+from ioc_pipelines.settings import SettingsError, load_settings
+
+GROUPS = [setup, data, runs, releases, reports, servers]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ioc", description="IOC lakehouse: land, curate, gate and publish provincial data.",
+        epilog=f"exit codes: {output.OK} done, {output.FAILED} not published / files refused, "
+        f"{output.USAGE} bad request, {output.BUSY} home busy (--no-wait)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for group in GROUPS:
+        group.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        return output.fail(f"configuration: {exc}")
+    try:
+        return args.func(settings, args)
+    except BrokenPipeError:  # `ioc status | head`: the reader has gone, nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return output.OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""The landing zone (``landing/<source>/<delivery-date>/<file>`` in the work bucket).
+
+Files are kept exactly as delivered, checksummed, and recorded in ``work.ops.deliveries``
+(``core/state.py``); the same content delivered again is a no-op. ``core/raw.py`` loads
+them into the raw layer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path, PurePosixPath
+from zoneinfo import ZoneInfo
+
+from connectors import ConnectorError, Delivery, get_connector
+from connectors.base import sha256_bytes
+from ioc_pipelines.core import state
+from ioc_pipelines.resources.lakes import connect
+from ioc_pipelines.resources.object_store import object_store
+from ioc_pipelines.settings import Settings
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+_KEY_RE = re.compile(r"^landing/(?P<source>[a-z_]+)/(?P<date>\d{4}-\d{2}-\d{2})/(?P<file>[^/]+)$")
+
+
+
+@dataclass(frozen=True)
+class LandingResult:
+    status: str  # landed | duplicate
+    key: str
+    delivery_id: str
+    detail: str = ""
+
+
+def safe_file_name(name: str) -> str:
+    """The delivered file's base name made safe for a key: NFC, no path, no control chars."""
+    base = PurePosixPath(name.replace("\\", "/")).name
+    base = unicodedata.normalize("NFC", base).strip()
+    base = re.sub(r"[^\w\-. ()+,=@]", "_", base)
+    base = re.sub(r"_{3,}", "__", base).lstrip(".")
+    if not base or base in {".", ".."} or "." not in base:
+        raise ConnectorError(name, "file name is empty or has no extension")
+    return base[:180]
+
+
+def today() -> date:
+    return datetime.now(TZ).date()
+
+
+def now() -> datetime:
+    """Now as naive Asia/Ho_Chi_Minh time, as the lakes' own timestamps are written."""
+    return datetime.now(TZ).replace(tzinfo=None)
+
+
+def _record(con, delivery: Delivery, key: str, size: int, status: str, reason: str = "") -> None:
+    state.record_delivery(con, delivery, key, size, status, reason or None, now())
+
+
+_PROVIDER_PREFIX = re.compile(r"^(?P<provider>[A-Z][A-Z0-9_]{1,30}?)__.+")
+
+
+def provider_of(file_name: str, default: str) -> str:
+    """Providers prefix their files ``<PROVIDER>__name`` (``SYT__bao_cao_2026-10.xlsx``)."""
+    match = _PROVIDER_PREFIX.match(file_name)
+    return match["provider"] if match else default
+
+
+def _date_folder(path: Path) -> date | None:
+    try:
+        return date.fromisoformat(path.parent.name)
+    except ValueError:
+        return None
+
+
+def ingest_files(settings: Settings, source: str, paths: list[Path], *,
+                 provider: str | None = None, delivery_date: date | None = None,
+                 log: Callable[[str], None] = lambda _m: None
+                 ) -> list[LandingResult | ConnectorError]:
+    """Deliver files (the path a provider's upload takes), each validated by the connector
+    before anything is written. An unreadable file gives its ConnectorError (nothing written
+    for it; the others go on); the same content delivered before is a no-op ('duplicate').
+
+    The provider is ``provider``, else the file name's ``<PROVIDER>__`` prefix, else the
+    contract's; the delivery date is ``delivery_date``, else the file's folder when it is
+    named like a date (the landing layout), else today.
+    """
+    connector = get_connector(source)
+    store = object_store(settings)
+    results: list[LandingResult | ConnectorError] = []
+    with connect(settings) as con:
+        state.ensure(con)
+        known = state.known_checksums(con, source)
+        for number, path in enumerate(paths, start=1):
+            try:
+                if not path.is_file():
+                    raise ConnectorError(str(path), "no such file")
+                name = safe_file_name(path.name)
+                data = path.read_bytes()
+                delivery = Delivery(source, provider or provider_of(name, connector.contract.provider),
+                                    delivery_date or _date_folder(path) or today(), name,
+                                    sha256_bytes(data))
+                connector.read_bytes(data, delivery)  # validate before anything is written
+            except ConnectorError as exc:
+                results.append(exc)
+                log(f"[{number}/{len(paths)}] rejected {path.name}: {exc.reason}")
+                continue
+            if delivery.sha256 in known:
+                results.append(LandingResult("duplicate", known[delivery.sha256],
+                                             delivery.delivery_id,
+                                             "the same content was delivered before"))
+                continue
+            key = f"landing/{source}/{delivery.delivery_date.isoformat()}/{name}"
+            if store.exists(settings.work_bucket, key):  # same name, other content: keep both
+                stem, dot, ext = name.rpartition(".")
+                name = f"{stem}.{delivery.sha256[:8]}{dot}{ext}"
+                key = f"landing/{source}/{delivery.delivery_date.isoformat()}/{name}"
+                delivery = Delivery(delivery.source, delivery.provider, delivery.delivery_date,
+                                    name, delivery.sha256)
+            store.put_bytes(settings.work_bucket, key, data)
+            _record(con, delivery, key, len(data), "landed")
+            known[delivery.sha256] = key
+            results.append(LandingResult("landed", key, delivery.delivery_id))
+            log(f"[{number}/{len(paths)}] landed {key}")
+    return results
+
+
+def discover(settings: Settings, source: str, con) -> list[str]:
+    """Register files uploaded straight into landing/<source>/ that ingest did not record."""
+    store = object_store(settings)
+    default_provider = get_connector(source).contract.provider
+    recorded = state.recorded_keys(con, source)
+    known = state.known_checksums(con, source)
+    new = []
+    for obj in store.list(settings.work_bucket, f"landing/{source}/"):
+        if obj.key in recorded:
+            continue
+        data = store.get_bytes(settings.work_bucket, obj.key)
+        match = _KEY_RE.match(obj.key)
+        sha = sha256_bytes(data)
+        try:
+            when = date.fromisoformat(match["date"]) if match else None
+        except ValueError:
+            when = None
+        name = PurePosixPath(obj.key).name
+        delivery = Delivery(source, provider_of(name, default_provider), when or today(), name,
+                            sha)
+        if when is None:
+            _record(con, delivery, obj.key, obj.size, "rejected",
+                    "not under landing/<source>/<YYYY-MM-DD>/<file>")
+        elif sha in known:
+            _record(con, delivery, obj.key, obj.size, "duplicate",
+                    f"same content as {known[sha]}")
+        else:
+            _record(con, delivery, obj.key, obj.size, "landed")
+            known[sha] = obj.key
+        new.append(obj.key)
+    return new

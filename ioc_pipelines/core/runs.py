@@ -1,0 +1,198 @@
+"""The main job end to end, as one call: demo data when the landing zone is empty, the
+partitioned raw loads with pending deliveries, ``ioc_main_job`` (land → raw → dbt → checks →
+candidate → publish or wait for sign-off), then the reports that follow a release — or, when
+the gate blocked the run, the providers' rejection reports and what blocked it.
+
+One run per home at a time (``core/lock.py``); the full log goes to a file under
+``$IOC_HOME/logs/``; progress goes to the listener of ``core/progress.py``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from ioc_pipelines.core import progress, state
+from ioc_pipelines.core.actors import Actor
+from ioc_pipelines.core.candidates import Candidate, candidate_of_run
+from ioc_pipelines.core.ingest import DemoSummary, deliver_folder, generate_demo, province_slug
+from ioc_pipelines.core.jobs import MAIN_JOB, run_job, tag_outcome
+from ioc_pipelines.core.landing import discover
+from ioc_pipelines.core.lock import home_lock
+from ioc_pipelines.core.publishing import Release, current_release
+from ioc_pipelines.resources.lakes import analyst_attach_sql, connect, init_lakes
+from ioc_pipelines.resources.object_store import object_store
+from ioc_pipelines.settings import Settings
+
+
+@dataclass(frozen=True)
+class DemoRequest:
+    scale: float = 0.02
+    months: int = 3
+    seed: int = 7
+
+
+@dataclass
+class PublishedReports:
+    """What a new release leaves behind (the same after a run and after a sign-off)."""
+
+    population: Path | None = None
+    quality: Path | None = None
+    briefing: Path | None = None
+    briefing_period: str | None = None
+    briefing_pdf: bool = False
+    briefing_error: str | None = None
+
+
+@dataclass
+class RunResult:
+    """``outcome``: published | waiting_signoff | blocked (the gate or a failed step of the
+    main job stopped it) | failed (a raw load failed before the main job); when it did not
+    publish, the previous release is still served."""
+
+    outcome: str
+    run_id: str | None
+    release: Release | None  # the new release, or the one still served
+    candidate: Candidate | None = None
+    failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    demo: DemoSummary | None = None
+    reports: PublishedReports = field(default_factory=PublishedReports)
+    rejections_dir: Path | None = None
+    blocked_report: Path | None = None
+    log_file: Path | None = None
+    # the analysts' SQL to attach the latest release (embedded default only: on S3 it carries
+    # the analyst's secret, given by `ioc status --json`)
+    analyst_attach: str | None = None
+
+
+def new_log_file(settings: Settings, verb: str) -> Path:
+    folder = settings.home / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{datetime.now():%Y%m%d-%H%M%S}-{verb}.log"
+
+
+def quality_report_path(settings: Settings, label: str) -> Path:
+    from ioc_pipelines.reports.quality import FILE_NAME
+
+    return settings.reports_dir / "quality" / label / FILE_NAME
+
+
+def run(settings: Settings, *, actor: Actor, approve_by: str | None = None,
+        demo: DemoRequest | None = DemoRequest(), wait: bool = True, on_wait=None,
+        console: bool = False, log_file: Path | None = None) -> RunResult:
+    """Run the main job once (``demo=None``: never generate demo data)."""
+    log_file = log_file or new_log_file(settings, "run")
+    with home_lock(settings, actor, "ioc run", wait=wait, on_wait=on_wait):
+        init_lakes(settings)
+        summary = None
+        if demo is not None and not object_store(settings).list(settings.work_bucket, "landing/"):
+            progress.report("stage", "landing zone is empty: generating demo data for "
+                            f"{province_slug(settings)} (scale {demo.scale}, {demo.months} "
+                            "months)")
+            summary = generate_demo(settings, province=province_slug(settings), scale=demo.scale,
+                                    months=demo.months, seed=demo.seed,
+                                    log=lambda m: progress.report("note", m.strip()))
+            progress.report("stage", "delivering the demo files")
+            deliver_folder(settings, settings.demo_dir, actor=actor)
+        for job_name, window in pending_partition_runs(settings):
+            progress.report("stage", f"loading {job_name} for delivery dates "
+                            f"{window[0]} … {window[1]}")
+            outcome = run_job(settings, job_name, actor=actor, partition_range=window,
+                              log_file=log_file, console=console)
+            if not outcome.success:
+                return RunResult("failed", outcome.run_id, current_release(settings),
+                                 failures=outcome.failures or [f"{job_name} failed"],
+                                 demo=summary, log_file=log_file)
+        progress.report("stage", "main job: raw → dbt → checks → candidate")
+        config = ({"ops": {"published__release": {"config": {"approved_by": approve_by}}}}
+                  if approve_by else {})
+        outcome = run_job(settings, MAIN_JOB, actor=actor, run_config=config,
+                          log_file=log_file, console=console)
+        if not outcome.success:
+            tag_outcome(settings, outcome.run_id, "blocked")
+            result = RunResult("blocked", outcome.run_id, current_release(settings),
+                               failures=outcome.failures, warnings=outcome.warnings,
+                               demo=summary, log_file=log_file)
+            progress.report("stage", "rejection reports and what blocked the run")
+            # the quarantine was built: providers still get their rejection reports
+            if run_job(settings, "rejection_reports_job", actor=actor, log_file=log_file,
+                       console=console).success:
+                result.rejections_dir = settings.reports_dir / "rejections"
+            blocked = quality_report_path(settings, f"blocked-{outcome.run_id[:8]}")
+            result.blocked_report = blocked if blocked.is_file() else None
+            return result
+        candidate = candidate_of_run(settings, outcome.run_id)
+        if candidate is not None and candidate.status == "waiting":
+            tag_outcome(settings, outcome.run_id, "waiting_signoff")
+            return RunResult("waiting_signoff", outcome.run_id, current_release(settings),
+                             candidate, warnings=outcome.warnings, demo=summary,
+                             log_file=log_file)
+        tag_outcome(settings, outcome.run_id, "published")
+        release = current_release(settings)
+        reports = after_publish(settings, release, actor=actor, log_file=log_file,
+                                console=console)
+        return RunResult("published", outcome.run_id, release, candidate,
+                         warnings=outcome.warnings, demo=summary, reports=reports,
+                         rejections_dir=settings.reports_dir / "rejections", log_file=log_file,
+                         analyst_attach=(analyst_attach_sql(settings, None)
+                                         if settings.s3 is None else None))
+
+
+def after_publish(settings: Settings, release: Release, *, actor: Actor, log_file: Path,
+                  console: bool = False) -> PublishedReports:
+    """The reports of a new release: the population and quality reports its publish step
+    made, and last month's socio-economic briefing (the job the monthly schedule runs), so a
+    release — from a run or a sign-off — ends with the report the leadership reads."""
+    from ioc_pipelines.reports.briefing import report_key
+    from ioc_pipelines.reports.periods import previous_period
+
+    reports = PublishedReports()
+    population = (settings.reports_dir / "population" / f"release-{release.id}"
+                  / "dan-so-theo-xa.html")
+    reports.population = population if population.is_file() else None
+    quality = quality_report_path(settings, f"release-{release.id}")
+    reports.quality = quality if quality.is_file() else None
+    period = previous_period("monthly", date.today())
+    reports.briefing_period = period.name_vi
+    progress.report("stage", f"briefing {period.code}")
+    outcome = run_job(settings, "briefing_report_job", actor=actor, log_file=log_file,
+                      console=console,
+                      run_config={"ops": {"reports__briefing": {"config": {
+                          "period": period.code}}}})
+    if not outcome.success:
+        reports.briefing_error = ("; ".join(outcome.failures)
+                                  + f" (retry: ioc report briefing --period {period.code})")
+        return reports
+    key = report_key("briefing", period, release.id, None, None)
+    reports.briefing = settings.reports_dir / (key.removeprefix("reports/") + ".html")
+    reports.briefing_pdf = reports.briefing.with_suffix(".pdf").is_file()
+    return reports
+
+
+def pending_partition_runs(settings: Settings) -> list[tuple[str, tuple[str, str]]]:
+    """(partitioned raw job, (first, last) partition key) for sources with pending deliveries.
+
+    Deliveries dated before the first partition are loaded with the first one."""
+    import dagster as dg
+
+    from ioc_pipelines.defs.raw.assets import PARTITIONS
+
+    runs = []
+    with connect(settings) as con:
+        state.ensure(con)
+        for source, partitions in PARTITIONS.items():
+            discover(settings, source, con)
+            first, last = state.landed_date_range(con, source)
+            if first is None:
+                continue
+            keys = partitions.get_partition_keys()
+            monthly = isinstance(partitions, dg.MonthlyPartitionsDefinition)
+
+            def key_of(day, monthly=monthly):
+                return (day.replace(day=1) if monthly else day).isoformat()
+
+            lo = min(max(key_of(first), keys[0]), keys[-1])
+            hi = min(max(key_of(last), keys[0]), keys[-1])
+            runs.append((f"raw_{source}_job", (lo, hi)))
+    return runs
