@@ -11,9 +11,11 @@ from pathlib import Path
 
 from ioc_pipelines.core.publishing import Release, current_release, get_release
 from ioc_pipelines.reports.rendering import PROVINCE_NAMES, ReportError, environment
-from ioc_pipelines.resources.lakes import PUBLISHED, connect
+from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.resources.object_store import object_store
 from ioc_pipelines.settings import Settings
+
+QUERY = Path(__file__).with_name("population.sql").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -30,19 +32,13 @@ def render_population_report(settings: Settings, release_id: int | None = None) 
     if release is None:
         raise ReportError("no published release yet: run `ioc run` first" if release_id is None
                           else f"release {release_id} does not exist (see `ioc releases`)")
+    if "population_by_commune" not in release.tables:
+        raise ReportError(f"release {release.id} has no mart population_by_commune (made by an "
+                          "older version): pick a newer release")
     with connect(settings, work=False, published=True, published_snapshot=release.id) as con:
-        rows = con.execute(f"""
-            SELECT commune_code, commune_name,
-                   sum(population) FILTER (WHERE sex_code = 1) AS male,
-                   sum(population) FILTER (WHERE sex_code = 2) AS female,
-                   sum(population) FILTER (WHERE age_band_start < 15) AS children,
-                   sum(population) FILTER (WHERE age_band_start >= 60) AS elderly,
-                   sum(population) AS total,
-                   max(reference_date) AS reference_date
-            FROM {PUBLISHED}.main.population_by_commune_sex_age
-            GROUP BY ALL ORDER BY commune_code""").fetchall()
-    communes = [dict(zip(["code", "name", "male", "female", "children", "elderly", "total",
-                          "reference_date"], r, strict=True)) for r in rows]
+        cursor = con.execute(QUERY)
+        names = [d[0] for d in cursor.description]
+        communes = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     total = sum(c["total"] for c in communes)
     html = environment().get_template("population.html.j2").render(
         province=PROVINCE_NAMES.get(settings.province_code, settings.province_code),

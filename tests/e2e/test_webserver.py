@@ -32,6 +32,30 @@ STATUS = """
 query Status($runId: ID!) {
   runOrError(runId: $runId) { __typename ... on Run { status } }
 }"""
+# the runs the UI lists on the job's page
+JOB_RUNS = """
+query JobRuns($selector: PipelineSelector!) {
+  pipelineOrError(params: $selector) {
+    __typename
+    ... on Pipeline { runs(limit: 20) { runId tags { key value } } }
+  }
+}"""
+
+
+def _dagster_processes(home) -> list[int]:
+    """Processes whose environment points at this home's Dagster instance."""
+    marker = f"DAGSTER_HOME={home / 'dagster'}".encode()
+    found = []
+    for proc in os.listdir("/proc"):
+        if not proc.isdigit():
+            continue
+        try:
+            with open(f"/proc/{proc}/environ", "rb") as fh:
+                if marker in fh.read().split(b"\0"):
+                    found.append(int(proc))
+        except OSError:
+            continue
+    return found
 
 
 def _free_port() -> int:
@@ -90,12 +114,32 @@ def test_run_launched_from_the_webserver_succeeds(tmp_path):
                 break
             time.sleep(2)
         assert state == "SUCCESS", log.read_text()[-3000:]
+        st = status(run_ioc, env)
+        assert st["release"] is not None and st["run_id"] == run_id
+
+        # a run started by `ioc run` is a run of the `ioc` code location: listed on the job's
+        # page with who started it and what it came to
+        run_ioc(env, "run", "--no-demo")
+        cli_run = status(run_ioc, env)["last_run"]["run_id"]
+        selector = {"repositoryLocationName": "ioc", "repositoryName": "__repository__",
+                    "pipelineName": "ioc_main_job"}
+        job = _graphql(port, JOB_RUNS, {"selector": selector})["pipelineOrError"]
+        listed = {r["runId"]: {t["key"]: t["value"] for t in r["tags"]} for r in job["runs"]}
+        assert {run_id, cli_run} <= set(listed)
+        assert listed[cli_run]["ioc/outcome"] == "published"
+        assert listed[cli_run]["ioc/via"] == "cli" and listed[cli_run]["ioc/actor"]
     finally:
-        os.killpg(ui.pid, signal.SIGTERM)
+        # SIGTERM to `ioc ui` alone: it passes it on to dagster dev and its children
+        ui.terminate()
         try:
-            ui.wait(timeout=30)
+            ui.wait(timeout=60)
         except subprocess.TimeoutExpired:
             os.killpg(ui.pid, signal.SIGKILL)
-    st = status(run_ioc, env)
-    assert st["release"] is not None and st["run_id"] == run_id
+    deadline = time.monotonic() + 30
+    while _dagster_processes(home) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    left = _dagster_processes(home)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"processes left running after `ioc ui` was stopped: {left}"
     assert (home / "dagster" / "storage").is_dir()  # the instance lives under IOC_HOME

@@ -97,6 +97,8 @@ EXPECTED_ASSETS = {
     "marts/pm25_exceedance_days",
     "marts/permits_by_commune_month",
     "marts/population_by_commune_sex_age",
+    "marts/population_by_commune",
+    "marts/quality_by_unit_month",
     "published/candidate",
     "published/release",
     "reports/population",

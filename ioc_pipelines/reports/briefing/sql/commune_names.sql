@@ -1,0 +1,2 @@
+-- Commune names.
+SELECT commune_code, commune_name FROM {m:dim_admin_units}

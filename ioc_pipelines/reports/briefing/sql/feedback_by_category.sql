@@ -1,0 +1,10 @@
+-- Citizen feedback of the area in the given months by category.
+SELECT
+    category, sum(received) AS received, sum(resolved_on_time) AS on_time,
+    sum(resolved_late) AS late, sum(open_cases) AS open_cases,
+    sum(satisfaction_points) / nullif(sum(rated_cases), 0) AS satisfaction
+FROM {m:feedback_handling}
+WHERE list_contains($months, period) AND {filter:area}
+    AND (len($categories::VARCHAR[]) = 0 OR list_contains($categories::VARCHAR[], category))
+GROUP BY ALL
+ORDER BY received DESC, category
