@@ -38,16 +38,12 @@ def at_version(table: str, snapshot: int | None) -> str:
 
 def deliveries_against_gate(con, limits: dict[str, tuple[float, int]],
                             snapshot: int | None = None) -> list[DeliveryGate]:
-    """Every loaded delivery with records, its rejected records and its gate."""
+    """Every loaded delivery with records, its rejected records (dbt model
+    ``delivery_rejections``: what counts as rejected is defined there) and its gate."""
     rows = con.execute(f"""
-        SELECT d.source, d.provider, d.delivery_id, d.file_name, d.row_count,
-               count(DISTINCT f.record_number) FILTER (WHERE f.is_quarantined) AS rejected
-        FROM {at_version('work.ops.deliveries', snapshot)} AS d
-        LEFT JOIN {at_version('work.validated.rule_findings', snapshot)} AS f
-            ON f.delivery_id = d.delivery_id AND f.file_name = d.file_name
-        WHERE d.status = 'loaded' AND d.row_count > 0
-        GROUP BY ALL
-        ORDER BY d.source, d.provider, d.delivery_id, d.file_name""").fetchall()
+        SELECT source, provider, delivery_id, file_name, records, rejected
+        FROM {at_version('work.validated.delivery_rejections', snapshot)}
+        ORDER BY source, provider, delivery_id, file_name""").fetchall()
     return [DeliveryGate(source, provider, delivery, file, records, rejected,
                          limits[source][0], records >= limits[source][1])
             for source, provider, delivery, file, records, rejected in rows

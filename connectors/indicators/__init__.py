@@ -3,7 +3,7 @@
 A report-form sheet has title rows ("BÁO CÁO … THÁNG 10 NĂM 2026"), a header of two merged
 rows ("Thực hiện" over "Tháng 10" / "Lũy kế"), a row of column numbers, group headings
 ("I. KINH TẾ") and notes at the end. The header band is found by the contract's aliases
-(:func:`connectors.formats.find_table`), the period comes from the title when no column gives
+(:func:`connectors.xlsx.find_table`), the period comes from the title when no column gives
 it, and heading rows (a label but no figure) are not records.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from connectors import formats
+from connectors import xlsx
 from connectors.base import Connector, Delivery
 from connectors.headers import normalise_header
 
@@ -45,7 +45,7 @@ def period_from_title(lines: list[str]) -> str | None:
 class IndicatorsConnector(Connector):
     source = "indicators"
 
-    def workbook_constants(self, table: formats.Table) -> dict[str, Any]:
+    def workbook_constants(self, table: xlsx.Table) -> dict[str, Any]:
         period = period_from_title(table.title_lines)
         return {"period": period} if period else {}
 

@@ -25,7 +25,17 @@ def generate_province(out: Path, *, province: str = "laichau", scale: float = 0.
                       seed: int = 7, months: int = 12, as_of: date | None = None,
                       log: Callable[[str], None] = lambda _m: None) -> dict:
     """Generate every source for ``months`` months before ``as_of``; return the manifest."""
-    from ioc_pipelines.demo import households, iot, maps, periodic, population
+    from ioc_pipelines.demo import (
+        enterprises,
+        feedback,
+        finance,
+        households,
+        indicators,
+        iot,
+        land_permits,
+        maps,
+        population,
+    )
 
     if months < 1:
         raise ValueError("--months must be at least 1")
@@ -43,11 +53,11 @@ def generate_province(out: Path, *, province: str = "laichau", scale: float = 0.
                              seed=seed, as_of=as_of)
     step("households", households.generate_households, truth, people, as_of, seed, 0.01)
     del people
-    step("land_permits", periodic.generate_land_permits, truth, as_of, months, seed, scale)
-    step("indicators", periodic.generate_indicators, truth, as_of, months, seed, scale)
-    step("finance", periodic.generate_finance, truth, as_of, months, seed, scale)
-    step("enterprises", periodic.generate_enterprises, truth, as_of, months, seed, scale)
-    step("feedback", periodic.generate_feedback, truth, as_of, months, seed, scale)
+    step("land_permits", land_permits.generate_land_permits, truth, as_of, months, seed, scale)
+    step("indicators", indicators.generate_indicators, truth, as_of, months, seed, scale)
+    step("finance", finance.generate_finance, truth, as_of, months, seed, scale)
+    step("enterprises", enterprises.generate_enterprises, truth, as_of, months, seed, scale)
+    step("feedback", feedback.generate_feedback, truth, as_of, months, seed, scale)
     step("iot", iot.generate_iot, truth, as_of, months, seed, scale)
     step("map", maps.generate_map, truth, as_of, seed)
     step("planning", maps.generate_planning, truth, as_of, seed)

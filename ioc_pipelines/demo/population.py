@@ -12,42 +12,13 @@ from __future__ import annotations
 import csv
 import json
 import random
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from ioc_pipelines.demo.common import PROVINCES, REFERENCE, Province, Truth
-
-# (QĐ 121 ethnicity code, share) — Lai Châu after the 2019 census; Hưng Yên mostly Kinh.
-ETHNIC_MIX = {
-    "12": [("03", 0.32), ("08", 0.24), ("09", 0.13), ("01", 0.14), ("25", 0.05), ("35", 0.03),
-           ("41", 0.02), ("42", 0.015), ("29", 0.015), ("45", 0.01), ("48", 0.01), ("50", 0.01)],
-    "33": [("01", 0.994), ("02", 0.002), ("06", 0.002), ("07", 0.001), ("04", 0.001)],
-}
-
-NAMES = {
-    "kinh": (["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương",
-              "Lý", "Hồ", "Đinh", "Trịnh"],
-             ["Văn", "Đức", "Minh", "Quang", "Hữu", "Công"], ["Thị", "Thu", "Ngọc", "Thanh", "Thùy"],
-             ["Hùng", "Dũng", "Tuấn", "Nam", "Long", "Hải", "Sơn", "Quân", "Khoa", "Thắng", "Huy"],
-             ["Hương", "Lan", "Hoa", "Mai", "Linh", "Trang", "Thảo", "Ngọc", "Hà", "Thủy", "Yến"]),
-    "thai": (["Lò", "Tòng", "Lường", "Cầm", "Quàng", "Điêu", "Lù", "Vì", "Hoàng", "Lê"],
-             ["Văn"], ["Thị"],
-             ["Pấng", "Xuân", "Thoại", "Inh", "Panh", "Chăn", "Khiêm", "Ún", "Hặc"],
-             ["Ỏn", "Sương", "Ương", "Piếng", "Xiêng", "Tiên", "Hom", "Bun"]),
-    "mong": (["Giàng", "Sùng", "Vàng", "Thào", "Lầu", "Lý", "Mùa", "Hạng", "Chảo"],
-             ["A", "Seo", "Mí", "Páo"], ["Thị", "Mỷ"],
-             ["Pó", "Dơ", "Chứ", "Sính", "Sua", "Pà", "Dế", "Tủa", "Phừ"],
-             ["Mỷ", "Dua", "Chở", "Mai", "Xúa", "Pà", "Sung"]),
-    "dao": (["Tẩn", "Chảo", "Lý", "Phàn", "Đặng", "Triệu"],
-            ["Láo", "Phù", "Văn", "Kháy"], ["Thị", "Mẩy", "Sử"],
-            ["Sài", "Chiêu", "Lở", "Phin", "Quẩy", "Dùn"],
-            ["Mẩy", "Kiều", "Chạn", "Muôn", "Xiêm"]),
-}
-NAME_GROUP = {"01": "kinh", "02": "thai", "03": "thai", "04": "kinh", "06": "kinh", "07": "thai",
-              "08": "mong", "09": "dao", "25": "thai", "29": "thai", "35": "mong", "41": "mong",
-              "42": "thai", "45": "dao", "48": "thai", "50": "mong"}
+from ioc_pipelines.demo.names import ETHNIC_MIX, person_name
+from ioc_pipelines.demo.registry_files import messy, text_row, write_extract
 
 DEFECTS = {
     # defect type -> reason codes the validated layer must give the record
@@ -73,8 +44,6 @@ DEFECT_FIELD = {"cccd_format": "citizen_id", "cccd_cmnd": "citizen_id", "cccd_pr
                 "birth_date_invalid": "birth_date", "sex_invalid": "sex",
                 "name_missing": "full_name"}
 
-CSV_HEADERS = ["Số định danh", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Tôn giáo",
-               "Mã xã", "Địa chỉ thường trú", "Mã hộ", "Tình trạng cư trú", "Ngày thay đổi"]
 # share of registry records of people who died or moved out of the province during the year
 DECEASED_SHARE, MOVED_SHARE = 0.004, 0.008
 
@@ -121,13 +90,6 @@ def _birth_date(rng: random.Random, as_of: date) -> date:
     return min(start, as_of - timedelta(days=1))
 
 
-def _name(rng: random.Random, ethnicity: str, sex: int) -> str:
-    family, middle_m, middle_f, given_m, given_f = NAMES[NAME_GROUP.get(ethnicity, "kinh")]
-    middle = rng.choice(middle_m if sex == 1 else middle_f)
-    given = rng.choice(given_m if sex == 1 else given_f)
-    return f"{rng.choice(family)} {middle} {given}"
-
-
 def make_people(province: str, count: int, seed: int, as_of: date) -> list[Person]:
     info = PROVINCES[province]
     rng = random.Random(seed)
@@ -155,7 +117,7 @@ def make_people(province: str, count: int, seed: int, as_of: date) -> list[Perso
                 religion = "08"  # Tin Lành among Mông communities
             elif rng.random() < (0.08 if info["code"] == "33" else 0.01):
                 religion = "02"
-            people.append(Person(cid, _name(rng, ethnicity, sex), birth, sex, ethnicity, religion,
+            people.append(Person(cid, person_name(rng, ethnicity, sex), birth, sex, ethnicity, religion,
                                  commune["code"], address, f"HO{info['code']}{household:08d}"))
     return people
 
@@ -186,33 +148,6 @@ def _inject(rng: random.Random, people: list[Person], kind: str, i: int, birth_c
     if kind == "name_missing":
         return {"full_name": ""}
     raise ValueError(kind)
-
-
-def _text_row(p: Person, style: str) -> dict[str, str]:
-    name = p.full_name
-    if style == "csv":
-        birth = p.birth_date.strftime("%d/%m/%Y")
-        sex = "Nam" if p.sex == 1 else "Nữ"
-    else:
-        birth = p.birth_date.isoformat()
-        sex = str(p.sex)
-    return {"citizen_id": p.citizen_id, "full_name": name, "birth_date": birth, "sex": sex,
-            "ethnicity_code": p.ethnicity_code, "religion_code": p.religion_code,
-            "commune_code": p.commune_code, "address": p.address, "household_id": p.household_id,
-            "residence_status": p.status,
-            "status_date": "" if p.status_date is None else (
-                p.status_date.strftime("%d/%m/%Y") if style == "csv"
-                else p.status_date.isoformat())}
-
-
-def _messy(rng: random.Random, row: dict[str, str]) -> dict[str, str]:
-    """Harmless variation real files have: NFD text, stray spaces. Staging must absorb it."""
-    roll = rng.random()
-    if roll < 0.05:
-        row["full_name"] = unicodedata.normalize("NFD", row["full_name"])
-    elif roll < 0.08:
-        row["full_name"] = "  " + row["full_name"].replace(" ", "  ", 1) + " "
-    return row
 
 
 def generate(out_dir: Path, *, province: str = "laichau", scale: float | None = None,
@@ -255,7 +190,7 @@ def generate_population(truth: Truth, *, scale: float | None = None, people: int
             same_year = v.birth_date
             while same_year == v.birth_date:
                 same_year = date(v.birth_date.year, rng.randint(1, 12), rng.randint(1, 28))
-            persons[i] = Person(v.citizen_id, _name(rng, persons[i].ethnicity_code, v.sex),
+            persons[i] = Person(v.citizen_id, person_name(rng, persons[i].ethnicity_code, v.sex),
                                 same_year, v.sex, persons[i].ethnicity_code,
                                 persons[i].religion_code, persons[i].commune_code,
                                 persons[i].address, persons[i].household_id)
@@ -283,7 +218,7 @@ def generate_population(truth: Truth, *, scale: float | None = None, people: int
         rows = []
         file = f"CA_TINH__{name}"
         for record_number, i in enumerate(idx, start=1):
-            row = _messy(rng, _text_row(persons[i], style))
+            row = messy(rng, text_row(persons[i], style))
             row.update(overrides.get(i, {}))
             rows.append(row)
             if i in defect_of:
@@ -293,7 +228,7 @@ def generate_population(truth: Truth, *, scale: float | None = None, people: int
                 truth.defect("population", "population__citizens", file, record_number,
                              DEFECT_FIELD[kind], kind)
         path = truth.deliver("population", "CA_TINH", when, name,
-                             lambda p, s=style, r=rows: _write(p, s, r),
+                             lambda p, s=style, r=rows: write_extract(p, s, r),
                              {"population__citizens": len(rows)})
         manifest["deliveries"].append({"file": path.name, "delivery_date": when.isoformat(),
                                        "path": str(path.relative_to(out_dir)),
@@ -307,25 +242,3 @@ def generate_population(truth: Truth, *, scale: float | None = None, people: int
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return manifest, persons
-
-
-def _write(path: Path, style: str, rows: list[dict[str, str]]) -> None:
-    if style == "csv":  # the registry's Excel-friendly export: UTF-8 with BOM, ';' separated
-        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh, delimiter=";")
-            writer.writerow(CSV_HEADERS)
-            for row in rows:
-                writer.writerow(row.values())
-    else:
-        with open(path, "w", encoding="utf-8") as fh:
-            for row in rows:
-                fh.write(json.dumps({"so_dinh_danh": row["citizen_id"], "ho_ten": row["full_name"],
-                                     "ngay_sinh": row["birth_date"], "gioi_tinh": int(row["sex"])
-                                     if row["sex"].isdigit() else row["sex"],
-                                     "dan_toc": row["ethnicity_code"],
-                                     "ton_giao": row["religion_code"],
-                                     "ma_xa": row["commune_code"], "dia_chi": row["address"],
-                                     "ma_ho": row["household_id"],
-                                     "tinh_trang_cu_tru": row["residence_status"],
-                                     "ngay_thay_doi": row["status_date"]},
-                                    ensure_ascii=False) + "\n")

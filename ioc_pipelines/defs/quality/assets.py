@@ -287,6 +287,7 @@ RULE_FINDINGS = dg.AssetKey(["validated", "rule_findings"])
 
 @dg.asset_check(
     asset=RULE_FINDINGS,
+    additional_deps=[dg.AssetKey(["validated", "delivery_rejections"])],
     blocking=True,
     description="The gate (đúng/sạch): no delivery of at least gate.min_records records (default "
     "50) may have more of them rejected than its contract allows (gate.max_rejected_share). "

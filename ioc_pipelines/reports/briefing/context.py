@@ -12,9 +12,7 @@ dicts: a column is read by its name."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from ioc_pipelines.core.publishing import Release
@@ -23,16 +21,11 @@ from ioc_pipelines.reports.areas import Area, in_area_sql
 from ioc_pipelines.reports.briefing.parts import month_vi
 from ioc_pipelines.reports.periods import Period
 from ioc_pipelines.reports.rendering import ReportError
+from ioc_pipelines.reports.sql_files import fill, read, rows
 from ioc_pipelines.resources.lakes import PUBLISHED
 from ioc_pipelines.settings import Settings
 
 SQL_DIR = Path(__file__).with_name("sql")
-_PLACEHOLDER = re.compile(r"\{(m|work|filter):([a-z_][a-z0-9_.]*)\}")
-
-
-@cache
-def sql_text(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
 @dataclass
@@ -56,21 +49,16 @@ class Context:
 
     def query(self, name: str, **params) -> list[dict]:
         """The rows of ``sql/<name>.sql`` with ``params`` bound by name."""
-        sql = self.sql(name)
-        used = set(re.findall(r"\$([a-z_]+)", sql))  # DuckDB refuses parameters not used
-        cursor = self.con.execute(sql, {k: v for k, v in params.items() if k in used})
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        return rows(self.con, self.sql(name), params)
 
     def first(self, name: str, **params) -> dict:
         rows = self.query(name, **params)
         return rows[0] if rows else {}
 
     def sql(self, name: str) -> str:
-        return _PLACEHOLDER.sub(self._fill, sql_text(name))
+        return fill(read(SQL_DIR, name), self._resolve)
 
-    def _fill(self, match: re.Match) -> str:
-        kind, name = match.groups()
+    def _resolve(self, kind: str, name: str) -> str:
         if kind == "m":
             return self.m(name)
         if kind == "work":

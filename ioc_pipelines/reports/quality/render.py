@@ -1,0 +1,37 @@
+"""The liaison team's quality report rendered: HTML in Vietnamese, on the object store (work
+bucket, ``reports/quality/<scope>/``) and under ``$IOC_HOME/reports``."""
+
+from __future__ import annotations
+
+from ioc_pipelines.reports.charts import bars, heatmap, line_chart
+from ioc_pipelines.reports.quality.figures import gather
+from ioc_pipelines.reports.quality.scopes import FILE_NAME, QualityReport, Scope
+from ioc_pipelines.reports.rendering import PROVINCE_NAMES, environment
+from ioc_pipelines.resources.object_store import object_store
+from ioc_pipelines.settings import Settings
+
+STATUS_VI = {"missing": "Chưa nộp", "late": "Nộp muộn", "on_time": "Đúng hạn"}
+CANDIDATE_STATUS_VI = {"waiting": "chờ phê duyệt", "published": "đã công bố",
+                       "rejected": "bị từ chối", "superseded": "bị ứng viên sau thay thế"}
+
+
+def render_quality_report(settings: Settings, scope: Scope) -> QualityReport:
+    figures = gather(settings, scope)
+    html = environment().get_template("quality.html.j2").render(
+        province=PROVINCE_NAMES.get(settings.province_code, settings.province_code),
+        scope=scope, f=figures, status_vi=STATUS_VI, candidate_vi=CANDIDATE_STATUS_VI,
+        heatmap=heatmap(figures["heat_rows"], figures["principles"], figures["heat"],
+                        "Tỷ lệ đạt theo đơn vị cung cấp và nguyên tắc"),
+        trend=line_chart(figures["trend"]["labels"], figures["trend"]["series"],
+                         "Tỷ lệ đạt qua các bản phát hành"),
+        gate_chart=bars([(f"{d.provider} · {d.file_name[:36]}", d.rejected_share, d.limit)
+                         for d in figures["closest_to_gate"]],
+                        "Tỷ lệ bản ghi bị từ chối so với ngưỡng của hợp đồng dữ liệu"),
+    )
+    key = f"reports/quality/{scope.label}/{FILE_NAME}"
+    data = html.encode("utf-8")
+    object_store(settings).put_bytes(settings.work_bucket, key, data)
+    local = settings.reports_dir / "quality" / scope.label / FILE_NAME
+    local.parent.mkdir(parents=True, exist_ok=True)
+    local.write_bytes(data)
+    return QualityReport(scope.label, key, local, figures)

@@ -1,0 +1,2 @@
+-- Provider names.
+SELECT provider_code, provider_name FROM {m:dim_providers}
