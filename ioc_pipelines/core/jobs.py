@@ -62,7 +62,9 @@ def run_job(settings: Settings, job_name: str, *, actor: Actor,
     import dagster as dg
 
     from ioc_pipelines.defs import build_definitions
+    from ioc_pipelines.resources.dbt import prepare_manifest
 
+    prepare_manifest(settings)  # parse dbt when a model changed: at build time, not at load
     job = build_definitions(settings).resolve_job_def(job_name)
     tags = {REPOSITORY_TAG: REPOSITORY_LABEL, **actor.tags()}
     if partition_range:

@@ -61,7 +61,9 @@ def dagster_ui(settings: Settings, *, port: int) -> int:
     process is told to stop: SIGTERM / SIGINT are passed on to it and its children (the
     webserver, the daemon, the code server), which are waited for."""
     from ioc_pipelines.resources.dagster_home import write_dagster_home
+    from ioc_pipelines.resources.dbt import prepare_manifest
 
+    prepare_manifest(settings)  # the code location loads from it and never parses itself
     home = write_dagster_home(settings)
     proc = subprocess.Popen(
         [str(Path(sys.executable).with_name("dagster")), "dev", "-w",

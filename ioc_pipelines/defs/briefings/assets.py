@@ -4,7 +4,7 @@
 ``reports/sector`` (one sector for an area; from the launchpad). Each reads the current
 release — a release exists only when the gate passed — and when the newest run was blocked
 or its candidate rejected or waiting, says on the first page that it used the latest good
-release. Schedules (``defs/schedules.py``) pick the period that just ended.
+release. Schedules (``jobs.py`` beside this module) pick the period that just ended.
 """
 
 from datetime import date

@@ -86,3 +86,8 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
                             for r in errors[:5]))
 
     return warehouse_dbt
+
+
+def build(settings: Settings) -> list[dg.AssetsDefinition]:
+    """What this domain adds once the settings are known (discovered by ``defs/__init__.py``)."""
+    return [build_dbt_assets(settings)]
