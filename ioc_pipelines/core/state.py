@@ -1,7 +1,9 @@
 """The pipeline's operational state in the work lake (``work.ops``): deliveries, release
-candidates and blocked runs. The tables are created once, from ``state.sql`` beside this
-module, and read and written only through the functions here (each takes an open work-lake
-connection, so a caller can hold several in one transaction)."""
+candidates and blocked runs — created once, from ``state.sql`` beside this module — and the
+delivery measurements (completeness, freshness, fill rates), replaced as a whole by each run.
+They are read and written only through the functions here (each takes an open work-lake
+connection, so a caller can hold several in one transaction). dbt reads ``work.ops`` as the
+``quality`` source; the ``quality_checks`` library reads deliveries for freshness and volume."""
 
 from __future__ import annotations
 
@@ -166,3 +168,34 @@ def blocked_runs(con, snapshot: int | None, start: datetime | None = None,
 def _dicts(cursor) -> list[dict]:
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+# ---- delivery measurements (đủ, sống): replaced as a whole on every run
+MEASUREMENTS = ("delivery_completeness", "source_freshness", "field_fill_rate")
+
+
+def replace_measurements(con, frames: dict) -> None:
+    """Replace ``work.ops.<name>`` with each frame of ``frames`` (names of MEASUREMENTS), in
+    one transaction."""
+    unknown = set(frames) - set(MEASUREMENTS)
+    if unknown:
+        raise ValueError(f"not a delivery measurement: {sorted(unknown)}")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for name, frame in frames.items():
+            con.register("measured", frame)
+            try:
+                con.execute(f"CREATE OR REPLACE TABLE work.ops.{name} AS SELECT * FROM measured")
+            finally:
+                con.unregister("measured")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def measurements(con, name: str) -> list[dict]:
+    """The rows of ``work.ops.<name>`` (one of MEASUREMENTS)."""
+    if name not in MEASUREMENTS:
+        raise ValueError(f"not a delivery measurement: {name}")
+    return _dicts(con.execute(f"SELECT * FROM work.ops.{name}"))

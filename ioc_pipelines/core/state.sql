@@ -1,5 +1,7 @@
 -- The pipeline's operational state in the work lake (schema work.ops): created once, here,
--- and read and written only through ioc_pipelines/core/state.py.
+-- and read and written only through ioc_pipelines/core/state.py. The delivery measurements
+-- (delivery_completeness, source_freshness, field_fill_rate) are replaced as a whole by each
+-- run from their frames (state.replace_measurements).
 
 -- every file delivered into the landing zone, and what became of it
 -- (landed → loaded | rejected; duplicate: the same content was delivered before)

@@ -80,16 +80,11 @@ def delivery_quality(context: dg.AssetExecutionContext, settings: dg.ResourcePar
         fill_frame = pd.DataFrame(fills, columns=[
             "source", "raw_table", "provider", "delivery_id", "file_name", "field", "records",
             "filled", "fill_rate"])
-        con.register("fill_frame", fill_frame)
-        con.execute("CREATE OR REPLACE TABLE work.ops.field_fill_rate AS SELECT * FROM fill_frame")
         freshness_frame = pd.DataFrame(fresh)
         freshness_frame["measured_at"] = now.replace(tzinfo=None)
-        con.register("completeness_frame", completeness_frame)
-        con.register("freshness_frame", freshness_frame)
-        con.execute("CREATE OR REPLACE TABLE work.ops.delivery_completeness AS "
-                    "SELECT * FROM completeness_frame")
-        con.execute("CREATE OR REPLACE TABLE work.ops.source_freshness AS "
-                    "SELECT * FROM freshness_frame")
+        state.replace_measurements(con, {"field_fill_rate": fill_frame,
+                                         "delivery_completeness": completeness_frame,
+                                         "source_freshness": freshness_frame})
     gaps = completeness_frame[completeness_frame.status != "on_time"]
     stale = freshness_frame[freshness_frame.is_stale]
     context.log.info(f"deliveries: {len(completeness_frame)} expected, "

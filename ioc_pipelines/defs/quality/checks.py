@@ -5,6 +5,7 @@ the gate on đúng/sạch, the blocking check ``rejected_share_within_gate``."""
 import dagster as dg
 
 from connectors import SOURCES, gate_limits
+from ioc_pipelines.core import state
 from ioc_pipelines.defs.quality.rules import (
     CHECK_SPECS,
     COMPLETENESS,
@@ -28,23 +29,19 @@ def delivery_checks(context: dg.AssetCheckExecutionContext,
                     settings: dg.ResourceParam[Settings]):
     selected = {key.name for key in context.selected_asset_check_keys}
     with connect(settings) as con:  # everything the checks read, in one connection
-        expected = con.execute(
-            "SELECT source, provider, period, due_date, first_delivery_date, status "
-            "FROM work.ops.delivery_completeness").fetchall()
-        fresh = {row[0]: row for row in con.execute(
-            "SELECT source, sla_hours, delivery_age_hours, data_age_hours, is_stale "
-            "FROM work.ops.source_freshness").fetchall()}
+        expected = state.measurements(con, "delivery_completeness")
+        fresh = {r["source"]: r for r in state.measurements(con, "source_freshness")}
         volumes = {source: volume_changes(con, rule) for source, rule in VOLUMES.items()
                    if f"volume_{source}" in selected}
-        fills = con.execute("SELECT source, provider, file_name, field, records, filled, "
-                            "fill_rate FROM work.ops.field_fill_rate").fetchall()
+        fills = state.measurements(con, "field_fill_rate")
     for source, exp in EXPECTATIONS.items():
         if f"complete_{source}" not in selected:
             continue
-        mine = [r for r in expected if r[0] == source]
-        missing = [f"{r[1]} {r[2]} (due {r[3]:%d/%m/%Y})" for r in mine if r[5] == "missing"]
-        late = [f"{r[1]} {r[2]} ({r[4]:%d/%m/%Y}, due {r[3]:%d/%m/%Y})"
-                for r in mine if r[5] == "late"]
+        mine = [r for r in expected if r["source"] == source]
+        missing = [f"{r['provider']} {r['period']} (due {r['due_date']:%d/%m/%Y})"
+                   for r in mine if r["status"] == "missing"]
+        late = [f"{r['provider']} {r['period']} ({r['first_delivery_date']:%d/%m/%Y}, due "
+                f"{r['due_date']:%d/%m/%Y})" for r in mine if r["status"] == "late"]
         yield dg.AssetCheckResult(
             asset_key=COMPLETENESS, check_name=f"complete_{source}", passed=not missing,
             severity=_severity(exp.severity),
@@ -70,9 +67,10 @@ def delivery_checks(context: dg.AssetCheckExecutionContext,
         if f"filled_{source}" not in selected:
             continue
         limit = min_fill_rate(source)
-        mine = [r for r in fills if r[0] == source]
-        low = [{"provider": r[1], "file": r[2], "field": r[3], "records": r[4],
-                "filled": r[5], "fill_rate": r[6]} for r in mine if r[6] < limit]
+        mine = [r for r in fills if r["source"] == source]
+        low = [{"provider": r["provider"], "file": r["file_name"], "field": r["field"],
+                "records": r["records"], "filled": r["filled"], "fill_rate": r["fill_rate"]}
+               for r in mine if r["fill_rate"] < limit]
         yield dg.AssetCheckResult(
             asset_key=COMPLETENESS, check_name=f"filled_{source}", passed=not low,
             severity=dg.AssetCheckSeverity.WARN,
@@ -85,8 +83,9 @@ def delivery_checks(context: dg.AssetCheckExecutionContext,
     for source, rule in FRESHNESS.items():
         if f"fresh_{source}" not in selected:
             continue
-        _, sla, delivery_age, data_age, stale = fresh.get(source, (source, None, None, None,
-                                                                   True))
+        measured = fresh.get(source, {})
+        sla, stale = measured.get("sla_hours"), measured.get("is_stale", True)
+        delivery_age, data_age = measured.get("delivery_age_hours"), measured.get("data_age_hours")
         yield dg.AssetCheckResult(
             asset_key=FRESHNESS_KEY, check_name=f"fresh_{source}", passed=not stale,
             severity=_severity(rule.severity),

@@ -76,3 +76,16 @@ def test_time_travel_relation():
     assert state.at_version("work.ops.deliveries", None) == "work.ops.deliveries"
     assert state.at_version("work.ops.deliveries", 7) == (
         "(SELECT * FROM work.ops.deliveries AT (VERSION => 7))")
+
+
+def test_measurements_are_replaced_as_a_whole_and_read_by_name(con):
+    import pandas as pd
+
+    first = pd.DataFrame({"source": ["iot", "map"], "is_stale": [True, False]})
+    state.replace_measurements(con, {"source_freshness": first})
+    state.replace_measurements(con, {"source_freshness": first.iloc[:1]})
+    assert state.measurements(con, "source_freshness") == [{"source": "iot", "is_stale": True}]
+    with pytest.raises(ValueError, match="not a delivery measurement"):
+        state.replace_measurements(con, {"deliveries": first})
+    with pytest.raises(ValueError, match="not a delivery measurement"):
+        state.measurements(con, "release_candidates")
