@@ -40,7 +40,7 @@ def generate_province(out: Path, *, province: str = "laichau", scale: float = 0.
     if months < 1:
         raise ValueError("--months must be at least 1")
     as_of = as_of or date.today()
-    truth = Truth(Path(out), Province.load(province))
+    truth = Truth(Path(out), Province.load(province), as_of=as_of)
     started = time.perf_counter()
 
     def step(label: str, fn, *args, **kwargs):

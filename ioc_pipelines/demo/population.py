@@ -202,7 +202,8 @@ def generate_population(truth: Truth, *, scale: float | None = None, people: int
         roll = rng.random()
         if i not in defect_of and roll < DECEASED_SHARE + MOVED_SHARE:
             p.status = "đã chết" if roll < DECEASED_SHARE else "chuyển đi"
-            p.status_date = as_of - timedelta(days=rng.randint(1, 360))
+            # within the last year, never before the birth (a baby who died or moved out)
+            p.status_date = max(p.birth_date, as_of - timedelta(days=rng.randint(1, 360)))
     not_resident = sum(1 for p in persons if p.status)
 
     first, second = as_of - timedelta(days=1), as_of
