@@ -220,9 +220,20 @@ class Truth:
             "source": source, "provider": provider, "file": path.name,
             "path": str(path.relative_to(self.out)), "delivery_date": when.isoformat(),
             "due_date": due.isoformat() if due else None, "period": period,
-            "status": "late" if due and when > due else "on_time", "rows": rows,
+            "status": self._timeliness(source, provider, period, when, due), "rows": rows,
         })
         return path
+
+    def _timeliness(self, source: str, provider: str, period: str | None, when: date,
+                    due: date | None) -> str:
+        """late: after the due date with nothing of the period delivered by then; a
+        re-delivery after an on-time one is a correction, not a late report."""
+        if not due or when <= due:
+            return "on_time"
+        earlier = any(d["source"] == source and d["provider"] == provider
+                      and d["period"] == period and d["delivery_date"] <= due.isoformat()
+                      for d in self.deliveries)
+        return "correction" if earlier and period is not None else "late"
 
     def miss(self, source: str, provider: str, period: str, due: date) -> None:
         if self.as_of is not None and due >= self.as_of:
