@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -35,6 +36,24 @@ def test_run_from_empty_directory_publishes_release(embedded):
     assert f"SNAPSHOT_VERSION {st['release']}" in st["published_attach"]
     assert st["tables"]["population_by_commune_sex_age"] > 0
     assert st["run_id"] and st["code_version"]
+
+
+def test_run_is_quiet_and_its_full_log_is_kept(embedded):
+    """What `make run` shows after set-up: stages and a summary, not Dagster's and dbt's logs —
+    those are in the run's log file, whose path ends the output."""
+    home, _, proc = embedded
+    lines = (proc.stdout + proc.stderr).splitlines()
+    assert len(lines) <= 40, proc.stdout + proc.stderr
+    assert "OK created sql table model" not in proc.stdout and "STEP_START" not in proc.stdout
+    summary = proc.stdout[proc.stdout.index("Published release"):]
+    for label in ("Report:", "Quality report:", "Briefing", "Published with warnings:",
+                  "Rejection reports:", "Analysts: duckdb -c", "Full log:"):
+        assert label in summary, label
+    log = Path(proc.stdout.rsplit("Full log: ", 1)[1].strip())
+    assert log.parent == home / "logs" and log.is_file()
+    text = log.read_text(encoding="utf-8")
+    assert "Running dbt command" in text and "OK created sql table model" in text  # dbt's own
+    assert "ioc_main_job" in text and "STEP_SUCCESS" in text  # Dagster's
 
 
 def test_mart_total_equals_generated_valid_rows(embedded):
