@@ -6,10 +6,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from ioc_pipelines.cli.output import BUSY, FAILED, OK, add_wait_flag, fail, say, waiting
+from ioc_pipelines.cli.output import FAILED, OK, add_wait_flag, attempt, fail, refuse, say, waiting
 from ioc_pipelines.core import ingest as core_ingest
 from ioc_pipelines.core.actors import Actor
-from ioc_pipelines.core.errors import Busy, CoreError
+from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.settings import Settings
 
 
@@ -44,15 +44,12 @@ def _date(text: str | None) -> date | None:
 
 
 def cmd_ingest(settings: Settings, args) -> int:
-    try:
-        outcomes = core_ingest.ingest(
-            settings, args.source, [Path(f) for f in args.files], actor=Actor.os_user(),
-            provider=args.provider, delivery_date=_date(args.date), wait=not args.no_wait,
-            on_wait=waiting)
-    except Busy as exc:
-        return fail(f"{exc} — nothing delivered (--no-wait)", BUSY)
-    except (CoreError, ValueError) as exc:
-        return fail(str(exc))
+    outcomes, error = attempt(lambda: core_ingest.ingest(
+        settings, args.source, [Path(f) for f in args.files], actor=Actor.os_user(),
+        provider=args.provider, delivery_date=_date(args.date), wait=not args.no_wait,
+        on_wait=waiting))
+    if error is not None:
+        return refuse(error, refused="nothing delivered")
     for outcome in outcomes:
         if outcome.error is not None:
             print(f"ioc: rejected {outcome.error}", file=sys.stderr, flush=True)

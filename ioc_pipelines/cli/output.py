@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from ioc_pipelines.core.errors import describe_holder
+from ioc_pipelines.core.errors import Busy, CoreError, describe_holder
 
 OK = 0
 FAILED = 1  # the gate blocked, a step failed, a file was refused
@@ -31,6 +31,23 @@ def waiting(holder: dict, stream: TextIO | None = None) -> None:
     """Said once when a command waits for the home's lock."""
     print(f"ioc: waiting for {describe_holder(holder)} to finish …",
           file=stream or sys.stderr, flush=True)
+
+
+def attempt(call) -> tuple[object, CoreError | ValueError | None]:
+    """``(result, None)`` from ``call()``, or ``(None, the core's refusal)``; nothing is said
+    here, so a refusal raised while output is captured is still shown once it is not."""
+    try:
+        return call(), None
+    except (CoreError, ValueError) as exc:
+        return None, exc
+
+
+def refuse(error: Exception, refused: str = "not started") -> int:
+    """Say a refusal on stderr: a busy home (exit 3, saying what was ``refused``) or a bad
+    request (exit 2)."""
+    if isinstance(error, Busy):
+        return fail(f"{error} — {refused} (--no-wait)", BUSY)
+    return fail(str(error))
 
 
 def add_wait_flag(parser) -> None:

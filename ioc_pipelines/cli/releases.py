@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from ioc_pipelines.cli.output import BUSY, OK, add_wait_flag, fail, say, waiting
+from ioc_pipelines.cli.output import OK, add_wait_flag, attempt, refuse, say, waiting
 from ioc_pipelines.cli.progress import long_running
 from ioc_pipelines.cli.runs import print_reports
 from ioc_pipelines.core import releases
 from ioc_pipelines.core.actors import Actor
-from ioc_pipelines.core.errors import Busy, CoreError
 from ioc_pipelines.core.runs import new_log_file
 from ioc_pipelines.settings import Settings
 
@@ -68,15 +67,12 @@ def cmd_approve(settings: Settings, args) -> int:
     """Sign a candidate off: publish it as the new release (same path as a run: release,
     quality report, population report, briefing), recording who approved."""
     log_file = new_log_file(settings, "approve")
-    try:
-        with long_running(log_file, args.verbose) as terminal:
-            done = releases.approve(settings, args.candidate, actor=Actor.named(args.by),
-                                    wait=not args.no_wait, console=args.verbose,
-                                    on_wait=lambda h: waiting(h, terminal))
-    except Busy as exc:
-        return fail(f"{exc} — not started (--no-wait)", BUSY)
-    except CoreError as exc:
-        return fail(str(exc))
+    with long_running(log_file, args.verbose) as terminal:
+        done, error = attempt(lambda: releases.approve(
+            settings, args.candidate, actor=Actor.named(args.by), wait=not args.no_wait,
+            console=args.verbose, on_wait=lambda h: waiting(h, terminal)))
+    if error is not None:
+        return refuse(error)
     say(f"Candidate {args.candidate} approved by {args.by}: published release "
         f"{done.release.id} ({len(done.release.tables)} tables).")
     print_reports(done.reports)
@@ -86,13 +82,11 @@ def cmd_approve(settings: Settings, args) -> int:
 
 def cmd_reject(settings: Settings, args) -> int:
     """Keep a candidate out of the warehouse (recorded with who and why)."""
-    try:
-        releases.reject(settings, args.candidate, actor=Actor.named(args.by),
-                        reason=args.reason, wait=not args.no_wait)
-    except Busy as exc:
-        return fail(f"{exc} — not started (--no-wait)", BUSY)
-    except CoreError as exc:
-        return fail(str(exc))
+    _, error = attempt(lambda: releases.reject(settings, args.candidate,
+                                              actor=Actor.named(args.by), reason=args.reason,
+                                              wait=not args.no_wait))
+    if error is not None:
+        return refuse(error)
     current = releases.current_release(settings)
     say(f"Candidate {args.candidate} rejected by {args.by}: {args.reason}. "
         + (f"Release {current.id} stays current." if current else "Nothing is published."))
@@ -101,13 +95,11 @@ def cmd_reject(settings: Settings, args) -> int:
 
 def cmd_publish(settings: Settings, args) -> int:
     """Rollback: make an earlier release current again (recorded as a new release)."""
-    try:
-        release = releases.republish(settings, args.release, actor=Actor.named(args.by),
-                                     reason=args.reason or "", wait=not args.no_wait)
-    except Busy as exc:
-        return fail(f"{exc} — not started (--no-wait)", BUSY)
-    except CoreError as exc:
-        return fail(str(exc))
+    release, error = attempt(lambda: releases.republish(
+        settings, args.release, actor=Actor.named(args.by), reason=args.reason or "",
+        wait=not args.no_wait))
+    if error is not None:
+        return refuse(error)
     say(f"Published release {release.id}: the tables of release {args.release} as they were "
         f"({', '.join(f'{k}={v}' for k, v in release.tables.items())}), by {args.by}.")
     return OK

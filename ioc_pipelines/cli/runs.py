@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 
-from ioc_pipelines.cli.output import BUSY, FAILED, OK, add_wait_flag, fail, say, waiting
+from ioc_pipelines.cli.output import FAILED, OK, add_wait_flag, attempt, refuse, say, waiting
 from ioc_pipelines.cli.progress import long_running
 from ioc_pipelines.core import runs
 from ioc_pipelines.core.actors import Actor
-from ioc_pipelines.core.errors import Busy, CoreError
 from ioc_pipelines.core.status import status as warehouse_status
 from ioc_pipelines.settings import Settings
 
@@ -37,16 +36,13 @@ def register(sub) -> None:
 def cmd_run(settings: Settings, args) -> int:
     demo = None if args.no_demo else runs.DemoRequest(args.scale, args.months, args.seed)
     log_file = runs.new_log_file(settings, "run")
-    try:
-        with long_running(log_file, args.verbose) as terminal:
-            result = runs.run(settings, actor=Actor.os_user(), approve_by=args.approve_by,
-                              demo=demo, wait=not args.no_wait, console=args.verbose,
-                              log_file=log_file,
-                              on_wait=lambda h: waiting(h, terminal))
-    except Busy as exc:
-        return fail(f"{exc} — not started (--no-wait)", BUSY)
-    except CoreError as exc:
-        return fail(str(exc))
+    with long_running(log_file, args.verbose) as terminal:
+        result, error = attempt(lambda: runs.run(
+            settings, actor=Actor.os_user(), approve_by=args.approve_by, demo=demo,
+            wait=not args.no_wait, console=args.verbose, log_file=log_file,
+            on_wait=lambda h: waiting(h, terminal)))
+    if error is not None:
+        return refuse(error)
     _print_result(settings, result)
     say(f"Full log: {result.log_file}")
     return OK if result.outcome in ("published", "waiting_signoff") else FAILED

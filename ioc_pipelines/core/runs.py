@@ -73,9 +73,9 @@ def new_log_file(settings: Settings, verb: str) -> Path:
 
 
 def quality_report_path(settings: Settings, label: str) -> Path:
-    from ioc_pipelines.reports.quality import FILE_NAME
+    from ioc_pipelines.reports.quality import local_path
 
-    return settings.reports_dir / "quality" / label / FILE_NAME
+    return local_path(settings, label)
 
 
 def run(settings: Settings, *, actor: Actor, approve_by: str | None = None,
@@ -144,13 +144,13 @@ def after_publish(settings: Settings, release: Release, *, actor: Actor, log_fil
     """The reports of a new release: the population and quality reports its publish step
     made, and last month's socio-economic briefing (the job the monthly schedule runs), so a
     release — from a run or a sign-off — ends with the report the leadership reads."""
-    from ioc_pipelines.reports.briefing import report_key
+    from ioc_pipelines.reports import population
+    from ioc_pipelines.reports.briefing import local_html, report_key
     from ioc_pipelines.reports.periods import previous_period
 
     reports = PublishedReports()
-    population = (settings.reports_dir / "population" / f"release-{release.id}"
-                  / "dan-so-theo-xa.html")
-    reports.population = population if population.is_file() else None
+    made = population.local_path(settings, release.id)
+    reports.population = made if made.is_file() else None
     quality = quality_report_path(settings, f"release-{release.id}")
     reports.quality = quality if quality.is_file() else None
     period = previous_period("monthly", date.today())
@@ -165,7 +165,7 @@ def after_publish(settings: Settings, release: Release, *, actor: Actor, log_fil
                                   + f" (retry: ioc report briefing --period {period.code})")
         return reports
     key = report_key("briefing", period, release.id, None, None)
-    reports.briefing = settings.reports_dir / (key.removeprefix("reports/") + ".html")
+    reports.briefing = local_html(settings, key)
     reports.briefing_pdf = reports.briefing.with_suffix(".pdf").is_file()
     return reports
 

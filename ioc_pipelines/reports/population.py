@@ -18,6 +18,14 @@ from ioc_pipelines.settings import Settings
 QUERY = Path(__file__).with_name("population.sql").read_text(encoding="utf-8")
 
 
+def object_key(release_id: int) -> str:
+    return f"reports/population/release-{release_id}/dan-so-theo-xa.html"
+
+
+def local_path(settings: Settings, release_id: int) -> Path:
+    return settings.reports_dir / object_key(release_id).removeprefix("reports/")
+
+
 @dataclass(frozen=True)
 class RenderedReport:
     release_id: int
@@ -50,10 +58,10 @@ def render_population_report(settings: Settings, release_id: int | None = None) 
         reference_date=max((c["reference_date"] for c in communes), default=None),
         max_total=max((c["total"] for c in communes), default=1),
     )
-    key = f"reports/population/release-{release.id}/dan-so-theo-xa.html"
+    key = object_key(release.id)
     data = html.encode("utf-8")
     object_store(settings).put_bytes(settings.published_bucket, key, data)
-    local = settings.reports_dir / "population" / f"release-{release.id}" / "dan-so-theo-xa.html"
+    local = local_path(settings, release.id)
     local.parent.mkdir(parents=True, exist_ok=True)
     local.write_bytes(data)
     return RenderedReport(release.id, key, local, total)

@@ -28,6 +28,7 @@ or marts failed a warn-level check in that release is marked ⚠.
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 from ioc_pipelines.core.publishing import Release, current_release, get_release
 from ioc_pipelines.reports.areas import Area
@@ -117,6 +118,12 @@ def report_key(kind: str, period: Period, release_id: int, sector: Sector | None
     return f"reports/{kind}/{period.folder}/release-{release_id}/{stem}"
 
 
+def local_html(settings: Settings, key: str) -> Path:
+    """Where a report of object key ``key`` (without suffix) is written under
+    ``$IOC_HOME/reports``; its PDF lies beside it."""
+    return settings.reports_dir / (key.removeprefix("reports/") + ".html")
+
+
 def render_report(settings: Settings, kind: str, period: Period, *,
                   release_id: int | None = None, sector: str | None = None,
                   area: Area | None = None, pdf: bool = True) -> RenderedBriefing:
@@ -150,7 +157,7 @@ def render_report(settings: Settings, kind: str, period: Period, *,
         data_value=data_value, source_name=source_name, **content)
     key = report_key(kind, period, release.id, sector_def, area)
     store = object_store(settings)
-    local = settings.reports_dir / (key.removeprefix("reports/") + ".html")
+    local = local_html(settings, key)
     local.parent.mkdir(parents=True, exist_ok=True)
     data = html.encode("utf-8")
     local.write_bytes(data)

@@ -13,8 +13,9 @@ from ioc_pipelines.reports.quality.scopes import (
     Scope,
     blocked_scope,
     candidate_scope,
+    local_path,
     release_scope,
 )
 
-__all__ = ["FILE_NAME", "QualityReport", "Scope", "blocked_scope", "candidate_scope", "mask",
+__all__ = ["FILE_NAME", "QualityReport", "Scope", "blocked_scope", "candidate_scope", "local_path", "mask",
            "release_scope", "render_quality_report"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ioc_pipelines.reports.charts import bars, heatmap, line_chart
 from ioc_pipelines.reports.quality.figures import gather
-from ioc_pipelines.reports.quality.scopes import FILE_NAME, QualityReport, Scope
+from ioc_pipelines.reports.quality.scopes import QualityReport, Scope, local_path, object_key
 from ioc_pipelines.reports.rendering import PROVINCE_NAMES, environment
 from ioc_pipelines.resources.object_store import object_store
 from ioc_pipelines.settings import Settings
@@ -28,10 +28,10 @@ def render_quality_report(settings: Settings, scope: Scope) -> QualityReport:
                          for d in figures["closest_to_gate"]],
                         "Tỷ lệ bản ghi bị từ chối so với ngưỡng của hợp đồng dữ liệu"),
     )
-    key = f"reports/quality/{scope.label}/{FILE_NAME}"
+    key = object_key(scope.label)
     data = html.encode("utf-8")
     object_store(settings).put_bytes(settings.work_bucket, key, data)
-    local = settings.reports_dir / "quality" / scope.label / FILE_NAME
+    local = local_path(settings, scope.label)
     local.parent.mkdir(parents=True, exist_ok=True)
     local.write_bytes(data)
     return QualityReport(scope.label, key, local, figures)

@@ -22,6 +22,16 @@ from ioc_pipelines.settings import Settings
 FILE_NAME = "bao-cao-chat-luong.html"
 
 
+def object_key(label: str) -> str:
+    """Where a quality report is stored in the work bucket."""
+    return f"reports/quality/{label}/{FILE_NAME}"
+
+
+def local_path(settings: Settings, label: str) -> Path:
+    """Where a quality report is written under ``$IOC_HOME/reports``."""
+    return settings.reports_dir / object_key(label).removeprefix("reports/")
+
+
 @dataclass
 class Scope:
     """What one report is about: a release, a candidate or a blocked run."""
