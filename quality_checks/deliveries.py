@@ -154,35 +154,17 @@ class Volume:
 
 
 def volume_changes(con, rule: Volume) -> list[dict]:
-    """The newest delivery of each provider and kind of file (its name without digits and
-    extension: the same extract, whatever its date or format) against the one before."""
-    rows = con.execute(r"""
-        WITH loaded AS (
-            SELECT provider, file_name, delivery_date, landed_at, row_count,
-                   regexp_replace(regexp_replace(file_name, '\.[^.]+$', ''), '[0-9]+', '',
-                                  'g') AS kind
-            FROM work.ops.deliveries
-            WHERE source = ? AND status = 'loaded' AND row_count IS NOT NULL
-        ),
-        ranked AS (
-            SELECT *,
-                   lag(row_count) OVER w AS previous_rows,
-                   lag(file_name) OVER w AS previous_file,
-                   row_number() OVER (PARTITION BY provider, kind
-                                      ORDER BY delivery_date DESC, landed_at DESC) AS newest
-            FROM loaded
-            WINDOW w AS (PARTITION BY provider, kind ORDER BY delivery_date, landed_at)
-        )
-        SELECT provider, file_name, row_count, previous_file, previous_rows
-        FROM ranked WHERE newest = 1 AND previous_rows > 0
+    """The rule's source in the dbt model ``delivery_volume_changes`` (the newest extract of
+    each provider and kind of file against the one before: what is compared is defined
+    there), each judged against the contract's ``max_drop``."""
+    rows = con.execute("""
+        SELECT provider, file_name, records, previous_file_name, previous_records, drop_share
+        FROM work.validated.delivery_volume_changes WHERE source = ?
         ORDER BY provider, file_name""", [rule.source]).fetchall()
-    out = []
-    for provider, file, count, previous_file, previous in rows:
-        drop = 1 - count / previous
-        out.append({"source": rule.source, "provider": provider, "file": file, "rows": count,
-                    "previous_file": previous_file, "previous_rows": previous,
-                    "drop": round(drop, 4), "too_large": drop > rule.max_drop})
-    return out
+    return [{"source": rule.source, "provider": provider, "file": file, "rows": records,
+             "previous_file": previous_file, "previous_rows": previous,
+             "drop": float(drop), "too_large": drop > rule.max_drop}
+            for provider, file, records, previous_file, previous, drop in rows]
 
 
 def fill_rates(con, source: str, raw_table: str, required: list[str]) -> list[dict]:

@@ -24,6 +24,7 @@ from dagster._core.definitions.partitions.partitioned_schedule import (
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 from ioc_pipelines.resources.dbt import dbt_project, dbt_resource
+from ioc_pipelines.resources.home_lock import settings_resource
 from ioc_pipelines.resources.run_log import run_log
 from ioc_pipelines.settings import Settings
 
@@ -89,7 +90,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         jobs=found["jobs"],
         schedules=found["schedules"],
         sensors=found["sensors"],
-        resources={"settings": settings, "dbt": dbt_resource(settings)},
+        resources={"settings": settings_resource(settings), "dbt": dbt_resource(settings)},
         loggers={"console": dg.colored_console_logger, "ioc_run": run_log},
         executor=dg.in_process_executor,
     )

@@ -106,6 +106,16 @@ def test_run_launched_from_the_webserver_succeeds(tmp_path):
         launched = _graphql(port, LAUNCH, {"params": params})["launchRun"]
         assert launched["__typename"] == "LaunchRunSuccess", launched
         run_id = launched["run"]["runId"]
+        # the UI's run holds the home's lock like a command does: `ioc run --no-wait` is
+        # refused meanwhile, naming it
+        lock_file = home / "ioc.lock"
+        deadline = time.monotonic() + 180
+        while run_id[:8] not in (lock_file.read_text() if lock_file.exists() else ""):
+            assert time.monotonic() < deadline, "the UI's run never took the home's lock"
+            time.sleep(0.2)
+        refused = run_ioc(env, "run", "--no-demo", "--no-wait", check=False)
+        assert refused.returncode == 3, refused.stderr
+        assert f"Dagster run {run_id[:8]} of ioc_main_job by Dagster UI" in refused.stderr
         deadline = time.monotonic() + 420
         state = None
         while time.monotonic() < deadline:

@@ -89,36 +89,6 @@ def test_a_source_never_delivered_is_stale(con):
     assert freshness(con, Freshness("planning", timedelta(days=365)), NOW)["is_stale"]
 
 
-def _deliveries(con, rows):
-    con.execute("DROP TABLE work.ops.deliveries")
-    con.execute("CREATE TABLE work.ops.deliveries (source VARCHAR, provider VARCHAR, "
-                "file_name VARCHAR, delivery_date DATE, landed_at TIMESTAMP, status VARCHAR, "
-                "row_count BIGINT)")
-    for source, provider, file, day, count in rows:
-        con.execute("INSERT INTO work.ops.deliveries VALUES (?, ?, ?, ?, ?, 'loaded', ?)",
-                    [source, provider, file, day, f"{day} 08:00", count])
-
-
-def test_a_shrunken_extract_is_flagged_against_the_one_before(con):
-    from quality_checks.deliveries import Volume, volume_changes
-
-    _deliveries(con, [
-        ("population", "CA_TINH", "CA_TINH__dan_cu_12_20261020.csv", "2026-10-20", 1000),
-        ("population", "CA_TINH", "CA_TINH__dan_cu_12_20261121.csv", "2026-11-21", 1010),
-        # the same extract in another format, a day later, with 30 % fewer people
-        ("population", "CA_TINH", "CA_TINH__dan_cu_12_20261122.jsonl", "2026-11-22", 707),
-        # a supplement is another kind of file: not compared with the extract
-        ("population", "CA_TINH", "dan_cu_12_bo_sung.csv", "2026-11-22", 30),
-        ("households", "SNV", "SNV__ho_gia_dinh_202611.csv", "2026-11-05", 500),
-    ])
-    [change] = volume_changes(con, Volume("population", max_drop=0.1))
-    assert change["file"] == "CA_TINH__dan_cu_12_20261122.jsonl"
-    assert change["previous_file"] == "CA_TINH__dan_cu_12_20261121.csv"
-    assert change["drop"] == 0.3 and change["too_large"]
-    assert not volume_changes(con, Volume("population", max_drop=0.5))[0]["too_large"]
-    assert volume_changes(con, Volume("households", max_drop=0.1)) == []  # nothing before
-
-
 def test_fill_rate_of_required_fields_per_delivery(con):
     from quality_checks.deliveries import fill_rates
 

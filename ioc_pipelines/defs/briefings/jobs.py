@@ -5,6 +5,7 @@ import dagster as dg
 
 from ioc_pipelines.defs.briefings.assets import BRIEFING, OPERATIONS, SECTOR
 from ioc_pipelines.reports.periods import previous_period
+from ioc_pipelines.resources.home_lock import NO_LOCK_TAG
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 
@@ -15,15 +16,15 @@ TIMEZONE = "Asia/Ho_Chi_Minh"
 briefing_job = dg.define_asset_job(
     "briefing_report_job", selection=dg.AssetSelection.assets(BRIEFING),
     description="Báo cáo tình hình kinh tế – xã hội of one period (config period).",
-    executor_def=dg.in_process_executor)
+    executor_def=dg.in_process_executor, tags=NO_LOCK_TAG)
 operations_job = dg.define_asset_job(
     "operations_report_job", selection=dg.AssetSelection.assets(OPERATIONS),
     description="Báo cáo vận hành IOC of one quarter, half-year or year.",
-    executor_def=dg.in_process_executor)
+    executor_def=dg.in_process_executor, tags=NO_LOCK_TAG)
 sector_job = dg.define_asset_job(
     "sector_report_job", selection=dg.AssetSelection.assets(SECTOR),
     description="Báo cáo chuyên đề: one sector for an area (config sector, area, period).",
-    executor_def=dg.in_process_executor)
+    executor_def=dg.in_process_executor, tags=NO_LOCK_TAG)
 
 # (schedule name, job, asset op, period kind, cron in Asia/Ho_Chi_Minh)
 BRIEFING_SCHEDULES = [

@@ -53,7 +53,9 @@ def _check_summary(context: dg.AssetExecutionContext) -> dict:
           dg.AssetKey(["quality", "delivery_completeness"]),
           dg.AssetKey(["quality", "source_freshness"]),
           # its blocking check is the gate on each delivery's rejected share
-          dg.AssetKey(["validated", "rule_findings"])],
+          dg.AssetKey(["validated", "rule_findings"]),
+          # its volume checks say when a full extract shrank
+          dg.AssetKey(["validated", "delivery_volume_changes"])],
     kinds={"ducklake"},
     description="Bản phát hành ứng viên: the marts exactly as this run checked them (the work "
     "lake's snapshot id), with the gate's check summary and the deliveries of sign-off sources "

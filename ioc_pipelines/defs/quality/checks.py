@@ -1,6 +1,7 @@
 """The asset checks of đủ and sống — one per source and principle (``complete_<source>``,
-``volume_<source>``, ``filled_<source>``, ``fresh_<source>``), severity from the contract — and
-the gate on đúng/sạch, the blocking check ``rejected_share_within_gate``."""
+``filled_<source>``, ``fresh_<source>`` on the measurements; ``volume_<source>`` on the dbt
+model ``delivery_volume_changes``), severity from the contract — and the gate on đúng/sạch,
+the blocking check ``rejected_share_within_gate``."""
 
 import dagster as dg
 
@@ -12,6 +13,8 @@ from ioc_pipelines.defs.quality.rules import (
     EXPECTATIONS,
     FRESHNESS,
     FRESHNESS_KEY,
+    VOLUME_CHANGES,
+    VOLUME_CHECK_SPECS,
     VOLUMES,
     min_fill_rate,
 )
@@ -31,8 +34,6 @@ def delivery_checks(context: dg.AssetCheckExecutionContext,
     with connect(settings) as con:  # everything the checks read, in one connection
         expected = state.measurements(con, "delivery_completeness")
         fresh = {r["source"]: r for r in state.measurements(con, "source_freshness")}
-        volumes = {source: volume_changes(con, rule) for source, rule in VOLUMES.items()
-                   if f"volume_{source}" in selected}
         fills = state.measurements(con, "field_fill_rate")
     for source, exp in EXPECTATIONS.items():
         if f"complete_{source}" not in selected:
@@ -51,18 +52,6 @@ def delivery_checks(context: dg.AssetCheckExecutionContext,
                       "expected": len(mine), "missing": len(missing), "late": len(late),
                       "missing_deliveries": dg.MetadataValue.json(missing),
                       "late_deliveries": dg.MetadataValue.json(late)})
-    for source, changes in volumes.items():
-        shrunk = [c for c in changes if c["too_large"]]
-        yield dg.AssetCheckResult(
-            asset_key=COMPLETENESS, check_name=f"volume_{source}", passed=not shrunk,
-            severity=_severity(VOLUMES[source].severity),
-            description=("; ".join(f"{c['file']} ({c['provider']}): {c['rows']} records, "
-                                   f"{c['drop']:.0%} fewer than {c['previous_file']}"
-                                   for c in shrunk[:10]) if shrunk
-                         else f"{len(changes)} extracts compared with the one before"),
-            metadata={"principle": "complete", "principle_vi": PRINCIPLES["complete"],
-                      "max_drop": VOLUMES[source].max_drop,
-                      "changes": dg.MetadataValue.json(changes)})
     for source in SOURCES:
         if f"filled_{source}" not in selected:
             continue
@@ -94,6 +83,27 @@ def delivery_checks(context: dg.AssetCheckExecutionContext,
             metadata={"principle": "live", "principle_vi": PRINCIPLES["live"],
                       "sla_hours": sla, "delivery_age_hours": delivery_age,
                       "data_age_hours": data_age})
+
+
+@dg.multi_asset_check(specs=VOLUME_CHECK_SPECS, can_subset=True)
+def volume_checks(context: dg.AssetCheckExecutionContext, settings: dg.ResourceParam[Settings]):
+    """A full extract that shrank more than its contract allows against the one before."""
+    selected = {key.name for key in context.selected_asset_check_keys}
+    with connect(settings) as con:
+        volumes = {source: volume_changes(con, rule) for source, rule in VOLUMES.items()
+                   if f"volume_{source}" in selected}
+    for source, changes in volumes.items():
+        shrunk = [c for c in changes if c["too_large"]]
+        yield dg.AssetCheckResult(
+            asset_key=VOLUME_CHANGES, check_name=f"volume_{source}", passed=not shrunk,
+            severity=_severity(VOLUMES[source].severity),
+            description=("; ".join(f"{c['file']} ({c['provider']}): {c['rows']} records, "
+                                   f"{c['drop']:.0%} fewer than {c['previous_file']}"
+                                   for c in shrunk[:10]) if shrunk
+                         else f"{len(changes)} extracts compared with the one before"),
+            metadata={"principle": "complete", "principle_vi": PRINCIPLES["complete"],
+                      "max_drop": VOLUMES[source].max_drop,
+                      "changes": dg.MetadataValue.json(changes)})
 
 
 def _severity(level: str) -> dg.AssetCheckSeverity:

@@ -100,6 +100,7 @@ EXPECTED_ASSETS = {
     "marts/population_by_commune",
     "marts/quality_by_unit_month",
     "validated/delivery_rejections",
+    "validated/delivery_volume_changes",
     "validated/rule_failures",
     "quality/deliveries",
     "published/candidate",
@@ -157,10 +158,18 @@ def test_definitions_snapshot(ioc_home):
     assert ("marts/housing_poverty_by_commune", "gx_housing_poverty_by_commune") in checks
     assert {"gx_quality_scorecard", "gx_indicators_vs_plan"} <= blocking
     assert "gx_iot_hourly" not in blocking and ("marts/iot_hourly", "gx_iot_hourly") in checks
+    # đủ by size: on the dbt model that compares extracts; the candidate waits for it
+    assert ("validated/delivery_volume_changes", "volume_population") in checks
+    assert "volume_population" in blocking
+    assert dg.AssetKey(["validated", "delivery_volume_changes"]) in graph.get(
+        dg.AssetKey(["published", "candidate"])).parent_keys
 
     assert {j.name for j in repo.get_all_jobs() if not j.name.startswith("__")} == {
         "ioc_main_job", "ioc_approve_job", "raw_indicators_job", "raw_iot_job",
         "rejection_reports_job", "briefing_report_job", "operations_report_job", "sector_report_job"}
+    # every run that changes state holds the home's lock; briefings change nothing
+    assert {j.name for j in repo.get_all_jobs() if j.tags.get("ioc/home_lock") == "none"} == {
+        "briefing_report_job", "operations_report_job", "sector_report_job"}
     # the main run does not make the scheduled briefings
     main_nodes = {k.to_user_string() for k in repo.get_job("ioc_main_job").asset_layer
                   .executable_asset_keys}
