@@ -3,11 +3,10 @@ read-only): checking deliveries, raw loads and the quarantine."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from ioc_pipelines.core.errors import CoreError
+from ioc_pipelines.reports.spreadsheet import csv_text
 from ioc_pipelines.settings import Settings
 
 
@@ -19,11 +18,8 @@ class QueryResult:
     more: bool  # rows beyond ``max_rows`` were left out
 
     def csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(self.columns)
-        writer.writerows(self.rows)
-        return out.getvalue()
+        """The rows as CSV, every cell inert in a spreadsheet."""
+        return csv_text(self.columns, self.rows, lineterminator="\n")
 
 
 def sql(settings: Settings, query: str, *, max_rows: int | None = 40) -> QueryResult | None:

@@ -10,7 +10,6 @@ run, also when the gate blocks a release: that is when providers need them most.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -22,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ioc_pipelines.reports.rendering import environment
+from ioc_pipelines.reports.spreadsheet import append_row, csv_text
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.resources.object_store import object_store
 from ioc_pipelines.settings import Settings
@@ -59,21 +59,24 @@ def render_rejection_reports(settings: Settings, *, provider: str | None = None,
             "AND schema_name = 'validated' AND table_name = 'quarantine_records'").fetchone()[0]
         if not built:
             return []  # dbt has not built the quarantine yet
-        rows = con.execute(
+        cursor = con.execute(
             "SELECT provider_code, delivery_id, source, raw_table, delivery_date, file_name, "
             "record_number, reason_codes, reasons_vi, fixes_vi, delivered_values "
             f"FROM work.validated.quarantine_records WHERE {' AND '.join(where)} "
-            "ORDER BY provider_code, delivery_id, raw_table, record_number", params).fetchall()
-    groups: dict[tuple[str, str], list[tuple]] = {}
+            "ORDER BY provider_code, delivery_id, raw_table, record_number", params)
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    groups: dict[tuple[str, str], list[dict]] = {}
     for row in rows:
-        groups.setdefault((row[0] or "unknown", row[1]), []).append(row)
+        groups.setdefault((row["provider_code"] or "unknown", row["delivery_id"]), []).append(row)
     store = object_store(settings)
     page = environment().get_template("rejections.html.j2")
     reports = []
     for (prov, delivery), records in groups.items():
         header, table = _table(records)
+        first = records[0]
         title = (f"Báo cáo bản ghi bị từ chối — đơn vị {prov}, lần giao {delivery} "
-                 f"(ngày {records[0][4]:%d/%m/%Y}, nguồn {records[0][2]})")
+                 f"(ngày {first['delivery_date']:%d/%m/%Y}, nguồn {first['source']})")
         folder = f"reports/rejections/{_safe(prov)}"
         name = _safe(delivery)
         files = {
@@ -87,7 +90,7 @@ def render_rejection_reports(settings: Settings, *, provider: str | None = None,
         for extension, data in files.items():
             (local / f"{name}.{extension}").write_bytes(data)
             store.put_bytes(settings.work_bucket, f"{folder}/{name}.{extension}", data)
-        reports.append(RejectionReport(prov, delivery, records[0][2], len(records),
+        reports.append(RejectionReport(prov, delivery, first["source"], len(records),
                                        f"{folder}/{name}.csv", f"{folder}/{name}.xlsx",
                                        f"{folder}/{name}.html", local))
     return reports
@@ -98,15 +101,18 @@ def _safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", text).strip(".") or "_"
 
 
-def _table(records: list[tuple]) -> tuple[list[str], list[list]]:
+def _table(records: list[dict]) -> tuple[list[str], list[list]]:
     """The fixed columns, then the record's delivered fields (union over the delivery)."""
-    values = [json.loads(r[10]) if isinstance(r[10], str) else (r[10] or {}) for r in records]
+    values = [json.loads(r["delivered_values"]) if isinstance(r["delivered_values"], str)
+              else (r["delivered_values"] or {}) for r in records]
     fields: list[str] = []
     for value in values:
         fields += [k for k in value if k not in LINEAGE and k not in fields]
     table = []
     for record, value in zip(records, values, strict=True):
-        table.append([record[6], record[5], ", ".join(record[7]), record[8], record[9] or "",
+        table.append([record["record_number"], record["file_name"],
+                      ", ".join(record["reason_codes"]), record["reasons_vi"],
+                      record["fixes_vi"] or "",
                       *(_cell(value.get(f)) for f in fields)])
     return FIXED + fields, table
 
@@ -120,11 +126,7 @@ def _cell(value):
 
 
 def _csv(header: list[str], table: list[list]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(table)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel reads it as UTF-8
+    return ("\ufeff" + csv_text(header, table)).encode("utf-8")  # BOM: Excel reads it as UTF-8
 
 
 def _xlsx(title: str, header: list[str], table: list[list]) -> bytes:
@@ -135,13 +137,13 @@ def _xlsx(title: str, header: list[str], table: list[list]) -> bytes:
     sheet["A1"].font = Font(bold=True, size=12)
     sheet.append(["Sửa các bản ghi dưới đây theo cột 'Cách khắc phục' rồi giao lại; bản giao "
                   "sau sẽ thay thế các bản ghi này."])
-    sheet.append(header)
+    append_row(sheet, header)
     for cell in sheet[3]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="B03A2E")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in table:
-        sheet.append(row)
+        append_row(sheet, row)
     sheet.freeze_panes = "B4"
     sheet.auto_filter.ref = f"A3:{get_column_letter(len(header))}{len(table) + 3}"
     for index, name in enumerate(header, start=1):
