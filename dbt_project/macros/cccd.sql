@@ -30,13 +30,13 @@
         when
             regexp_full_match({{ citizen_id }}, '[0-9]{12}') and {{ birth_date_ok }}
             and {{ sex_code }} in (1, 2)
-            and cast(substr({{ citizen_id }}, 4, 1) as integer)
+            and try_cast(substr({{ citizen_id }}, 4, 1) as integer)
             != (year({{ birth_date }}) // 100 - 19) * 2 + ({{ sex_code }} - 1)
             then 'CCCD_CENTURY_SEX'
         when
             regexp_full_match({{ citizen_id }}, '[0-9]{12}') and {{ birth_date_ok }}
             and {{ sex_code }} = 0
-            and cast(substr({{ citizen_id }}, 4, 1) as integer) // 2
+            and try_cast(substr({{ citizen_id }}, 4, 1) as integer) // 2
             != year({{ birth_date }}) // 100 - 19
             then 'CCCD_CENTURY_SEX'
     end,

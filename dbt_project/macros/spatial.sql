@@ -25,3 +25,22 @@
         where boundaries.commune_code = '{{ commune_code }}'
     ))
 {%- endmacro %}
+
+
+{#- Staging: a delivered GeoJSON geometry as `geom` (NULL when it cannot be parsed) and
+    `geometry_delivered` (a geometry was sent at all). Never fails the build. -#}
+{% macro geometry_columns(column) -%}
+    try(st_geomfromgeojson({{ column }})) as geom,
+    nullif(trim({{ column }}), '') is not null as geometry_delivered
+{%- endmacro %}
+
+{#- Validated: GEOM_INVALID when a delivered (or, with required, any) geometry could not be
+    read, or is not valid (a self-intersecting polygon, a ring not closed). -#}
+{% macro geometry_reason(geom='geom', delivered='geometry_delivered', required=false) -%}
+    case
+        when {{ geom }} is null and ({{ delivered }}{% if required %} or true{% endif %})
+            then 'GEOM_INVALID'
+        when {{ geom }} is not null and not coalesce(try(st_isvalid({{ geom }})), false)
+            then 'GEOM_INVALID'
+    end
+{%- endmacro %}

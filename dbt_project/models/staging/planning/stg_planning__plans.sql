@@ -1,4 +1,6 @@
--- sạch: approved plans with their area polygon when delivered.
+-- sạch: approved plans with their area polygon when delivered. A geometry that cannot be
+-- read (text coordinates, broken GeoJSON) is NULL here and a reason code in the validated
+-- layer — never a failed build.
 select
     {{ lineage() }},
     trim(plan_id) as plan_id,
@@ -9,5 +11,5 @@ select
     {{ clean_text('authority') }} as authority,
     area_ha,
     {{ commune_columns('commune_code') }},
-    case when geometry is not null then st_geomfromgeojson(geometry) end as geom
+    {{ geometry_columns('geometry') }}
 from {{ source('raw', 'planning__plans') }}

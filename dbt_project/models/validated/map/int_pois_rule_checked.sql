@@ -1,5 +1,6 @@
 -- đúng: a point of interest lies in one of the province's communes (real boundaries; the
--- coarser province outline is not used) and names a 2025 commune.
+-- coarser province outline is not used) and names a 2025 commune; its geometry is readable
+-- and valid.
 with staged as (
     select * from {{ ref('stg_map__pois') }}
 ),
@@ -13,8 +14,9 @@ select
     staged.*,
     list_filter(
         [
+            {{ geometry_reason(required=true) }},
             case
-                when not exists (
+                when staged.geom is not null and not exists (
                     select 1 from communes
                     where st_contains(communes.geom, staged.geom)
                 ) then 'COORD_OUTSIDE_PROVINCE'

@@ -1,9 +1,11 @@
--- đúng: a plan's approval cannot be dated after its delivery.
+-- đúng: a plan's approval cannot be dated after its delivery; a delivered area polygon must
+-- be readable and valid.
 select
     *,
     list_filter(
         [
-            case when decision_date > delivery_date then 'DATE_FUTURE' end
+            case when decision_date > delivery_date then 'DATE_FUTURE' end,
+            {{ geometry_reason() }}
         ],
         reason -> reason is not null
     ) as reason_codes,

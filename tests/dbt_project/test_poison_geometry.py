@@ -1,0 +1,93 @@
+"""A geometry no later layer can read is a row-level reason code, never a failed build: map
+and planning files whose GeoJSON coordinates are text, or whose polygon crosses itself, are
+delivered through the real ingest and raw load, then dbt builds staging and validated on a
+real work lake — the build passes, the bad rows carry GEOM_INVALID, the good ones none, and a
+corrected re-delivery goes through."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from ioc_pipelines.core import tools
+from ioc_pipelines.core.actors import Actor
+from ioc_pipelines.core.ingest import ingest
+from ioc_pipelines.core.raw import load_pending
+from ioc_pipelines.resources.lakes import connect
+from ioc_pipelines.settings import load_settings
+
+SQUARE = [[[103.45, 22.39], [103.47, 22.39], [103.47, 22.41], [103.45, 22.41], [103.45, 22.39]]]
+BOW_TIE = [[[103.45, 22.39], [103.47, 22.41], [103.47, 22.39], [103.45, 22.41], [103.45, 22.39]]]
+TEXT_COORDS = [[["103.45", "22.39"], ["103.47", "22.39"], ["103.47", "22.41"], ["103.45", "22.39"]]]
+
+
+def _plan(plan_id: str, coordinates) -> dict:
+    return {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": coordinates},
+            "properties": {"ma_quy_hoach": plan_id, "ten_quy_hoach": f"Quy hoạch {plan_id}",
+                           "cap": "phân khu", "so_quyet_dinh": "1/QĐ-UBND",
+                           "ngay_quyet_dinh": "15/03/2025", "co_quan_phe_duyet": "UBND tỉnh",
+                           "dien_tich_ha": 10, "ma_xa": "03388"}}
+
+
+def _poi(poi_id: str, coordinates) -> dict:
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": coordinates},
+            "properties": {"id": poi_id, "ten": f"Điểm {poi_id}", "loai": "health_station",
+                           "ma_xa": "03388"}}
+
+
+def _write(path, features) -> str:
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features},
+                               ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _reasons(con, table: str, key: str) -> dict[str, list[str]]:
+    return {k: list(r) for k, r in con.execute(
+        f"SELECT {key}, reason_codes FROM work.validated.{table}").fetchall()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    home = tmp_path_factory.mktemp("poison")
+    settings = load_settings({"IOC_HOME": str(home), "IOC_ENV_FILE": str(home / "none.env")})
+    actor = Actor("test")
+    plans = _write(home / "SXD__quy_hoach_1.geojson", [
+        _plan("QH-GOOD", SQUARE), _plan("QH-TEXT", TEXT_COORDS), _plan("QH-BOWTIE", BOW_TIE)])
+    pois = _write(home / "SNNMT__ban_do_1.geojson", [
+        _poi("POI-GOOD", [103.46, 22.40]), _poi("POI-TEXT", ["103.46", "22.40"])])
+    for source, path in (("planning", plans), ("map", pois)):
+        [outcome] = ingest(settings, source, [path], actor=actor, delivery_date=date(2026, 11, 1))
+        assert outcome.landed is not None, outcome.error  # accepted at ingest, as before
+    # a corrected re-delivery of the poisoned plan, later
+    fixed = _write(home / "SXD__quy_hoach_2.geojson", [_plan("QH-TEXT", SQUARE)])
+    ingest(settings, "planning", [fixed], actor=actor, delivery_date=date(2026, 11, 2))
+    for source in ("planning", "map"):
+        assert {r.status for r in load_pending(settings, source)} == {"loaded"}
+    code = tools.dbt(settings, ["build", "--exclude-resource-type", "test", "--select", "+int_plans_rule_checked",
+                                "+int_pois_rule_checked", "--quiet",
+                                "--target-path", str(home / "target"),
+                                "--log-path", str(home / "logs")])
+    with connect(settings) as con:
+        plans_by_delivery = con.execute(
+            "SELECT plan_id, delivery_date, reason_codes FROM "
+            "work.validated.int_plans_rule_checked ORDER BY plan_id, delivery_date").fetchall()
+        yield code, plans_by_delivery, _reasons(con, "int_pois_rule_checked", "poi_id")
+
+
+def test_the_build_passes(built):
+    code, _, _ = built
+    assert code == 0
+
+
+def test_unreadable_or_self_intersecting_geometries_are_reason_codes(built):
+    _, plans, pois = built
+    first = {plan_id: list(codes) for plan_id, day, codes in plans if day == date(2026, 11, 1)}
+    assert first == {"QH-GOOD": [], "QH-TEXT": ["GEOM_INVALID"], "QH-BOWTIE": ["GEOM_INVALID"]}
+    assert pois["POI-GOOD"] == [] and pois["POI-TEXT"] == ["GEOM_INVALID"]
+
+
+def test_a_corrected_redelivery_is_clean(built):
+    _, plans, _ = built
+    assert [list(c) for p, day, c in plans if p == "QH-TEXT" and day == date(2026, 11, 2)] == [[]]
