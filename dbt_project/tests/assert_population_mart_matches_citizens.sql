@@ -2,7 +2,11 @@
 {{ config(meta={"dagster": {"ref": {"name": "population_by_commune_sex_age"}}}) }}
 -- communes of the 2025 list: a person was lost or counted twice between validated and mart.
 select
-    (select sum(population) from {{ ref('population_by_commune_sex_age') }}) as mart_total,
+    -- an empty mart totals 0, not NULL: a registry not delivered yet is đủ's to report, not a failure
+    (
+        select coalesce(sum(population), 0)
+        from {{ ref('population_by_commune_sex_age') }}
+    ) as mart_total,
     (
         select count(*) from {{ ref('citizens') }}
         where is_resident

@@ -1,5 +1,5 @@
-"""The asset checks of đủ and sống — one per source and principle (``complete_<source>``,
-``filled_<source>``, ``fresh_<source>`` on the measurements; ``volume_<source>`` on the dbt
+"""The asset checks of đủ and sống — one per source and principle (``delivered_<source>``,
+``complete_<source>``, ``filled_<source>``, ``fresh_<source>`` on the measurements; ``volume_<source>`` on the dbt
 model ``delivery_volume_changes``), severity from the contract — and the gate on đúng/sạch,
 the blocking check ``rejected_share_within_gate``."""
 
@@ -35,6 +35,19 @@ def delivery_checks(context: dg.AssetCheckExecutionContext,
         expected = state.measurements(con, "delivery_completeness")
         fresh = {r["source"]: r for r in state.measurements(con, "source_freshness")}
         fills = state.measurements(con, "field_fill_rate")
+        loaded = {r["source"]: r for r in state.loaded_by_source(con, None)}
+    for source in SOURCES:
+        if f"delivered_{source}" not in selected:
+            continue
+        came = loaded.get(source)
+        yield dg.AssetCheckResult(
+            asset_key=COMPLETENESS, check_name=f"delivered_{source}", passed=came is not None,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=(f"{came['deliveries']} deliveries loaded, the last on "
+                         f"{came['last_delivery']:%d/%m/%Y}" if came else
+                         f"{source} has never delivered: its marts are empty"),
+            metadata={"principle": "complete", "principle_vi": PRINCIPLES["complete"],
+                      "deliveries": came["deliveries"] if came else 0})
     for source, exp in EXPECTATIONS.items():
         if f"complete_{source}" not in selected:
             continue

@@ -14,7 +14,7 @@ from quality_checks.expectations import MART_SUITES, MartSuite
 
 def _check_for(suite: MartSuite) -> dg.AssetChecksDefinition:
     @dg.asset_check(
-        name=f"gx_{suite.mart}",
+        name=suite.check,
         asset=dg.AssetKey(["marts", suite.mart]),
         blocking=suite.blocking,
         description=f"GX suite (principle: {PRINCIPLES[suite.principle]}): {suite.description}."

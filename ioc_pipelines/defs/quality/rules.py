@@ -88,6 +88,10 @@ CHECK_SPECS = [
     *(dg.AssetCheckSpec(f"complete_{s}", asset=COMPLETENESS, blocking=e.severity == "block",
                         description=f"đủ: every expected delivery of {s} present and on time")
       for s, e in EXPECTATIONS.items()),
+    *(dg.AssetCheckSpec(f"delivered_{s}", asset=COMPLETENESS,
+                        description=f"đủ: {s} has delivered at least once (until it does, "
+                        "its marts are empty; the other sources publish)")
+      for s in SOURCES),
     *(dg.AssetCheckSpec(f"filled_{s}", asset=COMPLETENESS,
                         description=f"đủ: every required field of {s} filled in at least "
                         f"{min_fill_rate(s):.0%} of each delivery's records")

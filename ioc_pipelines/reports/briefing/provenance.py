@@ -12,7 +12,7 @@ from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import Settings
 
 # a warn-level check on a source: <prefix>_<source>
-SOURCE_CHECK_PREFIXES = ("complete", "filled", "volume", "fresh")
+SOURCE_CHECK_PREFIXES = ("delivered", "complete", "filled", "volume", "fresh")
 
 
 def source_name(source: str) -> str:

@@ -39,7 +39,7 @@ def test_collect_flattens_lists_and_dicts_and_keeps_each_once(monkeypatch, ioc_h
 def test_every_domain_module_is_imported():
     names = {m.__name__.removeprefix("ioc_pipelines.defs.") for m in defs.domain_modules()}
     assert {"raw.assets", "raw.jobs", "warehouse.assets", "quality.assets", "quality.checks",
-            "quality.mart_checks", "population.checks", "publish.assets", "publish.jobs",
+            "quality.mart_checks", "publish.assets", "publish.jobs",
             "briefings.assets", "briefings.jobs"} <= names
 
 
