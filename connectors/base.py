@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,22 @@ LINEAGE_COLUMNS = (
 )
 
 __all__ = ["LINEAGE_COLUMNS", "Connector", "ConnectorError", "Contract", "Delivery", "Entity",
-           "Field", "Part", "normalise_header", "sha256_bytes"]
+           "Field", "Part", "Reading", "normalise_header", "sha256_bytes"]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A delivered file as read: its raw tables, and the delivered columns no field of the
+    contract took (left out of the raw tables — said, never silent)."""
+
+    tables: dict[str, pa.Table]
+    unused_columns: tuple[str, ...] = ()
+
+    def notice(self) -> str:
+        if not self.unused_columns:
+            return ""
+        return ("columns not used (no field of the contract matches them): "
+                + ", ".join(self.unused_columns))
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -72,6 +88,10 @@ class Connector:
     def read_bytes(self, data: bytes, delivery: Delivery) -> dict[str, pa.Table]:
         """Read a delivered file's bytes into {raw table: typed Arrow table with lineage};
         raise ConnectorError (naming the file and the reason) if they cannot be read."""
+        return self.read_delivery(data, delivery).tables
+
+    def read_delivery(self, data: bytes, delivery: Delivery) -> Reading:
+        """:meth:`read_bytes`, also saying which delivered columns were not used."""
         file = delivery.file_name
         if not data.strip():
             raise ConnectorError(file, "the file is empty")
@@ -82,10 +102,12 @@ class Connector:
         parts, encoding = self.parse(file, suffix, data)
         loaded_at = datetime.now(UTC).replace(tzinfo=None)
         frames: dict[str, list[pl.DataFrame]] = {}
+        unused: list[str] = []
         for part in parts:
             entity = self._entity_of(file, part)
             typed = self.finish(entity.name, self._typed(file, entity, part), delivery)
             frames.setdefault(entity.name, []).append(typed)
+            unused += [c for c in self._unused(entity, part) if c not in unused]
         out = {}
         for name, chunks in frames.items():
             frame = pl.concat(chunks, how="vertical")
@@ -104,7 +126,7 @@ class Connector:
             out[self.contract.raw_table(name)] = frame.select(cols).to_arrow()
         if not out or all(t.num_rows == 0 for t in out.values()):
             raise ConnectorError(file, "no records")
-        return out
+        return Reading(out, tuple(unused))
 
     def parse(self, file: str, suffix: str, data: bytes) -> tuple[list[Part], str]:
         """Bytes -> parts of text columns named as delivered, and the encoding label."""
@@ -183,12 +205,24 @@ class Connector:
         raise ConnectorError(file, f"required column(s) missing: {', '.join(missing)} "
                                    f"(columns found: {', '.join(columns)[:300]})")
 
+    def _renames(self, entity: Entity, part: Part) -> dict[str, str]:
+        """Delivered column -> field, through the allow-list."""
+        if part.canonical:
+            return {c: c for c in part.frame.columns if c in {f.name for f in entity.fields}}
+        return entity.matched(part.frame.columns)
+
+    def _unused(self, entity: Entity, part: Part) -> list[str]:
+        """Delivered columns that hold values but that no field takes."""
+        taken = self._renames(entity, part)
+        frame = part.frame
+        return [c for c in frame.columns if c not in taken and not c.startswith("_")
+                and frame[c].cast(pl.Utf8).str.strip_chars().replace("", None)
+                .drop_nulls().len() > 0]
+
     def _typed(self, file: str, entity: Entity, part: Part) -> pl.DataFrame:
         """Map delivered headers through the allow-list (never into SQL), then type them."""
         frame = part.frame
-        renames = entity.matched(frame.columns)
-        if part.canonical:
-            renames = {c: c for c in frame.columns if c in {f.name for f in entity.fields}}
+        renames = self._renames(entity, part)
         missing = [r for r in entity.required
                    if r not in renames.values() and r not in part.constants]
         if missing:

@@ -83,8 +83,21 @@ def _vni_encoding_table() -> dict[str, str]:
     return table
 
 
+def _vni_decoding_table() -> dict[str, str]:
+    """VNI byte sequence -> Unicode letter: the encoder's sequences, and the spelled-out forms
+    of the letters VNI also has as one byte — ``i``/``I`` and ``y``/``Y`` followed by a tone
+    mark, which VNI fonts draw like the precomposed letter (``vi`` + ``ï`` reads *vị*)."""
+    table = {seq: letter for letter, seq in VNI_ENCODE.items()}
+    for base in "iIyY":
+        marks = _VNI_TONES_UPPER if base.isupper() else _VNI_TONES_LOWER
+        for tone, mark in enumerate(marks, start=1):
+            letter = _TONED[base.lower()][tone]
+            table.setdefault(base + mark, letter.upper() if base.isupper() else letter)
+    return table
+
+
 VNI_ENCODE = _vni_encoding_table()
-_VNI_DECODE = {seq: letter for letter, seq in VNI_ENCODE.items()}
+_VNI_DECODE = _vni_decoding_table()
 _VNI_RE = re.compile("|".join(re.escape(s) for s in sorted(_VNI_DECODE, key=len, reverse=True)))
 _TCVN3_ENCODE = {v: bytes([k]) for k, v in TCVN3_TABLE.items()}
 

@@ -35,6 +35,9 @@ class LandingResult:
     detail: str = ""
 
 
+MAX_NAME = 180  # characters of a landed file's name
+
+
 def safe_file_name(name: str) -> str:
     """The delivered file's base name made safe for a key: NFC, no path, no control chars."""
     base = PurePosixPath(name.replace("\\", "/")).name
@@ -43,7 +46,12 @@ def safe_file_name(name: str) -> str:
     base = re.sub(r"_{3,}", "__", base).lstrip(".")
     if not base or base in {".", ".."} or "." not in base:
         raise ConnectorError(name, "file name is empty or has no extension")
-    return base[:180]
+    if len(base) > MAX_NAME:  # shortened in its stem: the extension says the format
+        stem, _, extension = base.rpartition(".")
+        if len(extension) > 10:
+            raise ConnectorError(name, "file name has no usable extension")
+        base = f"{stem[:MAX_NAME - len(extension) - 1]}.{extension}"
+    return base
 
 
 def today() -> date:
@@ -102,7 +110,8 @@ def ingest_files(settings: Settings, source: str, paths: list[Path], *,
                 delivery = Delivery(source, provider or provider_of(name, connector.contract.provider),
                                     delivery_date or _date_folder(path) or today(), name,
                                     sha256_bytes(data))
-                connector.read_bytes(data, delivery)  # validate before anything is written
+                # validate before anything is written; say what the contract did not take
+                notice = connector.read_delivery(data, delivery).notice()
             except ConnectorError as exc:
                 results.append(exc)
                 log(f"[{number}/{len(paths)}] rejected {path.name}: {exc.reason}")
@@ -120,9 +129,9 @@ def ingest_files(settings: Settings, source: str, paths: list[Path], *,
                 delivery = Delivery(delivery.source, delivery.provider, delivery.delivery_date,
                                     name, delivery.sha256)
             store.put_bytes(settings.work_bucket, key, data)
-            _record(con, delivery, key, len(data), "landed")
+            _record(con, delivery, key, len(data), "landed", notice)
             known[delivery.sha256] = key
-            results.append(LandingResult("landed", key, delivery.delivery_id))
+            results.append(LandingResult("landed", key, delivery.delivery_id, notice))
             log(f"[{number}/{len(paths)}] landed {key}")
     return results
 

@@ -84,12 +84,14 @@ def load_pending(settings: Settings, source: str,
             delivery = Delivery(source, row["provider"], row["delivery_date"], row["file_name"],
                                 row["sha256"])
             try:
-                tables = connector.read_bytes(store.get_bytes(settings.work_bucket, key), delivery)
+                reading = connector.read_delivery(store.get_bytes(settings.work_bucket, key),
+                                                  delivery)
             except ConnectorError as exc:
                 state.mark_rejected(con, delivery_id, key, exc.reason)
                 results.append(LoadResult(delivery_id, key, "rejected", reason=exc.reason))
                 log(f"rejected {key}: {exc.reason}")
                 continue
+            tables = reading.tables
             rows = sum(t.num_rows for t in tables.values())
             con.execute("BEGIN TRANSACTION")
             try:
@@ -102,13 +104,14 @@ def load_pending(settings: Settings, source: str,
                         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
                     finally:
                         con.unregister("incoming")
-                state.mark_loaded(con, delivery_id, key, rows, now())
+                state.mark_loaded(con, delivery_id, key, rows, now(), reading.notice())
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
             results.append(LoadResult(delivery_id, key, "loaded", rows=rows,
-                                      tables={t: a.num_rows for t, a in tables.items()}))
+                                      tables={t: a.num_rows for t, a in tables.items()},
+                                      reason=reading.notice()))
             log(f"[{number}/{len(pending)}] loaded {key}: "
                 + ", ".join(f"{a.num_rows} rows -> raw.{t}" for t, a in tables.items()))
     return results

@@ -60,9 +60,12 @@ def pending_deliveries(con, source: str, dates: tuple[date, date] | None = None)
     return _dicts(con.execute(sql + " ORDER BY delivery_date, landed_at", params))
 
 
-def mark_loaded(con, delivery_id: str, key: str, rows: int, loaded_at: datetime) -> None:
-    con.execute("UPDATE work.ops.deliveries SET status = 'loaded', row_count = ?, loaded_at = ? "
-                "WHERE delivery_id = ? AND file_key = ?", [rows, loaded_at, delivery_id, key])
+def mark_loaded(con, delivery_id: str, key: str, rows: int, loaded_at: datetime,
+                notice: str = "") -> None:
+    """Loaded; ``notice`` (columns not used …) is kept in ``reason`` when there is one."""
+    con.execute("UPDATE work.ops.deliveries SET status = 'loaded', row_count = ?, loaded_at = ?, "
+                "reason = coalesce(nullif(?, ''), reason) WHERE delivery_id = ? AND file_key = ?",
+                [rows, loaded_at, notice, delivery_id, key])
 
 
 def mark_rejected(con, delivery_id: str, key: str, reason: str) -> None:

@@ -3,7 +3,8 @@
 -- (delivery_completeness, source_freshness, field_fill_rate) are replaced as a whole by each
 -- run from their frames (state.replace_measurements).
 
--- every file delivered into the landing zone, and what became of it
+-- every file delivered into the landing zone, and what became of it (reason: why it was
+-- rejected, or what a loaded file's provider should know — columns no field took)
 -- (landed → loaded | rejected; duplicate: the same content was delivered before)
 CREATE SCHEMA IF NOT EXISTS work.ops;
 CREATE TABLE IF NOT EXISTS work.ops.deliveries (

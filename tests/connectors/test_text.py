@@ -7,6 +7,7 @@ import pytest
 from connectors.text import (
     EncodingError,
     decode_bytes,
+    decode_vni,
     encode_tcvn3,
     encode_vni,
     fix_legacy_text,
@@ -64,3 +65,11 @@ def test_undetectable_bytes_are_refused_with_a_reason(data):
 def test_syllable_score_separates_right_and_wrong_decodings():
     assert vietnamese_score("Việt Nam Cộng hòa")[0] == 1.0
     assert vietnamese_score("Vieọt Nam")[0] == 0.0  # VNI bytes decoded as TCVN3
+
+
+def test_vni_spelled_out_tone_marks_decode_like_the_precomposed_letters():
+    # VNI has one byte for ị, í, ỉ (ò, í, æ) but fonts draw "i" + the tone byte the same way,
+    # and files carry both
+    assert decode_vni(b"\xd1\xf4n vi\xef ti\xf9nh") == "Đơn vị tính"
+    assert decode_vni(b"chi\xfb tie\xe2u") == "chỉ tiêu"
+    assert decode_vni(b"KY\xcf THUA\xc4T, ky\xef") == "KỴ THUẬT, kỵ"

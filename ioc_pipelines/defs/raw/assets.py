@@ -81,6 +81,8 @@ def build_raw_assets(source: str) -> dg.AssetsDefinition:
         for r in results:
             if r.status == "rejected":
                 context.log.warning(f"rejected delivery {r.file_key}: {r.reason}")
+            elif r.reason:  # loaded, with something the provider should know
+                context.log.warning(f"{r.file_key}: {r.reason}")
         loaded = [r for r in results if r.status == "loaded"]
         totals = raw_row_counts(settings, list(tables.values()))
         for table in tables.values():
