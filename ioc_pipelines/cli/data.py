@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-import sys
-from datetime import date
 from pathlib import Path
 
-from ioc_pipelines.cli.output import FAILED, OK, add_wait_flag, attempt, fail, refuse, say, waiting
+from ioc_pipelines.cli.output import (
+    FAILED,
+    OK,
+    add_wait_flag,
+    attempt,
+    fail,
+    iso_date,
+    refuse,
+    say,
+    waiting,
+    warn,
+)
 from ioc_pipelines.core import ingest as core_ingest
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.errors import CoreError
@@ -19,8 +28,8 @@ def register(sub) -> None:
     p.add_argument("files", nargs="+")
     p.add_argument("--provider", help="provider code (default: the file's PROVIDER__ prefix, "
                    "else the contract's)")
-    p.add_argument("--date", help="delivery date YYYY-MM-DD (default: the file's YYYY-MM-DD "
-                   "folder, else today)")
+    p.add_argument("--date", type=iso_date, help="delivery date YYYY-MM-DD (default: the "
+                   "file's YYYY-MM-DD folder, else today)")
     add_wait_flag(p)
     p.set_defaults(func=cmd_ingest)
 
@@ -32,27 +41,24 @@ def register(sub) -> None:
     p.add_argument("--people", type=int, default=None,
                    help="only the population registry, with this many people")
     p.add_argument("--seed", type=int, default=7)
-    p.add_argument("--as-of", help="date of the newest delivery (default: today)")
+    p.add_argument("--as-of", type=iso_date,
+                   help="date of the newest delivery (default: today)")
     p.add_argument("--out", help="output directory (default: $IOC_HOME/demo)")
     p.add_argument("--ingest", action="store_true",
                    help="also deliver the files to the landing zone")
     p.set_defaults(func=cmd_demo_data)
 
 
-def _date(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
 def cmd_ingest(settings: Settings, args) -> int:
     outcomes, error = attempt(lambda: core_ingest.ingest(
         settings, args.source, [Path(f) for f in args.files], actor=Actor.os_user(),
-        provider=args.provider, delivery_date=_date(args.date), wait=not args.no_wait,
+        provider=args.provider, delivery_date=args.date, wait=not args.no_wait,
         on_wait=waiting))
     if error is not None:
         return refuse(error, refused="nothing delivered")
     for outcome in outcomes:
         if outcome.error is not None:
-            print(f"ioc: rejected {outcome.error}", file=sys.stderr, flush=True)
+            warn(f"rejected {outcome.error}")
             continue
         landed = outcome.landed
         suffix = f" ({landed.detail})" if landed.detail else ""
@@ -68,7 +74,7 @@ def cmd_demo_data(settings: Settings, args) -> int:
     try:
         summary = core_ingest.generate_demo(
             settings, province=args.province, scale=args.scale, months=args.months,
-            seed=args.seed, as_of=_date(args.as_of), out=out, people=args.people, log=say)
+            seed=args.seed, as_of=args.as_of, out=out, people=args.people, log=say)
     except (CoreError, ValueError) as exc:
         return fail(str(exc))
     if summary.people is not None:
@@ -89,5 +95,5 @@ def cmd_demo_data(settings: Settings, args) -> int:
         say(f"  delivered {delivered.source:<13} {delivered.landed:4} new of {delivered.files} "
             "files" + (f", {len(delivered.rejected)} rejected" if delivered.rejected else ""))
         for error in delivered.rejected:
-            print(f"ioc: rejected {error}", file=sys.stderr, flush=True)
+            warn(f"rejected {error}")
     return FAILED if failures else OK

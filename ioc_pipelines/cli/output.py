@@ -3,7 +3,9 @@ exit codes, and the quiet mode of long commands (everything else into the log fi
 
 from __future__ import annotations
 
+import argparse
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,13 +20,39 @@ USAGE = 2  # a bad request (unknown object, wrong state, bad value): nothing was
 BUSY = 3  # another operation holds the home (--no-wait)
 
 
+# control characters other than newline and tab: a file name or a delivered value carrying
+# ESC sequences or a carriage return must not drive the terminal
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character shown as an escape (``\\x1b``), never sent."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def say(msg: str = "", stream: TextIO | None = None) -> None:
-    print(msg, file=stream or sys.stdout, flush=True)
+    print(printable(msg), file=stream or sys.stdout, flush=True)
+
+
+def warn(msg: str) -> None:
+    """A line on stderr prefixed ``ioc: `` (a file refused among others delivered)."""
+    print(printable(f"ioc: {msg}"), file=sys.stderr, flush=True)
 
 
 def fail(msg: str, code: int = USAGE) -> int:
-    print(f"ioc: error: {msg}", file=sys.stderr, flush=True)
+    print(printable(f"ioc: error: {msg}"), file=sys.stderr, flush=True)
     return code
+
+
+def iso_date(text: str):
+    """An argparse type: a date written YYYY-MM-DD (a bad one is a usage error, exit 2)."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a date: {printable(text)!s} (write it YYYY-MM-DD)") from None
 
 
 def waiting(holder: dict, stream: TextIO | None = None) -> None:

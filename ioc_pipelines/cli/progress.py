@@ -12,7 +12,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.status import Status
 
-from ioc_pipelines.cli.output import captured
+from ioc_pipelines.cli.output import captured, printable
 from ioc_pipelines.core.progress import Progress, listening
 
 
@@ -42,7 +42,7 @@ class Display:
         if event.kind == "stage":
             self.stage, self.step = event.text, ""
             if not self.live:
-                self.console.print(f"· {event.text}", markup=False, highlight=False)
+                self.console.print(printable(f"· {event.text}"), markup=False, highlight=False)
         elif event.kind == "step_start":
             self.step = event.text
         elif event.kind == "asset":
@@ -51,7 +51,8 @@ class Display:
             self.checks += 1
             self.failed_checks += event.passed is False
         elif event.kind == "step_failed" and not self.live:
-            self.console.print(f"  step {event.text} failed", markup=False, highlight=False)
+            self.console.print(printable(f"  step {event.text} failed"), markup=False,
+                               highlight=False)
         if self._status is not None:
             self._status.update(self._line())
 

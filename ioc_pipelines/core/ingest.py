@@ -13,6 +13,7 @@ from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.core.landing import LandingResult, ingest_files
 from ioc_pipelines.core.lock import home_lock
+from ioc_pipelines.core.providers import check_provider
 from ioc_pipelines.resources.lakes import init_lakes
 from ioc_pipelines.settings import Settings
 
@@ -57,6 +58,8 @@ def ingest(settings: Settings, source: str, files: list[Path], *, actor: Actor,
         get_connector(source)
     except ValueError as exc:
         raise CoreError(str(exc)) from exc
+    if provider is not None:
+        check_provider(settings, provider)
     with home_lock(settings, actor, f"ioc ingest {source}", wait=wait, on_wait=on_wait):
         init_lakes(settings)
         results = ingest_files(settings, source, files, provider=provider,

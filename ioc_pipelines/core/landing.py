@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from connectors import ConnectorError, Delivery, get_connector
 from connectors.base import sha256_bytes
 from ioc_pipelines.core import state
+from ioc_pipelines.core.providers import known_providers, unknown_provider
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.resources.object_store import object_store
 from ioc_pipelines.settings import Settings
@@ -97,6 +98,7 @@ def ingest_files(settings: Settings, source: str, paths: list[Path], *,
     """
     connector = get_connector(source)
     store = object_store(settings)
+    providers = known_providers(settings)
     results: list[LandingResult | ConnectorError] = []
     with connect(settings) as con:
         state.ensure(con)
@@ -110,6 +112,8 @@ def ingest_files(settings: Settings, source: str, paths: list[Path], *,
                 delivery = Delivery(source, provider or provider_of(name, connector.contract.provider),
                                     delivery_date or _date_folder(path) or today(), name,
                                     sha256_bytes(data))
+                if delivery.provider not in providers:
+                    raise ConnectorError(name, unknown_provider(settings, delivery.provider))
                 # validate before anything is written; say what the contract did not take
                 notice = connector.read_delivery(data, delivery).notice()
             except ConnectorError as exc:
@@ -159,6 +163,8 @@ def discover(settings: Settings, source: str, con) -> list[str]:
         if when is None:
             _record(con, delivery, obj.key, obj.size, "rejected",
                     "not under landing/<source>/<YYYY-MM-DD>/<file>")
+        elif (why := unknown_provider(settings, delivery.provider)) is not None:
+            _record(con, delivery, obj.key, obj.size, "rejected", why)
         elif sha in known:
             _record(con, delivery, obj.key, obj.size, "duplicate",
                     f"same content as {known[sha]}")

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ioc_pipelines.core.reference import read_reference
 from ioc_pipelines.settings import DBT_PROJECT_DIR
 
-REFERENCE = DBT_PROJECT_DIR / "seeds" / "reference"
 BOUNDARIES = DBT_PROJECT_DIR / "data" / "boundaries"
 
 PROVINCES = {
@@ -35,8 +35,7 @@ PROVINCES = {
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
-    with open(REFERENCE / name, encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+    return read_reference(name)
 
 
 @dataclass

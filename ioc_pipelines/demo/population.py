@@ -9,14 +9,14 @@ must give it, so tests can check the quarantine against the truth exactly.
 
 from __future__ import annotations
 
-import csv
 import json
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from ioc_pipelines.demo.common import PROVINCES, REFERENCE, Province, Truth
+from ioc_pipelines.core.reference import read_reference
+from ioc_pipelines.demo.common import PROVINCES, Province, Truth
 from ioc_pipelines.demo.names import ETHNIC_MIX, person_name
 from ioc_pipelines.demo.registry_files import messy, text_row, write_extract
 
@@ -64,13 +64,12 @@ class Person:
 
 
 def load_communes(province_code: str) -> list[dict]:
-    with open(REFERENCE / "admin_units_2025.csv", encoding="utf-8") as fh:
-        return [row for row in csv.DictReader(fh) if row["province_code"] == province_code]
+    return [row for row in read_reference("admin_units_2025.csv")
+            if row["province_code"] == province_code]
 
 
 def _birth_codes() -> list[str]:
-    with open(REFERENCE / "cccd_birth_registration_codes.csv", encoding="utf-8") as fh:
-        return [row["code"] for row in csv.DictReader(fh)]
+    return [row["code"] for row in read_reference("cccd_birth_registration_codes.csv")]
 
 
 def cccd_for(rng: random.Random, prefix: str, birth: date, sex: int) -> str:

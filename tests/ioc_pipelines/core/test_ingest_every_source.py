@@ -14,11 +14,11 @@ from tests.connectors.helpers import REPO, SAMPLES
 def test_ingest_every_fixture(source, ioc_home):
     files = sorted(str(p) for p in (REPO / "connectors" / source / "fixtures").iterdir())
     assert files
-    proc = run_ioc(clean_env(ioc_home), "ingest", source, *files, "--provider", "TEST")
+    proc = run_ioc(clean_env(ioc_home), "ingest", source, *files, "--provider", "SYT")
     assert proc.stdout.count("landed:") == len(files), proc.stdout
     with connect(load_settings()) as con:
         landed = con.execute("SELECT count(*) FROM work.ops.deliveries WHERE source = ? "
-                             "AND status = 'landed' AND provider = 'TEST'", [source]).fetchone()
+                             "AND status = 'landed' AND provider = 'SYT'", [source]).fetchone()
     assert landed[0] == len(files)
 
 
@@ -28,7 +28,7 @@ def test_ingest_real_iot_samples(ioc_home):
                "createobservations-dataarray-response"}
     files += [str(p) for p in sorted((SAMPLES / "sensorthings").glob("*.json"))
               if not any(word in p.name for word in refused)]
-    proc = run_ioc(clean_env(ioc_home), "ingest", "iot", *files, "--provider", "SAMPLES",
+    proc = run_ioc(clean_env(ioc_home), "ingest", "iot", *files, "--provider", "IOC_NGSI",
                    check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("landed:") + proc.stdout.count("duplicate:") == len(files)
