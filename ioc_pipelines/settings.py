@@ -42,6 +42,8 @@ KNOWN = {
     "IOC_ENV_FILE": "path of the .env file to read; default ./.env",
     "IOC_CHROMIUM": "Chromium binary that prints the PDF reports; default the first of "
     "chromium, chromium-browser, google-chrome on PATH",
+    "IOC_MAX_FILE_MB": "largest delivered file accepted, in MiB; default 4096 (a province's "
+    "full registry extract fits)",
 }
 
 _BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -91,6 +93,7 @@ class Settings:
     pseudonym_key: str = field(repr=False)
     province_code: str = "12"
     chromium: str | None = None  # None: found on PATH when a PDF is printed
+    max_file_bytes: int = 4096 << 20  # a delivered file larger than this is refused
 
     @property
     def dagster_home(self) -> Path:
@@ -240,4 +243,12 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         pseudonym_key=_pseudonym_key(env, home),
         province_code=province,
         chromium=(env.get("IOC_CHROMIUM") or "").strip() or None,
+        max_file_bytes=_max_file_mb(env) << 20,
     )
+
+
+def _max_file_mb(env: dict[str, str]) -> int:
+    text = (env.get("IOC_MAX_FILE_MB") or "4096").strip()
+    if not text.isdigit() or int(text) < 1:
+        raise SettingsError(f"IOC_MAX_FILE_MB={text!r} must be a whole number of MiB (≥ 1)")
+    return int(text)

@@ -108,6 +108,11 @@ def ingest_files(settings: Settings, source: str, paths: list[Path], *,
                 if not path.is_file():
                     raise ConnectorError(str(path), "no such file")
                 name = safe_file_name(path.name)
+                size = path.stat().st_size
+                if size > settings.max_file_bytes:  # refused before it is read
+                    raise ConnectorError(name, f"the file is {size / 2**20:,.0f} MiB, over the "
+                                         f"limit of {settings.max_file_bytes >> 20:,} MiB "
+                                         "(IOC_MAX_FILE_MB); split it or ask the IOC")
                 data = path.read_bytes()
                 delivery = Delivery(source, provider or provider_of(name, connector.contract.provider),
                                     delivery_date or _date_folder(path) or today(), name,
@@ -150,9 +155,10 @@ def discover(settings: Settings, source: str, con) -> list[str]:
     for obj in store.list(settings.work_bucket, f"landing/{source}/"):
         if obj.key in recorded:
             continue
-        data = store.get_bytes(settings.work_bucket, obj.key)
+        oversize = obj.size > settings.max_file_bytes  # never read into memory
         match = _KEY_RE.match(obj.key)
-        sha = sha256_bytes(data)
+        sha = sha256_bytes(obj.key.encode() if oversize
+                           else store.get_bytes(settings.work_bucket, obj.key))
         try:
             when = date.fromisoformat(match["date"]) if match else None
         except ValueError:
@@ -163,6 +169,9 @@ def discover(settings: Settings, source: str, con) -> list[str]:
         if when is None:
             _record(con, delivery, obj.key, obj.size, "rejected",
                     "not under landing/<source>/<YYYY-MM-DD>/<file>")
+        elif oversize:
+            _record(con, delivery, obj.key, obj.size, "rejected",
+                    f"over the limit of {settings.max_file_bytes >> 20:,} MiB (IOC_MAX_FILE_MB)")
         elif (why := unknown_provider(settings, delivery.provider)) is not None:
             _record(con, delivery, obj.key, obj.size, "rejected", why)
         elif sha in known:
