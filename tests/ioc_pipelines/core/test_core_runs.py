@@ -3,6 +3,8 @@ subprocess, no UI — a real Dagster run on a real work lake."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ioc_pipelines.core import jobs, progress, releases, runs, status
@@ -46,3 +48,29 @@ def test_run_publishes_reports_and_says_what_it_came_to(ioc_home, tmp_path):
     rolled = releases.republish(settings, 1, actor=Actor("Lê Văn C"), reason="kiểm tra")
     assert rolled.id > 1 and rolled.author == "Lê Văn C"
     assert rolled.info["republished_from"] == 1 and rolled.tables == result.release.tables
+
+    # fail closed: a blocking check that crashes (GX cannot even be imported) blocks the
+    # release like a failing one — it never lets a run through
+    def broken_gx(*_args, **_kwargs):
+        raise ImportError("great_expectations is broken")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("quality_checks.expectations.run_suite", broken_gx)
+        crashed = runs.run(settings, actor=Actor("tester"), demo=None)
+    assert crashed.outcome == "blocked"
+    assert any("population_mart_expectations" in f for f in crashed.failures), crashed.failures
+    assert crashed.release.id == rolled.id  # the served release is the one before
+    assert status.status(settings).release == rolled.id
+
+    # … and so does dbt when a node errors instead of building or failing
+    def erroring_vars(s):
+        from ioc_pipelines.resources.dbt import dbt_vars
+
+        return ["--vars", json.dumps({**dbt_vars(s), "boundaries_file": "/nonexistent.geojson"})]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("ioc_pipelines.defs.warehouse.assets.dbt_vars_arg", erroring_vars)
+        errored = runs.run(settings, actor=Actor("tester"), demo=None)
+    assert errored.outcome == "blocked"
+    assert any("warehouse_dbt" in f for f in errored.failures), errored.failures
+    assert status.status(settings).release == rolled.id
