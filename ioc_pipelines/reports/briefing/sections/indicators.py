@@ -45,6 +45,11 @@ def section(ctx: Context, codes: tuple[str, ...] | None = None,
                          f"{month_vi(month)})", progress_bars(bars, "Thực hiện so với kế hoạch")))
     s.notes.append("“Chưa đạt”: lũy kế (hoặc tỷ lệ) thấp hơn kế hoạch năm chia đều đến tháng "
                    "báo cáo với chỉ tiêu cần tăng, cao hơn với chỉ tiêu cần giảm.")
+    unjudged = [r for r in rows if r["not_judged_reason"]]
+    for reason in sorted({r["not_judged_reason"] for r in unjudged}):
+        codes = ", ".join(r["indicator_code"] for r in unjudged
+                          if r["not_judged_reason"] == reason)
+        s.notes.append(f"“—” ({codes}): {reason}.")
     return s
 
 
@@ -59,9 +64,10 @@ def _row(r: dict) -> list[Cell]:
 
 
 def _bar(r: dict) -> tuple:
-    """Actual (rates) or cumulative against the plan; the tick is where the year should be."""
+    """The rate, or the cumulative as the mart judged it, against the plan; the tick is where
+    the year should be (a flow without a known cumulative has no bar)."""
     rate = r["unit"] in ("%", "‰")
-    value = r["actual"] if rate or r["cumulative"] is None else r["cumulative"]
+    value = r["actual"] if rate else r["cumulative"]
     bad = r["is_not_met"]
     return (f"{r['indicator_code']} {r['indicator_name'][:38]}",
             None if value is None else value / r["plan_target"],
