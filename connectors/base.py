@@ -50,12 +50,19 @@ class Reading:
 
     tables: dict[str, pa.Table]
     unused_columns: tuple[str, ...] = ()
+    skipped_rows: tuple[str, ...] = ()  # labels of rows that are not records (headings)
 
     def notice(self) -> str:
-        if not self.unused_columns:
-            return ""
-        return ("columns not used (no field of the contract matches them): "
-                + ", ".join(self.unused_columns))
+        said = []
+        if self.unused_columns:
+            said.append("columns not used (no field of the contract matches them): "
+                        + ", ".join(self.unused_columns))
+        if self.skipped_rows:
+            shown = "; ".join(self.skipped_rows[:10])
+            more = f" and {len(self.skipped_rows) - 10} more" if len(self.skipped_rows) > 10 else ""
+            said.append(f"{len(self.skipped_rows)} heading rows not read as records: "
+                        f"{shown}{more}")
+        return ". ".join(said)
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -103,9 +110,16 @@ class Connector:
         loaded_at = datetime.now(UTC).replace(tzinfo=None)
         frames: dict[str, list[pl.DataFrame]] = {}
         unused: list[str] = []
+        skipped: list[str] = []
         for part in parts:
             entity = self._entity_of(file, part)
             typed = self.finish(entity.name, self._typed(file, entity, part), delivery)
+            rule = self.not_records(entity.name)
+            if rule is not None:
+                mask, label = rule
+                skipped += [str(v) if v is not None else "(blank)"
+                            for v in typed.filter(mask)[label].to_list()]
+                typed = typed.filter(~mask)
             frames.setdefault(entity.name, []).append(typed)
             unused += [c for c in self._unused(entity, part) if c not in unused]
         out = {}
@@ -126,7 +140,7 @@ class Connector:
             out[self.contract.raw_table(name)] = frame.select(cols).to_arrow()
         if not out or all(t.num_rows == 0 for t in out.values()):
             raise ConnectorError(file, "no records")
-        return Reading(out, tuple(unused))
+        return Reading(out, tuple(unused), tuple(skipped))
 
     def parse(self, file: str, suffix: str, data: bytes) -> tuple[list[Part], str]:
         """Bytes -> parts of text columns named as delivered, and the encoding label."""
@@ -163,6 +177,11 @@ class Connector:
     def finish(self, entity: str, frame: pl.DataFrame, delivery: Delivery) -> pl.DataFrame:
         """Last per-source step on a typed frame (e.g. deciding a coordinate system)."""
         return frame
+
+    def not_records(self, entity: str) -> tuple[pl.Expr, str] | None:
+        """Rows of a delivered table that are not records (a form's group headings): a mask
+        over the typed frame and the column that names them; they are left out and said."""
+        return None
 
     def workbook_constants(self, table: xlsx.Table) -> dict[str, Any]:
         """Values a report-form sheet states once (e.g. in its title) for all its rows."""

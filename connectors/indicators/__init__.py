@@ -4,7 +4,8 @@ A report-form sheet has title rows ("BÁO CÁO … THÁNG 10 NĂM 2026"), a head
 rows ("Thực hiện" over "Tháng 10" / "Lũy kế"), a row of column numbers, group headings
 ("I. KINH TẾ") and notes at the end. The header band is found by the contract's aliases
 (:func:`connectors.xlsx.find_table`), the period comes from the title when no column gives
-it, and heading rows (a label but no figure) are not records.
+it, and group headings (an enumerated or capitalised label, no code, no figure) are not
+records — the reading says which rows it left out.
 """
 
 import re
@@ -13,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from connectors import xlsx
-from connectors.base import Connector, Delivery
+from connectors.base import Connector
 from connectors.headers import normalise_header
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -49,7 +50,16 @@ class IndicatorsConnector(Connector):
         period = period_from_title(table.title_lines)
         return {"period": period} if period else {}
 
-    def finish(self, entity: str, frame: pl.DataFrame, delivery: Delivery) -> pl.DataFrame:
+    def not_records(self, entity: str) -> tuple[pl.Expr, str] | None:
+        """Group headings ("I. KINH TẾ", "A. Thu ngân sách", a label mostly in capitals) with no code
+        and no figure are the form's structure, not records. A row with an indicator's name
+        but no figure is a record: the validated layer tells the provider it has no figure."""
+        label = pl.col("indicator_name").str.strip_chars()
+        enumerated = label.str.contains(r"^(?:[IVXLC]+|[A-Za-z]|\d+(?:\.\d+)*)[.)]\s")
+        # mostly capitals: legacy capital fonts (.VnTimeH) leave toned letters lower-case
+        letters = label.str.count_matches(r"\p{L}")
+        capitals = (letters > 0) & (label.str.count_matches(r"\p{Lu}") >= 0.6 * letters)
         no_figure = pl.all_horizontal([pl.col(c).is_null() for c in FIGURES])
-        heading = no_figure & pl.col("indicator_code").is_null() & pl.col("_invalid").is_null()
-        return frame.filter(~heading)
+        heading = (no_figure & pl.col("indicator_code").is_null() & pl.col("_invalid").is_null()
+                   & (enumerated | capitals | label.is_null()))
+        return heading, "indicator_name"

@@ -34,3 +34,18 @@ def test_a_column_no_field_takes_is_named():
     # a column with values is named; an empty one (with or without a header) is not
     assert reading.unused_columns == ("Ghi chú nội bộ",)
     assert "Ghi chú nội bộ" in reading.notice()
+
+
+def test_headings_are_said_and_a_named_row_without_figures_is_kept():
+    text = ("Mã chỉ tiêu;Chỉ tiêu;Đơn vị tính;Kỳ báo cáo;Thực hiện\n"
+            ";I. KINH TẾ;;2026-10;\n"
+            "KT-06-01;Tổng thu ngân sách nhà nước trên địa bàn;tỷ đồng;2026-10;215,4\n"
+            ";VĂN HOÁ - XÃ HỘI;;2026-10;\n"
+            # the provider forgot the code and the figure: a record, not a heading
+            ";Số vụ tai nạn giao thông;vụ;2026-10;\n")
+    reading = _reading("indicators", "SYT__chi_tieu.csv", text.encode())
+    [rows] = [t.to_pylist() for t in reading.tables.values()]
+    assert [r["indicator_name"] for r in rows] == [
+        "Tổng thu ngân sách nhà nước trên địa bàn", "Số vụ tai nạn giao thông"]
+    assert reading.skipped_rows == ("I. KINH TẾ", "VĂN HOÁ - XÃ HỘI")
+    assert "2 heading rows not read as records: I. KINH TẾ; VĂN HOÁ - XÃ HỘI" in reading.notice()
