@@ -7,12 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from ioc_pipelines.core import tools
-from ioc_pipelines.core.actors import Actor
-from ioc_pipelines.core.ingest import ingest
-from ioc_pipelines.core.raw import load_pending
 from ioc_pipelines.resources.lakes import connect
-from ioc_pipelines.settings import load_settings
+from tests.dbt_project.lake import build, deliver, home_settings, load
 
 HEADER = "Số định danh;Họ và tên;Ngày sinh;Giới tính;Dân tộc;Tôn giáo;Mã xã;Mã hộ\n"
 PEOPLE = [
@@ -32,18 +28,13 @@ PEOPLE = [
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory):
     home = tmp_path_factory.mktemp("duplicates")
-    settings = load_settings({"IOC_HOME": str(home), "IOC_ENV_FILE": str(home / "none.env")})
+    settings = home_settings(home)
     path = home / "CA_TINH__dan_cu_12.csv"
     path.write_text(HEADER + "".join(f"{cid};{name};{born};{sex};03;00;03388;HO1200000001\n"
                                      for cid, name, born, sex in PEOPLE), encoding="utf-8")
-    [outcome] = ingest(settings, "population", [path], actor=Actor("test"))
-    assert outcome.landed is not None, outcome.error
-    assert [r.status for r in load_pending(settings, "population")] == ["loaded"]
-    code = tools.dbt(settings, ["build", "--exclude-resource-type", "test", "--select",
-                                "+int_citizens_rule_checked", "--quiet",
-                                "--target-path", str(home / "target"),
-                                "--log-path", str(home / "logs")])
-    assert code == 0
+    deliver(settings, "population", path)
+    load(settings, "population")
+    assert build(settings, "+int_citizens_rule_checked") == 0
     with connect(settings) as con:
         rows = con.execute("SELECT full_name, reason_codes, warning_codes "
                            "FROM work.validated.int_citizens_rule_checked").fetchall()

@@ -9,12 +9,8 @@ from datetime import date
 
 import pytest
 
-from ioc_pipelines.core import tools
-from ioc_pipelines.core.actors import Actor
-from ioc_pipelines.core.ingest import ingest
-from ioc_pipelines.core.raw import load_pending
 from ioc_pipelines.resources.lakes import connect
-from ioc_pipelines.settings import load_settings
+from tests.dbt_project.lake import build, deliver, home_settings, load
 
 HEADER = "Mã chỉ tiêu;Chỉ tiêu;Đơn vị tính;Kỳ báo cáo;Kế hoạch năm;Thực hiện;Lũy kế\n"
 # (file, delivery date, rows: code, name, period, plan, actual, cumulative)
@@ -34,21 +30,15 @@ REPORTS = [
 @pytest.fixture(scope="module")
 def judged(tmp_path_factory):
     home = tmp_path_factory.mktemp("cumulative")
-    settings = load_settings({"IOC_HOME": str(home), "IOC_ENV_FILE": str(home / "none.env")})
+    settings = home_settings(home)
     for name, day, rows in REPORTS:
         path = home / name
         path.write_text(HEADER + "".join(
             f"{code};{label};tỷ đồng;{period};{plan};{actual};{'' if cum is None else cum}\n"
             for code, label, period, plan, actual, cum in rows), encoding="utf-8")
-        [outcome] = ingest(settings, "indicators", [path], actor=Actor("test"),
-                           delivery_date=day)
-        assert outcome.landed is not None, outcome.error
-    assert {r.status for r in load_pending(settings, "indicators")} == {"loaded"}
-    code = tools.dbt(settings, ["build", "--exclude-resource-type", "test", "--select",
-                                "+indicators_vs_plan", "--quiet",
-                                "--target-path", str(home / "target"),
-                                "--log-path", str(home / "logs")])
-    assert code == 0
+        deliver(settings, "indicators", path, day)
+    load(settings, "indicators")
+    assert build(settings, "+indicators_vs_plan") == 0
     with connect(settings) as con:
         cursor = con.execute("SELECT indicator_code, period, actual, cumulative, "
                              "cumulative_basis, is_not_met, not_judged_reason "

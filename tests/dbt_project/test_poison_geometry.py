@@ -11,12 +11,8 @@ from datetime import date
 
 import pytest
 
-from ioc_pipelines.core import tools
-from ioc_pipelines.core.actors import Actor
-from ioc_pipelines.core.ingest import ingest
-from ioc_pipelines.core.raw import load_pending
 from ioc_pipelines.resources.lakes import connect
-from ioc_pipelines.settings import load_settings
+from tests.dbt_project.lake import build, deliver, home_settings, load
 
 SQUARE = [[[103.45, 22.39], [103.47, 22.39], [103.47, 22.41], [103.45, 22.41], [103.45, 22.39]]]
 BOW_TIE = [[[103.45, 22.39], [103.47, 22.41], [103.47, 22.39], [103.45, 22.41], [103.45, 22.39]]]
@@ -51,24 +47,18 @@ def _reasons(con, table: str, key: str) -> dict[str, list[str]]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     home = tmp_path_factory.mktemp("poison")
-    settings = load_settings({"IOC_HOME": str(home), "IOC_ENV_FILE": str(home / "none.env")})
-    actor = Actor("test")
+    settings = home_settings(home)
     plans = _write(home / "SXD__quy_hoach_1.geojson", [
         _plan("QH-GOOD", SQUARE), _plan("QH-TEXT", TEXT_COORDS), _plan("QH-BOWTIE", BOW_TIE)])
     pois = _write(home / "SNNMT__ban_do_1.geojson", [
         _poi("POI-GOOD", [103.46, 22.40]), _poi("POI-TEXT", ["103.46", "22.40"])])
     for source, path in (("planning", plans), ("map", pois)):
-        [outcome] = ingest(settings, source, [path], actor=actor, delivery_date=date(2026, 11, 1))
-        assert outcome.landed is not None, outcome.error  # accepted at ingest, as before
+        deliver(settings, source, path, date(2026, 11, 1))  # accepted at ingest, as before
     # a corrected re-delivery of the poisoned plan, later
     fixed = _write(home / "SXD__quy_hoach_2.geojson", [_plan("QH-TEXT", SQUARE)])
-    ingest(settings, "planning", [fixed], actor=actor, delivery_date=date(2026, 11, 2))
-    for source in ("planning", "map"):
-        assert {r.status for r in load_pending(settings, source)} == {"loaded"}
-    code = tools.dbt(settings, ["build", "--exclude-resource-type", "test", "--select", "+int_plans_rule_checked",
-                                "+int_pois_rule_checked", "--quiet",
-                                "--target-path", str(home / "target"),
-                                "--log-path", str(home / "logs")])
+    deliver(settings, "planning", fixed, date(2026, 11, 2))
+    load(settings, "planning", "map")
+    code = build(settings, "+int_plans_rule_checked", "+int_pois_rule_checked")
     with connect(settings) as con:
         plans_by_delivery = con.execute(
             "SELECT plan_id, delivery_date, reason_codes FROM "
