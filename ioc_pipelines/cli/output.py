@@ -9,6 +9,7 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
@@ -44,10 +45,8 @@ def fail(msg: str, code: int = USAGE) -> int:
     return code
 
 
-def iso_date(text: str):
+def iso_date(text: str) -> date:
     """An argparse type: a date written YYYY-MM-DD (a bad one is a usage error, exit 2)."""
-    from datetime import date
-
     try:
         return date.fromisoformat(text)
     except ValueError:

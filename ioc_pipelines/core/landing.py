@@ -118,7 +118,8 @@ def ingest_files(settings: Settings, source: str, paths: list[Path], *,
                                     delivery_date or _date_folder(path) or today(), name,
                                     sha256_bytes(data))
                 if delivery.provider not in providers:
-                    raise ConnectorError(name, unknown_provider(settings, delivery.provider))
+                    raise ConnectorError(name, unknown_provider(settings, delivery.provider,
+                                                                providers))
                 # validate before anything is written; say what the contract did not take
                 notice = connector.read_delivery(data, delivery).notice()
             except ConnectorError as exc:
@@ -151,6 +152,7 @@ def discover(settings: Settings, source: str, con) -> list[str]:
     default_provider = get_connector(source).contract.provider
     recorded = state.recorded_keys(con, source)
     known = state.known_checksums(con, source)
+    providers = known_providers(settings)
     new = []
     for obj in store.list(settings.work_bucket, f"landing/{source}/"):
         if obj.key in recorded:
@@ -172,7 +174,7 @@ def discover(settings: Settings, source: str, con) -> list[str]:
         elif oversize:
             _record(con, delivery, obj.key, obj.size, "rejected",
                     f"over the limit of {settings.max_file_bytes >> 20:,} MiB (IOC_MAX_FILE_MB)")
-        elif (why := unknown_provider(settings, delivery.provider)) is not None:
+        elif (why := unknown_provider(settings, delivery.provider, providers)) is not None:
             _record(con, delivery, obj.key, obj.size, "rejected", why)
         elif sha in known:
             _record(con, delivery, obj.key, obj.size, "duplicate",

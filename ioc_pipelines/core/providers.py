@@ -26,9 +26,10 @@ def known_providers(settings: Settings) -> set[str]:
     return codes
 
 
-def unknown_provider(settings: Settings, code: str) -> str | None:
-    """Why ``code`` cannot deliver (None when it can)."""
-    known = known_providers(settings)
+def unknown_provider(settings: Settings, code: str, known: set[str] | None = None) -> str | None:
+    """Why ``code`` cannot deliver (None when it can); ``known`` saves recomputing the list
+    when many files are checked."""
+    known = known_providers(settings) if known is None else known
     if code in known:
         return None
     close = difflib.get_close_matches(code.upper(), sorted(known), n=3, cutoff=0.6)

@@ -34,10 +34,6 @@ PROVINCES = {
 }
 
 
-def read_csv(name: str) -> list[dict[str, str]]:
-    return read_reference(name)
-
-
 @dataclass
 class Commune:
     code: str
@@ -82,7 +78,7 @@ class Province:
         if key not in PROVINCES:
             raise ValueError(f"unknown province {key!r}; choose {', '.join(PROVINCES)}")
         info = PROVINCES[key]
-        units = {r["code"]: r for r in read_csv("admin_units_2025.csv")
+        units = {r["code"]: r for r in read_reference("admin_units_2025.csv")
                  if r["province_code"] == info["code"]}
         doc = json.loads((BOUNDARIES / info["boundaries"]).read_text(encoding="utf-8"))
         communes = []

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ioc_pipelines.demo.common import Province, Truth, read_csv, to_vn2000, write_csv
+from ioc_pipelines.core.reference import read_reference
+from ioc_pipelines.demo.common import Province, Truth, to_vn2000, write_csv
 from ioc_pipelines.demo.xlsx import write_table_xlsx
 
 HOUSEHOLD_HEADERS = ["Mã hộ", "CCCD chủ hộ", "Họ tên chủ hộ", "Mã xã", "Địa chỉ",
@@ -33,7 +34,7 @@ def pre_2025_codes(province: Province) -> dict[str, list[str]]:
     """2025 commune code -> the retired pre-2025 codes the crosswalk seed converts into it
     (a provider still using the old code of the same place)."""
     codes: dict[str, list[str]] = defaultdict(list)
-    for row in read_csv("admin_units_crosswalk_pre2025.csv"):
+    for row in read_reference("admin_units_crosswalk_pre2025.csv"):
         if row["province_code"] == province.code and row["is_split"] == "false":
             codes[row["new_code"]].append(row["old_code"])
     return dict(codes)
@@ -41,7 +42,7 @@ def pre_2025_codes(province: Province) -> dict[str, list[str]]:
 
 def district_codes(province: Province) -> list[str]:
     """The province's pre-2025 district codes (3 digits): records still kept per district."""
-    return [r["code"] for r in read_csv("districts_pre2025.csv")
+    return [r["code"] for r in read_reference("districts_pre2025.csv")
             if r["province_code"] == province.code]
 
 

@@ -7,7 +7,8 @@ import itertools
 import random
 from datetime import date, timedelta
 
-from ioc_pipelines.demo.common import Province, Truth, read_csv, write_csv
+from ioc_pipelines.core.reference import read_reference
+from ioc_pipelines.demo.common import Province, Truth, write_csv
 from ioc_pipelines.demo.households import district_codes, pre_2025_codes
 from ioc_pipelines.demo.periodic import (
     GROUPS,
@@ -41,7 +42,7 @@ def generate_indicators(truth: Truth, as_of: date, months: int, seed: int,
                         scale: float) -> None:
     province = truth.province
     rng = random.Random(seed + 21)
-    catalogue = read_csv("indicators_catalogue.csv")
+    catalogue = read_reference("indicators_catalogue.csv")
     base = {r["code"]: _base_value(r, province, rng) for r in catalogue}
     by_dept: dict[str, list[dict]] = {}
     for r in catalogue:
