@@ -73,6 +73,15 @@ def mark_rejected(con, delivery_id: str, key: str, reason: str) -> None:
                 "WHERE delivery_id = ? AND file_key = ?", [reason, delivery_id, key])
 
 
+def delivery_notices(con) -> list[dict]:
+    """Loaded deliveries with something their provider should know (columns not used,
+    heading rows left out): provider, delivery, source, date, file and the notice."""
+    return _dicts(con.execute(
+        "SELECT provider AS provider_code, delivery_id, source, delivery_date, file_name, "
+        "reason AS notice FROM work.ops.deliveries WHERE status = 'loaded' "
+        "AND coalesce(reason, '') <> '' ORDER BY provider, delivery_id, file_name"))
+
+
 def landed_date_range(con, source: str) -> tuple[date | None, date | None]:
     """First and last delivery date of the landed, not yet loaded deliveries of ``source``."""
     return con.execute("SELECT min(delivery_date), max(delivery_date) FROM work.ops.deliveries "

@@ -40,7 +40,16 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], *,
 def append_row(sheet, row: Sequence[object]) -> None:
     """``sheet.append(row)`` with every formula-like text kept as text."""
     sheet.append(list(row))
-    for cell in sheet[sheet.max_row]:
+    _inert(sheet[sheet.max_row])
+
+
+def write_row(sheet, row_number: int, row: Sequence[object]) -> None:
+    """Write ``row`` at ``row_number`` (1-based), every formula-like text kept as text."""
+    _inert([sheet.cell(row=row_number, column=i, value=v) for i, v in enumerate(row, start=1)])
+
+
+def _inert(cells) -> None:
+    for cell in cells:
         if formula_like(cell.value):
             cell.data_type = "s"
             cell.quotePrefix = True

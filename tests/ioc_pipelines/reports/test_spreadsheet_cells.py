@@ -44,14 +44,14 @@ def test_rejection_reports_carry_no_live_formula(ioc_home):
     with connect(settings) as con:
         con.execute("CREATE SCHEMA IF NOT EXISTS work.validated")
         con.execute(
-            "CREATE TABLE work.validated.quarantine_records (provider_code VARCHAR, "
+            "CREATE TABLE work.validated.feedback_records (provider_code VARCHAR, "
             "delivery_id VARCHAR, source VARCHAR, raw_table VARCHAR, delivery_date DATE, "
             "file_name VARCHAR, record_number BIGINT, reason_codes VARCHAR[], "
-            "reasons_vi VARCHAR, fixes_vi VARCHAR, delivered_values VARCHAR)")
-        con.execute("INSERT INTO work.validated.quarantine_records VALUES (?, ?, ?, ?, ?, ?, ?, "
-                    "?, ?, ?, ?)",
+            "is_rejected BOOLEAN, reasons_vi VARCHAR, fixes_vi VARCHAR, delivered_values VARCHAR)")
+        con.execute("INSERT INTO work.validated.feedback_records VALUES (?, ?, ?, ?, ?, ?, ?, "
+                    "?, ?, ?, ?, ?)",
                     ["CA_TINH", "d1", "population", "population__citizens", date(2026, 11, 22),
-                     "=evil.csv", 1, ["CCCD_FORMAT"], "Sai định dạng", "Sửa lại",
+                     "=evil.csv", 1, ["CCCD_FORMAT"], True, "Sai định dạng", "Sửa lại",
                      json.dumps(HOSTILE, ensure_ascii=False)])
     [report] = render_rejection_reports(settings)
     folder = report.local_dir
