@@ -43,8 +43,9 @@ def register(sub) -> None:
     group.add_argument("--candidate", type=int, default=None)
     p.set_defaults(func=cmd_quality_report)
 
-    p = sub.add_parser("rejection-report", help="rejected records per provider and delivery, "
-                       "with reasons and fixes in Vietnamese (CSV and Excel)")
+    p = sub.add_parser("rejection-report", help="the provider's feedback per delivery: rejected "
+                       "records with reasons and fixes in Vietnamese, records kept with a "
+                       "warning, columns not read (HTML, CSV and Excel)")
     p.add_argument("--provider", help="only this provider (e.g. CA_TINH, SYT, XA_03388)")
     p.add_argument("--delivery", help="only this delivery id")
     p.set_defaults(func=cmd_rejection_report)
@@ -99,9 +100,10 @@ def cmd_quality_report(settings: Settings, args) -> int:
 def cmd_rejection_report(settings: Settings, args) -> int:
     made = reports.rejection_reports(settings, provider=args.provider, delivery=args.delivery)
     if not made:
-        say("No rejected records" + (f" for {args.provider}" if args.provider else "") + ".")
+        say("Nothing to tell a provider (no rejected record, none kept with a warning, "
+            "nothing left unread)" + (f" for {args.provider}" if args.provider else "") + ".")
         return OK
     for r in made:
-        say(f"{r.provider:<12} {r.delivery_id:<40} {r.records:>6} records  "
-            f"{r.local_dir / Path(r.xlsx_key).name}")
+        say(f"{r.provider:<12} {r.delivery_id:<40} {r.records:>6} rejected {r.kept:>6} kept "
+            f"with a warning {len(r.notices):>3} notices  {r.local_dir / Path(r.xlsx_key).name}")
     return OK

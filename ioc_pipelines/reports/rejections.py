@@ -95,7 +95,9 @@ def render_rejection_reports(settings: Settings, *, provider: str | None = None,
         header, table = _table(group["rejected"])
         kept_header, kept = _table(group["kept"], KEPT_FIXED)
         first = group["first"]
-        title = (f"Báo cáo bản ghi bị từ chối — đơn vị {prov}, lần giao {delivery} "
+        kind = ("Báo cáo bản ghi bị từ chối" if table
+                else "Phản hồi lần giao (không có bản ghi bị từ chối)")
+        title = (f"{kind} — đơn vị {prov}, lần giao {delivery} "
                  f"(ngày {first['delivery_date']:%d/%m/%Y}, nguồn {first['source']})")
         folder = f"reports/rejections/{_safe(prov)}"
         name = _safe(delivery)

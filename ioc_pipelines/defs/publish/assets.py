@@ -224,22 +224,27 @@ def _record_blocked_run(settings: Settings, run: dict) -> None:
 @dg.asset(
     key=dg.AssetKey(["reports", "rejections"]),
     group_name="reports",
-    deps=[dg.AssetKey(["validated", "quarantine_records"])],
+    deps=[dg.AssetKey(["validated", "feedback_records"])],
     kinds={"csv", "excel"},
-    description="Báo cáo bản ghi bị từ chối: per provider and delivery, every rejected record "
-    "with its reasons and what to correct (CSV and Excel), in the work bucket under "
-    "reports/rejections/. Made on every run, also when the gate blocks the release.",
+    description="Báo cáo bản ghi bị từ chối — the provider's feedback per delivery: every "
+    "rejected record with its reasons and what to correct, the records kept with a warning "
+    "(a converted commune code …) and what the file held that was not read (HTML, CSV and "
+    "Excel), in the work bucket under reports/rejections/. Made on every run, also when the "
+    "gate blocks the release.",
 )
 def rejection_reports(context: dg.AssetExecutionContext,
                       settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
     reports = render_rejection_reports(settings)
-    context.log.info(f"{len(reports)} rejection reports, "
-                     f"{sum(r.records for r in reports)} rejected records")
+    context.log.info(f"{len(reports)} feedback reports, "
+                     f"{sum(r.records for r in reports)} rejected records, "
+                     f"{sum(r.kept for r in reports)} kept with a warning")
     return dg.MaterializeResult(metadata={
         "reports": len(reports),
         "rejected_records": sum(r.records for r in reports),
+        "kept_with_warnings": sum(r.kept for r in reports),
         "by_provider": dg.MetadataValue.md(
-            "| provider | delivery | source | records | workbook |\n|---|---|---|---|---|\n"
+            "| provider | delivery | source | rejected | kept with a warning | notices | "
+            "workbook |\n|---|---|---|---|---|---|---|\n"
             + "\n".join(f"| {r.provider} | {r.delivery_id} | {r.source} | {r.records} | "
-                        f"`{r.xlsx_key}` |" for r in reports)),
+                        f"{r.kept} | {len(r.notices)} | `{r.xlsx_key}` |" for r in reports)),
     })

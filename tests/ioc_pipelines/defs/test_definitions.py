@@ -37,6 +37,7 @@ EXPECTED_ASSETS = {
     "reference/districts_pre2025",
     "reference/religions_qcvn109",
     "validated/cross_source_by_commune",
+    "validated/feedback_records",
     "validated/quarantine_records",
     "marts/population_by_commune_ethnicity",
     "marts/population_by_commune_religion",
