@@ -48,7 +48,11 @@ def check_outcomes(events) -> tuple[list[str], list[str]]:
                 else:
                     failures.append(text)
         elif event.event_type_value == "STEP_FAILURE":
-            failures.append(f"step {event.step_key} failed")
+            # what the step said (a dg.Failure's description), else that it failed
+            said = getattr(getattr(event.event_specific_data, "user_failure_data", None),
+                           "description", None)
+            failures.append(f"{said} (bước {event.step_key})" if said
+                            else f"step {event.step_key} failed")
     return failures, warnings
 
 

@@ -2,6 +2,7 @@
 marts, with every dbt test shown as an asset check (error-severity tests are blocking)."""
 
 
+import json
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -15,7 +16,9 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from ioc_pipelines.core import build_errors
 from ioc_pipelines.resources.dbt import dbt_project, dbt_vars_arg
+from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import Settings
 
 LAYER_GROUPS = {"staging": "staging", "validated": "validated", "marts": "marts"}
@@ -77,13 +80,18 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         invocation = dbt.cli(["build", *dbt_vars_arg(settings)], context=context,
                              raise_on_error=False)
         yield from invocation.stream()
-        errors = [r for r in invocation.get_artifact("run_results.json").get("results", [])
-                  if r.get("status") == "error"]
+        results = invocation.get_artifact("run_results.json").get("results", [])
+        errors = [r for r in results if r.get("status") == "error"]
         if errors:
+            # name the model, the delivery and the provider, in Vietnamese for the liaison team
+            with connect(settings) as con:
+                explained = build_errors.explain(
+                    con, json.loads(project.manifest_path.read_text(encoding="utf-8")), results)
             raise dg.Failure(
-                description="dbt could not build: "
-                + "; ".join(f"{r['unique_id']}: {(r.get('message') or '')[:200]}"
-                            for r in errors[:5]))
+                description=" ".join(e.vietnamese() for e in explained),
+                metadata={"errors": dg.MetadataValue.json(
+                    [{"node": r["unique_id"], "message": (r.get("message") or "")[:2000]}
+                     for r in errors])})
 
     return warehouse_dbt
 
