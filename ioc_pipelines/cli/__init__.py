@@ -9,10 +9,10 @@ import argparse
 import os
 import sys
 
-from ioc_pipelines.cli import data, output, releases, reports, runs, servers, setup
+from ioc_pipelines.cli import accounts, data, output, releases, reports, runs, servers, setup
 from ioc_pipelines.settings import SettingsError, load_settings
 
-GROUPS = [setup, data, runs, releases, reports, servers]
+GROUPS = [setup, data, runs, releases, reports, servers, accounts]
 
 
 def build_parser() -> argparse.ArgumentParser:

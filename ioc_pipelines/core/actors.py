@@ -11,11 +11,14 @@ from dataclasses import dataclass
 class Actor:
     """A person (or the pipeline itself) acting through a door.
 
-    For now the OS user of a command, or the name given with ``--by``; later the logged-in
-    account of the portal (``via`` says which door)."""
+    The OS user of a command (role ``operator``: whoever has a shell on the server), the name
+    given with ``--by``, or the logged-in account of the portal or an API token (its role);
+    ``via`` says which door, ``address`` where from — all written to the audit log."""
 
     name: str
     via: str = "cli"
+    role: str = "operator"
+    address: str = "local"
 
     @classmethod
     def os_user(cls, via: str = "cli") -> Actor:
@@ -31,4 +34,4 @@ class Actor:
 
     def tags(self) -> dict[str, str]:
         """Dagster run tags naming the actor."""
-        return {"ioc/actor": self.name, "ioc/via": self.via}
+        return {"ioc/actor": self.name, "ioc/via": self.via, "ioc/role": self.role}

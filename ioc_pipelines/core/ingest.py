@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from connectors import SOURCES, ConnectorError, get_connector
+from ioc_pipelines.core import audit
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.core.landing import LandingResult, ingest_files
@@ -53,19 +54,32 @@ def ingest(settings: Settings, source: str, files: list[Path], *, actor: Actor,
            provider: str | None = None, delivery_date: date | None = None,
            wait: bool = True, on_wait: Callable[[dict], None] | None = None
            ) -> list[FileOutcome]:
-    """Deliver ``files`` of ``source`` (an unknown source is a CoreError, nothing touched)."""
-    try:
-        get_connector(source)
-    except ValueError as exc:
-        raise CoreError(str(exc)) from exc
-    if provider is not None:
-        check_provider(settings, provider)
-    with home_lock(settings, actor, f"ioc ingest {source}", wait=wait, on_wait=on_wait):
-        init_lakes(settings)
-        results = ingest_files(settings, source, files, provider=provider,
-                               delivery_date=delivery_date)
-    return [FileOutcome(str(f), error=r) if isinstance(r, ConnectorError)
-            else FileOutcome(str(f), landed=r) for f, r in zip(files, results, strict=True)]
+    """Deliver ``files`` of ``source`` (an unknown source is a CoreError, nothing touched).
+    Each file is one audit entry: accepted (its delivery) or refused (the reason)."""
+    with audit.audited(settings, actor, "delivery.ingest", source,
+                       {"files": len(files), "provider": provider}):
+        try:
+            get_connector(source)
+        except ValueError as exc:
+            raise CoreError(str(exc)) from exc
+        if provider is not None:
+            check_provider(settings, provider)
+        with home_lock(settings, actor, f"ioc ingest {source}", wait=wait, on_wait=on_wait):
+            init_lakes(settings)
+            results = ingest_files(settings, source, files, provider=provider,
+                                   delivery_date=delivery_date)
+    outcomes = [FileOutcome(str(f), error=r) if isinstance(r, ConnectorError)
+                else FileOutcome(str(f), landed=r) for f, r in zip(files, results, strict=True)]
+    for outcome in outcomes:
+        name = f"{source}/{Path(outcome.file).name}"
+        if outcome.error is not None:
+            audit.record(settings, actor, "delivery.file", name, outcome="refused",
+                         detail={"reason": str(outcome.error)[:1000]})
+        else:
+            audit.record(settings, actor, "delivery.file", name,
+                         detail={"status": outcome.landed.status, "key": outcome.landed.key,
+                                 "delivery_id": outcome.landed.delivery_id})
+    return outcomes
 
 
 def deliver_folder(settings: Settings, folder: Path, *, actor: Actor) -> list[SourceDelivered]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ioc_pipelines.core import progress
+from ioc_pipelines.core import audit, progress
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.candidates import (
     Candidate,
@@ -59,6 +59,17 @@ def approve(settings: Settings, candidate_id: int, *, actor: Actor, wait: bool =
             on_wait=None, console: bool = False) -> Approval:
     """Sign a waiting candidate off: publish it as checked, approver recorded, and make the
     release's reports."""
+    with audit.audited(settings, actor, "candidate.approve", f"candidate {candidate_id}") as said:
+        approval = _approve(settings, candidate_id, actor=actor, wait=wait, on_wait=on_wait,
+                            console=console)
+        said.update(release=approval.release.id, run_id=approval.run_id)
+    audit.record(settings, actor, "release.publish", f"release {approval.release.id}",
+                 detail={"candidate": candidate_id, "approved_by": actor.name})
+    return approval
+
+
+def _approve(settings: Settings, candidate_id: int, *, actor: Actor, wait: bool, on_wait,
+             console: bool) -> Approval:
     by = _who(actor, "approves")
     log_file = new_log_file(settings, "approve")
     with home_lock(settings, actor, f"ioc approve {candidate_id}", wait=wait, on_wait=on_wait):
@@ -81,11 +92,15 @@ def approve(settings: Settings, candidate_id: int, *, actor: Actor, wait: bool =
 def reject(settings: Settings, candidate_id: int, *, actor: Actor, reason: str,
            wait: bool = True, on_wait=None) -> Candidate:
     """Keep a candidate out of the warehouse for good (recorded with who and why)."""
-    if not actor.name.strip() or not reason.strip():
-        raise PublishError("say who rejects and why (--by NAME --reason TEXT): it is recorded")
-    with home_lock(settings, actor, f"ioc reject {candidate_id}", wait=wait, on_wait=on_wait):
-        waiting_candidate(settings, candidate_id)
-        decide(settings, candidate_id, "rejected", actor.name.strip(), reason.strip(), None)
+    with audit.audited(settings, actor, "candidate.reject", f"candidate {candidate_id}",
+                       {"reason": reason.strip()}):
+        if not actor.name.strip() or not reason.strip():
+            raise PublishError("say who rejects and why (--by NAME --reason TEXT): it is "
+                               "recorded")
+        with home_lock(settings, actor, f"ioc reject {candidate_id}", wait=wait,
+                       on_wait=on_wait):
+            waiting_candidate(settings, candidate_id)
+            decide(settings, candidate_id, "rejected", actor.name.strip(), reason.strip(), None)
     return get_candidate(settings, candidate_id)
 
 
@@ -94,6 +109,16 @@ def republish(settings: Settings, release_id: int, *, actor: Actor, reason: str 
     """Rollback: publish the tables of an earlier release, as they were, as the new current
     release — a release like any other (new id, commit metadata naming who and which release),
     so history is never rewritten and a rollback can itself be rolled back."""
+    with audit.audited(settings, actor, "release.rollback", f"release {release_id}",
+                       {"reason": reason}) as said:
+        release = _republish(settings, release_id, actor=actor, reason=reason, wait=wait,
+                             on_wait=on_wait)
+        said.update(new_release=release.id)
+    return release
+
+
+def _republish(settings: Settings, release_id: int, *, actor: Actor, reason: str, wait: bool,
+               on_wait) -> Release:
     with home_lock(settings, actor, f"ioc publish --release {release_id}", wait=wait,
                    on_wait=on_wait):
         old = get_release(settings, release_id)

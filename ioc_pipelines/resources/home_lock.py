@@ -22,7 +22,8 @@ NO_LOCK_TAG = {"ioc/home_lock": "none"}
 def run_actor(tags: dict) -> Actor:
     """Who a run acts for: the door's actor tag, else what started it in Dagster."""
     if tags.get("ioc/actor"):
-        return Actor(tags["ioc/actor"], tags.get("ioc/via", "dagster"))
+        return Actor(tags["ioc/actor"], tags.get("ioc/via", "dagster"),
+                     tags.get("ioc/role", "operator"))
     starter = tags.get("dagster/schedule_name") or tags.get("dagster/sensor_name")
     return Actor(starter or tags.get("user") or "Dagster UI", "dagster")
 

@@ -1,0 +1,96 @@
+"""The operational database's tables: who may do what (accounts, their provider codes, sessions,
+API tokens) and who did what (the hash-chained audit log). Transactional, row by row — not a
+lake. The schema is made by the Alembic migrations beside this module; these definitions are
+what the core queries with."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+accounts = Table(
+    "accounts", metadata,
+    Column("account_id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),  # lower-case
+    Column("full_name", String(200), nullable=False),
+    Column("unit", String(200), nullable=False),  # the department, commune or team
+    Column("role", String(16), nullable=False),
+    Column("status", String(16), nullable=False),  # active | locked | revoked
+    Column("password_hash", String(200), nullable=False),  # argon2id
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime(timezone=True)),  # after repeated failed logins
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("password_changed_at", DateTime(timezone=True), nullable=False),
+)
+
+account_providers = Table(
+    "account_providers", metadata,
+    Column("account_id", Integer, ForeignKey("accounts.account_id"), primary_key=True),
+    Column("provider_code", String(32), primary_key=True),
+)
+
+sessions = Table(
+    "sessions", metadata,
+    Column("session_hash", String(64), primary_key=True),  # sha256 of the cookie's secret
+    Column("account_id", Integer, ForeignKey("accounts.account_id"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),  # logout, lock, revoke
+    Column("address", String(64)),
+)
+
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("token_id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", Integer, ForeignKey("accounts.account_id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("prefix", String(16), nullable=False, unique=True),  # shown in lists
+    Column("token_hash", String(64), nullable=False),  # sha256 of the secret part
+    Column("role", String(16), nullable=False),
+    Column("provider_codes", Text, nullable=False),  # JSON list, within the account's own
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("last_used_at", DateTime(timezone=True)),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("entry_id", Integer, primary_key=True, autoincrement=False),  # 1, 2, 3 … no gaps
+    Column("at", String(40), nullable=False),  # UTC, ISO 8601: hashed exactly as stored
+    Column("actor", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("via", String(16), nullable=False),  # cli | web | api | dagster
+    Column("action", String(64), nullable=False),
+    Column("object", String(500), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("outcome", String(16), nullable=False),  # ok | refused | failed
+    Column("detail", Text, nullable=False),  # JSON
+    Column("prev_hash", String(64), nullable=False),
+    Column("entry_hash", String(64), nullable=False),
+    UniqueConstraint("entry_hash"),
+)
+
+# one row: the chain's head, updated first in every append so appends are serialised on
+# every database (the row lock in PostgreSQL, the write lock in SQLite)
+audit_head = Table(
+    "audit_head", metadata,
+    Column("head_id", Integer, primary_key=True),
+    Column("last_entry_id", Integer, nullable=False),
+    Column("last_hash", String(64), nullable=False),
+)
