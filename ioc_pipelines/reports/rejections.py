@@ -99,8 +99,8 @@ def render_rejection_reports(settings: Settings, *, provider: str | None = None,
                 else "Phản hồi lần giao (không có bản ghi bị từ chối)")
         title = (f"{kind} — đơn vị {prov}, lần giao {delivery} "
                  f"(ngày {first['delivery_date']:%d/%m/%Y}, nguồn {first['source']})")
-        folder = f"reports/rejections/{_safe(prov)}"
-        name = _safe(delivery)
+        folder = f"reports/rejections/{safe_name(prov)}"
+        name = safe_name(delivery)
         files = {
             "csv": _csv(header, table),
             "xlsx": _xlsx(title, header, table, kept_header, kept, group["notices"]),
@@ -109,7 +109,7 @@ def render_rejection_reports(settings: Settings, *, provider: str | None = None,
                                 notices=group["notices"],
                                 xlsx_name=f"{name}.xlsx", csv_name=f"{name}.csv").encode(),
         }
-        local = settings.reports_dir / "rejections" / _safe(prov)
+        local = settings.reports_dir / "rejections" / safe_name(prov)
         local.mkdir(parents=True, exist_ok=True)
         for extension, data in files.items():
             (local / f"{name}.{extension}").write_bytes(data)
@@ -121,7 +121,7 @@ def render_rejection_reports(settings: Settings, *, provider: str | None = None,
     return reports
 
 
-def _safe(text: str) -> str:
+def safe_name(text: str) -> str:
     """A provider code or delivery id as one path segment (they are codes, but never trusted)."""
     return re.sub(r"[^A-Za-z0-9_.-]", "_", text).strip(".") or "_"
 

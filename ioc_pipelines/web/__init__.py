@@ -1,0 +1,1 @@
+"""The portal and JSON API: routes (thin) + templates/ + static/ (``ioc serve``)."""

@@ -1,0 +1,84 @@
+"""The portal and JSON API (``ioc serve``): FastAPI on uvicorn, server-rendered Vietnamese
+pages, OpenAPI docs at /api/docs. Every route is a thin caller of ``ioc_pipelines.core``;
+refusals become 401 (not logged in), 403 (not allowed) or 400 (the core refused), each with
+the reason, as a page or as JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from ioc_pipelines.core.errors import Busy, CoreError
+from ioc_pipelines.settings import Settings
+from ioc_pipelines.web.rendering import page
+from ioc_pipelines.web.routes import admin, api, auth, deliveries
+from ioc_pipelines.web.security import NeedLogin, Refused
+
+STATIC = Path(__file__).with_name("static")
+ROUTERS = (auth.router, deliveries.router, admin.router, api.router)
+HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def create_app(settings: Settings) -> FastAPI:
+    app = FastAPI(title="Cổng dữ liệu IOC", summary="Portal and JSON API of the IOC lakehouse",
+                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
+    app.state.settings = settings
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        for name, value in HEADERS.items():
+            if name == "Content-Security-Policy" and request.url.path == "/api/docs":
+                continue  # Swagger UI runs its own scripts from its bundle
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.exception_handler(NeedLogin)
+    async def need_login(request: Request, _exc: NeedLogin):
+        if _is_api(request):
+            return JSONResponse({"detail": "chưa đăng nhập hoặc token không hợp lệ"},
+                                status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(Refused)
+    async def refused(request: Request, exc: Refused):
+        if _is_api(request):
+            return JSONResponse({"detail": str(exc)}, status_code=403)
+        return page(request, "refused.html.j2", 403, reason=str(exc))
+
+    @app.exception_handler(CoreError)
+    async def core_refused(request: Request, exc: CoreError):
+        text = ("Hệ thống đang chạy một thao tác khác (" + str(exc) + "); thử lại sau ít phút."
+                if isinstance(exc, Busy) else str(exc))
+        code = 503 if isinstance(exc, Busy) else 400
+        if _is_api(request):
+            return JSONResponse({"detail": text}, status_code=code)
+        return page(request, "refused.html.j2", code, reason=text)
+
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+def serve(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:
+    """Run the portal until interrupted (uvicorn, one process; TLS is terminated in front)."""
+    import uvicorn
+
+    uvicorn.run(create_app(settings), host=host or settings.portal_host,
+                port=port or settings.portal_port, proxy_headers=True,
+                forwarded_allow_ips="127.0.0.1", log_level="info", access_log=True)

@@ -1,0 +1,52 @@
+"""The JSON API (OpenAPI docs at /api/docs): what a provider's own system needs — who am I,
+my deliveries, deliver files — with an API token (``Authorization: Bearer ioc_…``) or the
+portal's session (then with the ``X-CSRF-Token`` header on a POST)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import JSONResponse
+
+from ioc_pipelines.core import access, deliveries
+from ioc_pipelines.core.uploads import deliver_uploads
+from ioc_pipelines.web.security import current, guarded, scope
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+
+
+@guarded(router, "GET", "/me", "portal.use")
+def me(request: Request) -> dict:
+    who = current(request)
+    return {"username": who.account.username, "full_name": who.account.full_name,
+            "unit": who.account.unit, "role": who.actor.role, "providers": list(who.providers),
+            "via": who.actor.via}
+
+
+@guarded(router, "GET", "/deliveries", "delivery.read")
+def list_deliveries(request: Request) -> list[dict]:
+    who = current(request)
+    rows = deliveries.list_deliveries(request.app.state.settings,
+                                      access.visible_providers(who.actor.role, who.providers))
+    return [{k: (str(v) if v is not None and k.endswith(("_at", "_date")) else v)
+             for k, v in row.items()} for row in rows]
+
+
+@guarded(router, "POST", "/deliveries/{source}", "delivery.upload")
+def deliver(request: Request, source: str, provider: Annotated[str, Form()],
+            files: Annotated[list[UploadFile], File()]):
+    """Deliver one or many files of ``source`` for ``provider`` (one of the token's codes).
+    Each file is answered: landed (its delivery) or refused with the reason; 422 when any
+    was refused."""
+    who = current(request)
+    scope(who, "delivery.upload", provider)
+    outcomes = deliver_uploads(request.app.state.settings, who.actor, source=source,
+                               provider=provider, providers=who.providers,
+                               files=[(f.filename or "", f.file) for f in files])
+    body = [{"file": o.file.rsplit("/", 1)[-1], "accepted": o.error is None,
+             "reason": o.error.reason if o.error else None,
+             "delivery_id": o.landed.delivery_id if o.landed else None,
+             "status": o.landed.status if o.landed else "refused",
+             "detail": o.landed.detail if o.landed else None} for o in outcomes]
+    return JSONResponse(body, status_code=200 if all(b["accepted"] for b in body) else 422)
