@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.ioc-installed
 
-.PHONY: run test lint ui setup clean
+.PHONY: run test lint ui serve setup clean
 
 $(STAMP): pyproject.toml requirements.lock tools/system-packages.sh
 	bash tools/system-packages.sh
@@ -28,6 +28,10 @@ test: $(STAMP)
 	$(BIN)/ruff check ioc_pipelines connectors quality_checks tests
 	$(BIN)/sqlfluff lint dbt_project
 	$(BIN)/python -m pytest
+
+## serve: the web portal and JSON API on http://127.0.0.1:8088 (first admin: docs/security.md)
+serve: $(STAMP)
+	$(BIN)/ioc serve
 
 ## ui: Dagster UI on http://127.0.0.1:3000 with the instance under $$IOC_HOME/dagster
 ui: $(STAMP)
