@@ -48,15 +48,26 @@ class Release:
 
 
 @cache
-def published_marts() -> tuple[str, ...]:
-    """Every model of the dbt project tagged ``publish`` (the marts), from the manifest that
-    ``ioc setup`` parses (marts hold no direct identifiers: the e2e tests check the lake)."""
+def _published_nodes() -> tuple[dict, ...]:
     manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
     if not manifest.is_file():
         raise PublishError(f"no dbt manifest at {manifest}: run `ioc setup` first")
     nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"].values()
-    return tuple(sorted(n["name"] for n in nodes
-                        if n["resource_type"] == "model" and PUBLISH_TAG in n.get("tags", [])))
+    return tuple(n for n in nodes
+                 if n["resource_type"] == "model" and PUBLISH_TAG in n.get("tags", []))
+
+
+def published_marts() -> tuple[str, ...]:
+    """Every model of the dbt project tagged ``publish`` (the marts), from the manifest that
+    ``ioc setup`` parses (marts hold no direct identifiers: the e2e tests check the lake)."""
+    return tuple(sorted(n["name"] for n in _published_nodes()))
+
+
+def mart_grains() -> dict[str, tuple[str, ...]]:
+    """Each published mart's grain — the columns one row stands for (``meta.grain`` in its
+    YAML): what a diff between two releases matches rows on."""
+    return {n["name"]: tuple((n.get("config", {}).get("meta") or {}).get("grain") or ())
+            for n in _published_nodes()}
 
 
 def code_version() -> str:

@@ -14,11 +14,11 @@ from fastapi.staticfiles import StaticFiles
 from ioc_pipelines.core.errors import Busy, CoreError
 from ioc_pipelines.settings import Settings
 from ioc_pipelines.web.rendering import page
-from ioc_pipelines.web.routes import admin, api, auth, deliveries
+from ioc_pipelines.web.routes import admin, api, auth, deliveries, review
 from ioc_pipelines.web.security import NeedLogin, Refused
 
 STATIC = Path(__file__).with_name("static")
-ROUTERS = (auth.router, deliveries.router, admin.router, api.router)
+ROUTERS = (auth.router, deliveries.router, review.router, admin.router, api.router)
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",

@@ -119,3 +119,12 @@ def guarded(router, method: str, path: str, permission: str, **options):
     ROUTE_PERMISSIONS[(method, full)] = permission
     return router.api_route(path, methods=[method],
                             dependencies=[Depends(needs(permission))], **options)
+
+
+def routes_markdown() -> str:
+    """The routes × permission table of docs/security.md (every route registered)."""
+    import ioc_pipelines.web.app  # noqa: F401 - registers every route
+
+    rows = [f"| `{method} {path}` | `{permission}` |" for (method, path), permission
+            in sorted(ROUTE_PERMISSIONS.items(), key=lambda item: (item[0][1], item[0][0]))]
+    return "\n".join(["| route | permission |", "|---|---|", *rows])

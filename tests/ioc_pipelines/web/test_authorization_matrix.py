@@ -12,10 +12,10 @@ import pytest
 from ioc_pipelines.core import access
 from ioc_pipelines.core.accounts import ROLES
 from ioc_pipelines.web.app import ROUTERS
-from ioc_pipelines.web.security import PUBLIC_ROUTES, ROUTE_PERMISSIONS
+from ioc_pipelines.web.security import PUBLIC_ROUTES, ROUTE_PERMISSIONS, routes_markdown
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "security.md"
-SAMPLES = {"username": "nobody", "prefix": "deadbeef", "provider": "SYT", "delivery_id": "x",
+SAMPLES = {"candidate_id": "999", "release_id": "999", "username": "nobody", "prefix": "deadbeef", "provider": "SYT", "delivery_id": "x",
            "ext": "html", "source": "households"}
 
 
@@ -35,8 +35,9 @@ def test_every_route_has_a_permission_and_the_docs_show_the_table():
     unguarded = [r for r in ROUTES if r not in ROUTE_PERMISSIONS and r not in PUBLIC_ROUTES]
     assert unguarded == [], "every route is registered with guarded(…, permission)"
     assert set(ROUTE_PERMISSIONS.values()) <= set(access.PERMISSIONS)
-    assert access.markdown_table() in DOCS.read_text(encoding="utf-8"), (
-        "docs/security.md must hold access.markdown_table() (ioc docs writes it)")
+    docs = DOCS.read_text(encoding="utf-8")
+    assert access.markdown_table() in docs, "docs/security.md must hold access.markdown_table()"
+    assert routes_markdown() in docs, "docs/security.md must hold security.routes_markdown()"
 
 
 def _request(client, method: str, path: str, csrf: str | None):
