@@ -136,6 +136,19 @@ def _hours(age: timedelta | None) -> float | None:
     return None if age is None else round(age.total_seconds() / 3600, 2)
 
 
+def upcoming_due(exp: Expectation, today: date, count: int = 3) -> list[tuple[str, date]]:
+    """The next ``count`` periods (label, due date) whose due date is today or later."""
+    period = today.replace(day=1) if exp.every == "month" else today
+    if exp.every == "month":  # the period before this month may still be due
+        period = date(period.year - (period.month == 1), (period.month - 2) % 12 + 1, 1)
+    found = []
+    while len(found) < count:
+        if exp.due_date(period) >= today:
+            found.append((_label(exp, period), exp.due_date(period)))
+        period = period + timedelta(days=1) if exp.every == "day" else _next_month(period)
+    return found
+
+
 def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 

@@ -9,6 +9,7 @@ from starlette.datastructures import UploadFile
 
 from connectors import SOURCES
 from ioc_pipelines.core import access, deliveries
+from ioc_pipelines.core.due import obligations
 from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.core.uploads import deliver_uploads
 from ioc_pipelines.web.rendering import page
@@ -23,6 +24,15 @@ def list_page(request: Request):
     rows = deliveries.list_deliveries(request.app.state.settings,
                                       access.visible_providers(who.actor.role, who.providers))
     return page(request, "deliveries.html.j2", rows=rows)
+
+
+@guarded(router, "GET", "/due", "delivery.read")
+def due_page(request: Request):
+    """What is due: the contracts' expected deliveries of the caller's codes (every provider's
+    for the liaison team and admins)."""
+    who = current(request)
+    codes = access.visible_providers(who.actor.role, who.providers)
+    return page(request, "due.html.j2", obligations=obligations(request.app.state.settings, codes))
 
 
 @guarded(router, "GET", "/deliveries/upload", "delivery.upload")

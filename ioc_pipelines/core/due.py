@@ -1,0 +1,75 @@
+"""What a provider owes: per source its contract expects from the provider, the cadence, the
+next deadlines (and whether that period already came), and how the past periods went — on
+time, late or missing, as the last run measured them (``work.ops.delivery_completeness``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from ioc_pipelines.core import state
+from ioc_pipelines.core.contracts import expectations
+from ioc_pipelines.core.landing import today
+from ioc_pipelines.resources.lakes import connect
+from ioc_pipelines.settings import Settings
+from quality_checks.deliveries import covered_periods, upcoming_due
+
+CADENCE_VI = {"day": "hằng ngày", "month": "hằng tháng"}
+
+
+@dataclass
+class Obligation:
+    source: str
+    provider: str
+    cadence: str  # Vietnamese
+    due_days: int
+    upcoming: list[dict] = field(default_factory=list)  # period, due_date, delivered_on
+    past: list[dict] = field(default_factory=list)  # period, due_date, status, first_delivery
+
+
+def obligations(settings: Settings, providers: tuple[str, ...] | None, *,
+                on: date | None = None) -> list[Obligation]:
+    """The deliveries ``providers`` owe (None: every provider a contract expects), source by
+    source."""
+    on = on or today()
+    if providers is None:
+        providers = tuple(sorted({p for e in expectations() for p in e.providers}
+                                 | {p for e in expectations()
+                                    for month in e.providers_by_month.values() for p in month}))
+    found = []
+    with connect(settings) as con:
+        state.ensure(con)
+        measured = _measured(con)
+        for exp in expectations():
+            mine = [p for p in providers
+                    if p in exp.providers or any(p in v for v in exp.providers_by_month.values())]
+            covered = covered_periods(con, exp) if mine and _has(con, exp.table) else {}
+            for provider in mine:
+                item = Obligation(exp.source, provider, CADENCE_VI[exp.every], exp.due_days)
+                for label, due in upcoming_due(exp, on):
+                    came = next((d for (p, period), d in covered.items()
+                                 if p == provider and _label(period, exp.every) == label), None)
+                    item.upcoming.append({"period": label, "due_date": due, "delivered_on": came})
+                item.past = [r for r in measured
+                             if r["source"] == exp.source and r["provider"] == provider][-12:]
+                found.append(item)
+    return found
+
+
+def _label(period: date, every: str) -> str:
+    return period.isoformat() if every == "day" else f"{period:%Y-%m}"
+
+
+def _has(con, table: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'work' "
+                            "AND schema_name = 'raw' AND table_name = ?", [table]).fetchone()[0])
+
+
+def _measured(con) -> list[dict]:
+    try:
+        rows = state.measurements(con, "delivery_completeness")
+    except Exception as exc:  # noqa: BLE001 - no run has measured yet
+        if "does not exist" in str(exc):
+            return []
+        raise
+    return sorted(rows, key=lambda r: (r["source"], r["provider"], str(r["due_date"])))
