@@ -53,9 +53,8 @@ async def upload(request: Request):
                                    files=[(f.filename, f.file) for f in files])
     except CoreError as exc:
         return page(request, "upload.html.j2", 400, sources=SOURCES, error=str(exc))
-    status = 200 if all(o.error is None for o in outcomes) else 422
-    return page(request, "upload.html.j2", status, sources=SOURCES, outcomes=outcomes,
-                chosen=source)
+    # the page answers every file (a refused one is content, not a failed request)
+    return page(request, "upload.html.j2", sources=SOURCES, outcomes=outcomes, chosen=source)
 
 
 @guarded(router, "GET", "/feedback/{provider}/{delivery_id}/{ext}", "delivery.read")

@@ -1,0 +1,104 @@
+"""The portal in a real browser (Debian's chromium, headless, driven by Playwright) against a
+real ``ioc serve``: a provider logs in, uploads a good and a bad file and reads the refusal;
+after a run reads its feedback; a reviewer opens the candidate's diff and approves — the
+release carries the reviewer's account; an admin locks the provider, whose next request is
+refused. A screenshot of every page is saved (tests/…/screenshots under the test's folder)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from ioc_pipelines.core import releases, runs
+from ioc_pipelines.core.actors import Actor
+from tests.browser import CHROMIUM, FLAGS
+from tests.conftest import REPO
+from tests.ioc_pipelines.web.portal_helpers import PASSWORD, USERS
+
+pytestmark = pytest.mark.slow
+
+
+def _login(browser, portal, role):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{portal.url}/login")
+    page.fill("#username", USERS[role])
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{portal.url}/")
+    return page, errors
+
+
+def test_provider_reviewer_admin_in_a_browser(portal, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+    report = tmp_path / "bao_cao_chi_tieu.csv"
+    shutil.copy(REPO / "connectors" / "indicators" / "fixtures" / "chi_tieu.csv", report)
+    bad = tmp_path / "bang_tinh.exe"
+    bad.write_bytes(b"MZ\x90\x00 not a report")
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        try:
+            provider, provider_errors = _login(browser, portal, "provider")
+            provider.screenshot(path=str(shots / "provider-home.png"), full_page=True)
+            provider.click("text=Giao tệp")
+            provider.select_option("#source", "indicators")
+            provider.set_input_files("#files", [str(report), str(bad)])
+            provider.click("button:has-text('Giao')")
+            provider.wait_for_selector("#outcomes")
+            provider.screenshot(path=str(shots / "provider-upload.png"), full_page=True)
+            accepted = provider.inner_text("tr.accepted")
+            refused = provider.inner_text("tr.refused")
+            assert "bao_cao_chi_tieu.csv" in accepted and "Đã nhận" in accepted
+            assert "bang_tinh.exe" in refused and "Bị từ chối" in refused and ".exe" in refused
+
+            # the IOC runs: the indicators report (a sign-off source) makes a candidate
+            result = runs.run(portal.settings, actor=Actor("op"), demo=None)
+            assert result.outcome == "waiting_signoff", result.failures
+            candidate = result.candidate.id
+
+            provider.goto(f"{portal.url}/deliveries")
+            provider.screenshot(path=str(shots / "provider-deliveries.png"), full_page=True)
+            assert "loaded" in provider.inner_text("#deliveries")
+            provider.goto(f"{portal.url}/due")
+            provider.screenshot(path=str(shots / "provider-due.png"), full_page=True)
+            assert "Hạn giao dữ liệu" in provider.inner_text("h1")
+
+            reviewer, reviewer_errors = _login(browser, portal, "reviewer")
+            reviewer.click("text=Phê duyệt")
+            reviewer.click(f"text=Ứng viên {candidate}")
+            reviewer.wait_for_selector("#diff")
+            reviewer.screenshot(path=str(shots / "reviewer-candidate.png"), full_page=True)
+            assert "indicators_vs_plan" in reviewer.inner_text("#diff")
+            reviewer.set_default_timeout(900_000)  # publishing (and its reports) takes a while
+            with reviewer.expect_navigation():
+                reviewer.click("#approve button")
+            reviewer.wait_for_selector("#message")
+            reviewer.screenshot(path=str(shots / "reviewer-releases.png"), full_page=True)
+            release = releases.current_release(portal.settings)
+            assert release.approved_by == USERS["reviewer"]
+            assert USERS["reviewer"] in reviewer.inner_text(f"#release-{release.id} .approver")
+
+            admin, admin_errors = _login(browser, portal, "admin")
+            admin.click("text=Tài khoản")
+            admin.click(f'[id="account-{USERS["provider"]}"] button[value=locked]')
+            admin.wait_for_selector("#message")
+            admin.screenshot(path=str(shots / "admin-accounts.png"), full_page=True)
+            assert "locked" in admin.inner_text("#message")
+            admin.goto(f"{portal.url}/admin/audit")
+            admin.screenshot(path=str(shots / "admin-audit.png"), full_page=True)
+            assert "Chuỗi băm nguyên vẹn" in admin.inner_text("#chain")
+
+            provider.goto(f"{portal.url}/deliveries")
+            assert provider.url == f"{portal.url}/login"  # locked: refused at once
+            assert provider_errors == reviewer_errors == admin_errors == []
+        finally:
+            browser.close()
+    assert len(list(shots.glob("*.png"))) == 8
