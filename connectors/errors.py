@@ -8,3 +8,10 @@ class ConnectorError(ValueError):
         self.file = file
         self.reason = reason
         super().__init__(f"{file}: {reason}")
+
+    @property
+    def reason_vi(self) -> str:
+        """The reason in Vietnamese, for the provider (the portal, the API)."""
+        from connectors.reasons_vi import reason_vi
+
+        return reason_vi(self.reason)

@@ -25,6 +25,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from connectors.reasons_vi import notice_vi
 from ioc_pipelines.core import state
 from ioc_pipelines.reports.rendering import environment
 from ioc_pipelines.reports.spreadsheet import append_row, csv_text, write_row
@@ -85,7 +86,7 @@ def render_rejection_reports(settings: Settings, *, provider: str | None = None,
         key = (row["provider_code"] or "unknown", row["delivery_id"])
         group = groups.setdefault(key, {"first": row, "rejected": [], "kept": [], "notices": []})
         if "notice" in row:
-            group["notices"].append(f"{row['file_name']}: {row['notice']}")
+            group["notices"].append(f"{row['file_name']}: {notice_vi(row['notice'])}")
         else:
             group["rejected" if row["is_rejected"] else "kept"].append(row)
     store = object_store(settings)

@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader
 
+from connectors.reasons_vi import notice_vi, reason_vi
 from ioc_pipelines.core.accounts import ROLE_NAMES_VI
 
 
@@ -19,6 +20,8 @@ def environment() -> Environment:
     env.globals["role_names"] = ROLE_NAMES_VI
     env.filters["vn_time"] = lambda t: t.strftime("%d/%m/%Y %H:%M") if t else ""
     env.filters["vn_date"] = lambda t: t.strftime("%d/%m/%Y") if t else ""
+    env.filters["reason_vi"] = reason_vi
+    env.filters["notice_vi"] = notice_vi
     return env
 
 

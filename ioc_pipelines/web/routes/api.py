@@ -45,7 +45,8 @@ def deliver(request: Request, source: str, provider: Annotated[str, Form()],
                                provider=provider, providers=who.providers,
                                files=[(f.filename or "", f.file) for f in files])
     body = [{"file": o.file.rsplit("/", 1)[-1], "accepted": o.error is None,
-             "reason": o.error.reason if o.error else None,
+             "reason": o.error.reason_vi if o.error else None,
+             "reason_en": o.error.reason if o.error else None,
              "delivery_id": o.landed.delivery_id if o.landed else None,
              "status": o.landed.status if o.landed else "refused",
              "detail": o.landed.detail if o.landed else None} for o in outcomes]

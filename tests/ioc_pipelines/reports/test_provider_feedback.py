@@ -41,7 +41,8 @@ def test_conversions_and_unread_columns_reach_the_provider(tmp_path):
     # kept with warnings: the converted one, and the one whose member count no member list
     # backs yet (no members delivered)
     assert (report.provider, report.records, report.kept) == ("SNV", 1, 2)
-    assert any("Ghi chú nội bộ" in n for n in report.notices)
+    assert any("Ghi chú nội bộ" in n and n.startswith(f"{path.name}: cột không được đọc")
+               for n in report.notices), report.notices
     name = outcome.landed.delivery_id
     book = load_workbook(io.BytesIO((report.local_dir / f"{name}.xlsx").read_bytes()))
     rejected = [r for r in book["Bản ghi bị từ chối"].iter_rows(min_row=4, values_only=True)]

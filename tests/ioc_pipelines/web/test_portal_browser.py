@@ -1,8 +1,11 @@
 """The portal in a real browser (Debian's chromium, headless, driven by Playwright) against a
-real ``ioc serve``: a provider logs in, uploads a good and a bad file and reads the refusal;
-after a run reads its feedback; a reviewer opens the candidate's diff and approves — the
-release carries the reviewer's account; an admin locks the provider, whose next request is
-refused. A screenshot of every page is saved (tests/…/screenshots under the test's folder)."""
+real ``ioc serve``, after a first published release: a provider logs in, uploads a good and a
+bad file and reads the refusal; a new registry extract comes too; after a run the provider sees
+its deliveries and what is due; a reviewer opens the candidate — the gate, the diff against the
+current release (rows added, removed, changed per mart, the figures that moved most) — and
+approves: the release carries the reviewer's account and the audit log says who did what
+through which door; an admin locks the provider, whose next request is refused. A screenshot
+of every page is saved (``screenshots/`` in the test's folder)."""
 
 from __future__ import annotations
 
@@ -10,8 +13,10 @@ import shutil
 
 import pytest
 
-from ioc_pipelines.core import releases, runs
+from ioc_pipelines.core import audit, releases, runs
 from ioc_pipelines.core.actors import Actor
+from ioc_pipelines.core.diff import candidate_diff
+from ioc_pipelines.core.ingest import deliver_folder, generate_demo, ingest
 from tests.browser import CHROMIUM, FLAGS
 from tests.conftest import REPO
 from tests.ioc_pipelines.web.portal_helpers import PASSWORD, USERS
@@ -36,6 +41,16 @@ def _login(browser, portal, role):
 def test_provider_reviewer_admin_in_a_browser(portal, tmp_path):
     from playwright.sync_api import sync_playwright
 
+    settings = portal.settings
+    generate_demo(settings, province="laichau", scale=0.0, months=1, seed=7, people=400,
+                  out=tmp_path / "demo")
+    deliver_folder(settings, tmp_path / "demo", actor=Actor("op"))
+    first = runs.run(settings, actor=Actor("op"), approve_by="op", demo=None)
+    assert first.outcome == "published", first.failures
+    extract = tmp_path / "CA_TINH__trich_xuat_moi.csv"
+    shutil.copy(REPO / "connectors" / "population" / "fixtures" / "registry_extract.csv", extract)
+    [landed] = ingest(settings, "population", [extract], actor=Actor("op"))
+    assert landed.landed is not None, landed.error
     shots = tmp_path / "screenshots"
     shots.mkdir()
     report = tmp_path / "bao_cao_chi_tieu.csv"
@@ -60,9 +75,16 @@ def test_provider_reviewer_admin_in_a_browser(portal, tmp_path):
             assert "bang_tinh.exe" in refused and "Bị từ chối" in refused and ".exe" in refused
 
             # the IOC runs: the indicators report (a sign-off source) makes a candidate
-            result = runs.run(portal.settings, actor=Actor("op"), demo=None)
+            result = runs.run(settings, actor=Actor("op"), demo=None)
             assert result.outcome == "waiting_signoff", result.failures
             candidate = result.candidate.id
+            diffs = {d.name: d for d in candidate_diff(settings, candidate)}
+            by_commune = diffs["population_by_commune"]
+            assert by_commune.changed > 0 and by_commune.rows_after == by_commune.rows_before
+            # the new extract's people live in 03388, 03390 …: their figures moved
+            assert any(m.measure == "population" and m.key["commune_code"] == "03388"
+                       and m.after == m.before + 1 for m in by_commune.moves), by_commune.moves
+            assert diffs["dim_admin_units"].unchanged and diffs["indicators_vs_plan"].added > 0
 
             provider.goto(f"{portal.url}/deliveries")
             provider.screenshot(path=str(shots / "provider-deliveries.png"), full_page=True)
@@ -77,12 +99,16 @@ def test_provider_reviewer_admin_in_a_browser(portal, tmp_path):
             reviewer.wait_for_selector("#diff")
             reviewer.screenshot(path=str(shots / "reviewer-candidate.png"), full_page=True)
             assert "indicators_vs_plan" in reviewer.inner_text("#diff")
+            assert "03388" in reviewer.inner_text("#moves")
+            assert reviewer.locator('tr.changed[id="diff-population_by_commune"]').count() == 1
+            quality = reviewer.context.request.get(f"{portal.url}/candidates/{candidate}/quality")
+            assert quality.status == 200 and "chờ phê duyệt" in quality.text()
             reviewer.set_default_timeout(900_000)  # publishing (and its reports) takes a while
             with reviewer.expect_navigation():
                 reviewer.click("#approve button")
             reviewer.wait_for_selector("#message")
             reviewer.screenshot(path=str(shots / "reviewer-releases.png"), full_page=True)
-            release = releases.current_release(portal.settings)
+            release = releases.current_release(settings)
             assert release.approved_by == USERS["reviewer"]
             assert USERS["reviewer"] in reviewer.inner_text(f"#release-{release.id} .approver")
 
@@ -102,3 +128,9 @@ def test_provider_reviewer_admin_in_a_browser(portal, tmp_path):
         finally:
             browser.close()
     assert len(list(shots.glob("*.png"))) == 8
+    [entry] = audit.entries(settings, action="candidate.approve")
+    assert (entry["actor"], entry["role"], entry["via"], entry["outcome"]) == (
+        USERS["reviewer"], "reviewer", "web", "ok")
+    assert [e["actor"] for e in audit.entries(settings, action="release.publish")] == [
+        "op", USERS["reviewer"]]
+    assert audit.verify(settings).ok

@@ -108,7 +108,7 @@ def test_hostile_uploads_land_safely_and_show_inert(portal):
     assert response.status_code == 200  # one accepted, one refused: both answered
     html = response.text
     assert "<script>" not in html and "script_=cmd__ calc__A0.csv" in html  # the name made safe
-    assert "Bị từ chối" in html and "empty" in html
+    assert "Bị từ chối: tệp rỗng" in html  # the reason in Vietnamese
     assert 'class="accepted"' in html
     listing = provider.get("/deliveries")
     assert listing.status_code == 200
