@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from ioc_pipelines.core.errors import Busy, CoreError
 from ioc_pipelines.settings import Settings
@@ -34,8 +35,11 @@ def _is_api(request: Request) -> bool:
 
 
 def create_app(settings: Settings) -> FastAPI:
-    app = FastAPI(title="Cổng dữ liệu IOC", summary="Portal and JSON API of the IOC lakehouse",
-                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
+    # the OpenAPI page with Swagger UI served from the package, not a CDN (no internet)
+    app = FastAPIOffline(title="Cổng dữ liệu IOC",
+                         summary="Portal and JSON API of the IOC lakehouse",
+                         docs_url="/api/docs", redoc_url=None,
+                         openapi_url="/api/openapi.json", static_url="/api/docs-static")
     app.state.settings = settings
 
     @app.middleware("http")

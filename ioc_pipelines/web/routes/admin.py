@@ -13,7 +13,7 @@ from ioc_pipelines.core.accounts import AccountError
 from ioc_pipelines.web.rendering import page
 from ioc_pipelines.web.security import current, guarded
 
-router = APIRouter(prefix="/admin")
+router = APIRouter(prefix="/admin", include_in_schema=False)  # pages
 
 
 def _accounts_page(request: Request, status_code: int = 200, **context):

@@ -21,7 +21,7 @@ from ioc_pipelines.web.security import (
     session_secret,
 )
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # pages: not part of the JSON API
 
 
 def _secure(request: Request) -> bool:

@@ -15,7 +15,7 @@ from ioc_pipelines.core.uploads import deliver_uploads
 from ioc_pipelines.web.rendering import page
 from ioc_pipelines.web.security import current, guarded, scope
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # pages: not part of the JSON API
 
 
 @guarded(router, "GET", "/deliveries", "delivery.read")

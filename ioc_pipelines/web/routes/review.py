@@ -14,7 +14,7 @@ from ioc_pipelines.core.runs import quality_report_path
 from ioc_pipelines.web.rendering import page
 from ioc_pipelines.web.security import current, guarded
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # pages: not part of the JSON API
 
 
 @guarded(router, "GET", "/candidates", "candidate.read")

@@ -125,3 +125,13 @@ def test_hostile_uploads_land_safely_and_show_inert(portal):
     assert answer.status_code == 200, answer.text
     [result] = answer.json()
     assert result["accepted"] and result["delivery_id"].startswith("households-")
+
+
+def test_the_api_docs_work_offline(portal):
+    client = portal.client()
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200 and "/api/docs-static/swagger-ui-bundle.js" in docs.text
+    assert "cdn." not in docs.text  # no CDN: the closed network cannot reach one
+    assert client.get("/api/docs-static/swagger-ui-bundle.js").status_code == 200
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert set(paths) == {"/api/v1/me", "/api/v1/deliveries", "/api/v1/deliveries/{source}"}
