@@ -48,8 +48,8 @@ class Portal:
         return client
 
 
-def start_portal(home: Path) -> Portal:
-    env = clean_env(home)
+def start_portal(home: Path, **extra: str) -> Portal:
+    env = clean_env(home, **extra)
     settings = load_settings({k: v for k, v in env.items() if k.startswith("IOC_")})
     for role in ROLES:
         accounts.create(settings, Actor("test-setup"), username=USERS[role],
