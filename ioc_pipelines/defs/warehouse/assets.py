@@ -84,11 +84,18 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         errors = [r for r in results if r.get("status") == "error"]
         if errors:
             # name the model, the delivery and the provider, in Vietnamese for the liaison team
-            with connect(settings) as con:
-                explained = build_errors.explain(
-                    con, json.loads(project.manifest_path.read_text(encoding="utf-8")), results)
+            try:
+                with connect(settings) as con:
+                    explained = " ".join(e.vietnamese() for e in build_errors.explain(
+                        con, json.loads(project.manifest_path.read_text(encoding="utf-8")),
+                        results))
+            except Exception as exc:  # noqa: BLE001 - the explanation must not hide the error
+                context.log.warning(f"could not explain the dbt error: {exc}")
+                explained = "Không dựng được: " + "; ".join(
+                    f"{r['unique_id']}: {build_errors.short_message(r.get('message') or '')}"
+                    for r in errors[:5])
             raise dg.Failure(
-                description=" ".join(e.vietnamese() for e in explained),
+                description=explained,
                 metadata={"errors": dg.MetadataValue.json(
                     [{"node": r["unique_id"], "message": (r.get("message") or "")[:2000]}
                      for r in errors])})
