@@ -221,7 +221,7 @@ class Connector:
                 return entity
         closest = ranked[0]
         missing = [r for r in closest.required if r not in present(closest)]
-        raise ConnectorError(file, f"required column(s) missing: {', '.join(missing)} "
+        raise ConnectorError(file, f"required column(s) missing: {closest.headers(missing)} "
                                    f"(columns found: {', '.join(columns)[:300]})")
 
     def _renames(self, entity: Entity, part: Part) -> dict[str, str]:
@@ -245,7 +245,7 @@ class Connector:
         missing = [r for r in entity.required
                    if r not in renames.values() and r not in part.constants]
         if missing:
-            raise ConnectorError(file, f"required column(s) missing: {', '.join(missing)} "
+            raise ConnectorError(file, f"required column(s) missing: {entity.headers(missing)} "
                                        f"(columns found: {', '.join(frame.columns)[:300]})")
         frame = frame.select([pl.col(c).cast(pl.Utf8).alias(n) for c, n in renames.items()])
         frame = frame.with_columns(

@@ -52,6 +52,21 @@ class Entity:
     description: str = ""
     match: tuple[str, ...] = ()  # file-name globs that always mean this entity
 
+    def headers(self, names) -> str:
+        """Fields as a provider knows them: ``commune_code ("ma_xa": Mã xã/phường …)`` — the
+        field, a header the contract accepts for it (headers compare without case or marks:
+        ``Mã xã`` = ``ma_xa``) and what it holds; what a missing-column refusal names."""
+        by_name = {f.name: f for f in self.fields}
+        said = []
+        for name in names:
+            field = by_name[name]
+            labels = [a for a in field.aliases if not a.startswith("re:")]
+            header = f'"{labels[0]}"' if labels else ""
+            meaning = field.description.strip()
+            inner = ": ".join(p for p in (header, meaning) if p)
+            said.append(f"{name} ({inner})" if inner else name)
+        return ", ".join(said)
+
     def header_map(self) -> dict[str, str]:
         """Normalised header text -> canonical field name (the allow-list)."""
         out = {}

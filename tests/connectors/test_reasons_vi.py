@@ -87,3 +87,11 @@ def test_a_delivery_notice_reads_in_vietnamese():
     assert said.startswith("cột không được đọc (không khớp trường nào")
     assert "Ghi chú nội bộ" in said and "12 dòng tiêu đề nhóm không được đọc" in said
     assert said.endswith("và 2 dòng khác") and not ENGLISH.search(said)
+
+
+def test_a_missing_column_is_named_as_the_provider_writes_it():
+    delivery = Delivery("households", "SXD", date(2026, 11, 5), "ho.csv", "0" * 64)
+    with pytest.raises(ConnectorError) as refused:
+        get_connector("households").read_delivery("Mã hộ;Ghi chú\nHO1;x\n".encode(), delivery)
+    assert refused.value.reason_vi.startswith(
+        'thiếu cột bắt buộc: commune_code ("ma_xa": Mã xã/phường')
