@@ -17,7 +17,9 @@ from ioc_pipelines.settings import load_settings
 def test_actor_names_who_and_through_which_door():
     assert Actor.os_user().name
     assert Actor.named("  Lê Văn C ").name == "Lê Văn C"
-    assert Actor("a", via="web").tags() == {"ioc/actor": "a", "ioc/via": "web"}
+    assert Actor("a", via="web").tags() == {"ioc/actor": "a", "ioc/via": "web",
+                                            "ioc/role": "operator"}
+    assert Actor("b", "web", "reviewer", "10.0.0.1").tags()["ioc/role"] == "reviewer"
 
 
 def test_progress_reaches_only_the_listeners_of_the_block():
