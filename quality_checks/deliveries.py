@@ -52,6 +52,10 @@ class Expectation:
             return period + timedelta(days=self.due_days)
         return _next_month(period) + timedelta(days=self.due_days - 1)
 
+    def label(self, period: date) -> str:
+        """A period as reports and providers write it: ``YYYY-MM-DD`` or ``YYYY-MM``."""
+        return period.isoformat() if self.every == "day" else f"{period:%Y-%m}"
+
     def providers_for(self, period: date) -> tuple[str, ...]:
         if self.every == "month" and self.providers_by_month:
             return self.providers_by_month.get(period.month, ())
@@ -97,7 +101,7 @@ def completeness(con, exp: Expectation, today: date) -> list[dict]:
             first = covered.get((provider, period))
             status = "missing" if first is None else ("late" if first > due else "on_time")
             rows.append({"source": exp.source, "provider": provider,
-                         "period": _label(exp, period), "due_date": due,
+                         "period": exp.label(period), "due_date": due,
                          "first_delivery_date": first, "status": status,
                          "severity": exp.severity})
         period = period + timedelta(days=1) if exp.every == "day" else _next_month(period)
@@ -144,7 +148,7 @@ def upcoming_due(exp: Expectation, today: date, count: int = 3) -> list[tuple[st
     found = []
     while len(found) < count:
         if exp.due_date(period) >= today:
-            found.append((_label(exp, period), exp.due_date(period)))
+            found.append((exp.label(period), exp.due_date(period)))
         period = period + timedelta(days=1) if exp.every == "day" else _next_month(period)
     return found
 
@@ -152,9 +156,6 @@ def upcoming_due(exp: Expectation, today: date, count: int = 3) -> list[tuple[st
 def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
-
-def _label(exp: Expectation, period: date) -> str:
-    return period.isoformat() if exp.every == "day" else f"{period:%Y-%m}"
 
 
 @dataclass(frozen=True)

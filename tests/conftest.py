@@ -56,7 +56,12 @@ def postgres_server(tmp_path_factory):
 
 @pytest.fixture
 def postgres_url(postgres_server) -> str:
-    """A new, empty database on the session's PostgreSQL; its SQLAlchemy-style URL."""
+    """A new, empty database on the session's PostgreSQL; its URL."""
+    return new_database(postgres_server)
+
+
+def new_database(postgres_server) -> str:
+    """A new, empty database on ``postgres_server``; its URL (Unix socket)."""
     import secrets
     from urllib.parse import urlparse
 

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ioc_pipelines.core import state
+
 MAX_ERRORS = 5  # models explained per build
 MAX_SUSPECTS = 3  # deliveries named per model
 _QUOTED = re.compile(r"""'([^'\n]{1,200})'|"([^"\n]{1,200})\"""")
@@ -161,9 +163,7 @@ def _holding(con, table_names: list[str], value: str) -> list[Suspect]:
 
 def _newest(con, table: str) -> list[Suspect]:
     """The newest delivery loaded into ``table``."""
-    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'work' "
-                         "AND schema_name = 'raw' AND table_name = ?", [table]).fetchone()[0]
-    if not exists:
+    if not state.work_table_exists(con, "raw", table):
         return []
     rows = con.execute(
         f'SELECT _provider, _delivery_id, _file, _delivery_date, count(*) '

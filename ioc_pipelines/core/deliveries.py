@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ioc_pipelines.core import audit
+from ioc_pipelines.core import audit, state
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.resources.lakes import connect
@@ -30,9 +30,7 @@ def list_deliveries(settings: Settings, providers: tuple[str, ...] | None,
         where = f"WHERE provider IN ({', '.join('?' for _ in providers)})"
         params = list(providers)
     with connect(settings) as con:
-        exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'work' "
-                             "AND schema_name = 'ops' AND table_name = 'deliveries'").fetchone()[0]
-        if not exists:
+        if not state.work_table_exists(con, "ops", "deliveries"):
             return []
         cursor = con.execute(f"SELECT {COLUMNS} FROM work.ops.deliveries {where} "
                              f"ORDER BY landed_at DESC, file_name LIMIT {int(limit)}", params)

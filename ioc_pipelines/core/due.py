@@ -43,26 +43,19 @@ def obligations(settings: Settings, providers: tuple[str, ...] | None, *,
         for exp in expectations():
             mine = [p for p in providers
                     if p in exp.providers or any(p in v for v in exp.providers_by_month.values())]
-            covered = covered_periods(con, exp) if mine and _has(con, exp.table) else {}
+            covered = (covered_periods(con, exp)
+                       if mine and state.work_table_exists(con, "raw", exp.table) else {})
             for provider in mine:
                 item = Obligation(exp.source, provider, CADENCE_VI[exp.every], exp.due_days)
+                came_on = {exp.label(period): d for (p, period), d in covered.items()
+                           if p == provider}
                 for label, due in upcoming_due(exp, on):
-                    came = next((d for (p, period), d in covered.items()
-                                 if p == provider and _label(period, exp.every) == label), None)
+                    came = came_on.get(label)
                     item.upcoming.append({"period": label, "due_date": due, "delivered_on": came})
                 item.past = [r for r in measured
                              if r["source"] == exp.source and r["provider"] == provider][-12:]
                 found.append(item)
     return found
-
-
-def _label(period: date, every: str) -> str:
-    return period.isoformat() if every == "day" else f"{period:%Y-%m}"
-
-
-def _has(con, table: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'work' "
-                            "AND schema_name = 'raw' AND table_name = ?", [table]).fetchone()[0])
 
 
 def _measured(con) -> list[dict]:

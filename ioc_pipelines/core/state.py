@@ -22,6 +22,14 @@ def ensure(con) -> None:
     con.execute(DDL)
 
 
+def work_table_exists(con, schema: str, table: str) -> bool:
+    """Whether ``work.<schema>.<table>`` exists (a source not delivered yet, a model not
+    built yet)."""
+    return bool(con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'work' "
+        "AND schema_name = ? AND table_name = ?", [schema, table]).fetchone()[0])
+
+
 def at_version(table: str, snapshot: int | None) -> str:
     """``table`` now, or as it was at work-lake snapshot ``snapshot`` (time travel)."""
     if snapshot is None:

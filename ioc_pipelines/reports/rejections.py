@@ -66,10 +66,7 @@ def render_rejection_reports(settings: Settings, *, provider: str | None = None,
         params.append(delivery_id)
     with connect(settings) as con:
         state.ensure(con)
-        built = con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'work' "
-            "AND schema_name = 'validated' AND table_name = 'feedback_records'").fetchone()[0]
-        if not built:
+        if not state.work_table_exists(con, "validated", "feedback_records"):
             return []  # dbt has not built the quarantine yet
         cursor = con.execute(
             "SELECT provider_code, delivery_id, source, raw_table, delivery_date, file_name, "

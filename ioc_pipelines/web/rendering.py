@@ -12,6 +12,18 @@ from jinja2 import Environment, PackageLoader
 from connectors.reasons_vi import notice_vi, reason_vi
 from ioc_pipelines.core.accounts import ROLE_NAMES_VI
 
+STATUS_VI = {
+    "active": "đang hoạt động", "locked": "đã khóa", "revoked": "đã thu hồi",
+    "waiting": "chờ phê duyệt", "published": "đã công bố", "rejected": "bị từ chối",
+    "superseded": "bị thay thế", "landed": "đã nhận", "loaded": "đã nạp vào kho",
+    "duplicate": "trùng tệp đã giao",
+}
+
+
+def status_vi(status: str) -> str:
+    """A state as people read it, with its code (``đã khóa (locked)``)."""
+    return f"{STATUS_VI[status]} ({status})" if status in STATUS_VI else status
+
 
 @cache
 def environment() -> Environment:
@@ -21,6 +33,7 @@ def environment() -> Environment:
     env.filters["vn_time"] = lambda t: t.strftime("%d/%m/%Y %H:%M") if t else ""
     env.filters["vn_date"] = lambda t: t.strftime("%d/%m/%Y") if t else ""
     env.filters["reason_vi"] = reason_vi
+    env.filters["status_vi"] = status_vi
     env.filters["notice_vi"] = notice_vi
     return env
 

@@ -35,12 +35,6 @@ from quality_checks.deliveries import (
 )
 
 
-def _table_exists(con, table: str) -> bool:
-    return bool(con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'work' "
-        "AND schema_name = 'raw' AND table_name = ?", [table]).fetchone()[0])
-
-
 @dg.multi_asset(
     name="delivery_quality",
     specs=[
@@ -63,10 +57,10 @@ def delivery_quality(context: dg.AssetExecutionContext, settings: dg.ResourcePar
     with connect(settings) as con:
         state.ensure(con)
         for exp in EXPECTATIONS.values():
-            if _table_exists(con, exp.table):
+            if state.work_table_exists(con, "raw", exp.table):
                 rows += completeness(con, exp, now.date())
         for rule in FRESHNESS.values():
-            if rule.table and not _table_exists(con, rule.table):
+            if rule.table and not state.work_table_exists(con, "raw", rule.table):
                 rule = Freshness(rule.source, rule.sla, severity=rule.severity)
             fresh.append(freshness(con, rule, now))
         completeness_frame = pd.DataFrame(rows, columns=[
@@ -74,7 +68,7 @@ def delivery_quality(context: dg.AssetExecutionContext, settings: dg.ResourcePar
             "severity"])
         fills = [rate for source in SOURCES
                  for entity, table in get_connector(source).raw_tables.items()
-                 if _table_exists(con, table)
+                 if state.work_table_exists(con, "raw", table)
                  for rate in fill_rates(con, source, table,
                                         get_connector(source).contract.entities[entity].required)]
         fill_frame = pd.DataFrame(fills, columns=[

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, StreamingResponse
 
 from ioc_pipelines.core import accounts, audit, tokens
 from ioc_pipelines.core.accounts import AccountError
-from ioc_pipelines.web.rendering import page
+from ioc_pipelines.web.rendering import STATUS_VI, page
 from ioc_pipelines.web.security import current, guarded
 
 router = APIRouter(prefix="/admin", include_in_schema=False)  # pages
@@ -48,7 +48,8 @@ def set_status(request: Request, username: str, status: str = Form(""),
                                    username, status, reason)
     except AccountError as exc:
         return _accounts_page(request, 400, error=str(exc))
-    return _accounts_page(request, message=f"Tài khoản {done.username}: {done.status}.")
+    return _accounts_page(request, message=f"Tài khoản {done.username}: {done.status} "
+                          f"({STATUS_VI[done.status]}).")
 
 
 @guarded(router, "POST", "/accounts/{username}/role", "account.manage")

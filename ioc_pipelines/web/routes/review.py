@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, RedirectResponse
 
 from ioc_pipelines.core import audit, releases
+from ioc_pipelines.core.candidates import get_candidate
 from ioc_pipelines.core.diff import candidate_diff
 from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.core.runs import quality_report_path
@@ -24,19 +25,11 @@ def candidates_page(request: Request):
     return page(request, "candidates.html.j2", candidates=found)
 
 
-def _candidate(request: Request, candidate_id: int):
-    candidate = next((c for c in releases.list_candidates(request.app.state.settings)
-                      if c.id == candidate_id), None)
-    if candidate is None:
-        raise CoreError(f"không có ứng viên phát hành {candidate_id}")
-    return candidate
-
-
 @guarded(router, "GET", "/candidates/{candidate_id}", "candidate.read")
 def candidate_page(request: Request, candidate_id: int):
     settings = request.app.state.settings
-    candidate = _candidate(request, candidate_id)
-    diffs = candidate_diff(settings, candidate_id)
+    candidate = get_candidate(settings, candidate_id)
+    diffs = candidate_diff(settings, candidate_id)  # refuses an unknown candidate
     audit.record(settings, current(request).actor, "candidate.view", f"candidate {candidate_id}")
     report = quality_report_path(settings, f"candidate-{candidate_id}")
     return page(request, "candidate.html.j2", candidate=candidate, diffs=diffs,

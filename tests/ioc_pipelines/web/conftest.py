@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
-from tests.ioc_pipelines.web.portal_helpers import start_portal
+from tests.ioc_pipelines.web.portal_helpers import start_portal, stop_portal
 
 
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory):
     started = start_portal(tmp_path_factory.mktemp("portal") / "ioc")
     yield started
-    started.process.terminate()
-    try:
-        started.process.wait(10)
-    except subprocess.TimeoutExpired:
-        started.process.kill()
+    stop_portal(started)

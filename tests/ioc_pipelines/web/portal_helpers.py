@@ -71,3 +71,11 @@ def start_portal(home: Path, **extra: str) -> Portal:
             time.sleep(0.3)
     process.kill()
     raise AssertionError("ioc serve did not answer:\n" + log.read_text())
+
+
+def stop_portal(portal: Portal) -> None:
+    portal.process.terminate()
+    try:
+        portal.process.wait(10)
+    except subprocess.TimeoutExpired:
+        portal.process.kill()

@@ -5,33 +5,21 @@ login, a page, an admin's lock ending a session, a token on the API, an intact c
 from __future__ import annotations
 
 import re
-import secrets
-import subprocess
-from urllib.parse import urlparse
 
-import psycopg
 import pytest
 
 from ioc_pipelines.core import audit, tokens
 from ioc_pipelines.core.actors import Actor
-from tests.ioc_pipelines.web.portal_helpers import PASSWORD, USERS, start_portal
+from tests.conftest import new_database
+from tests.ioc_pipelines.web.portal_helpers import PASSWORD, USERS, start_portal, stop_portal
 
 
 @pytest.fixture(scope="module")
 def pg_portal(postgres_server, tmp_path_factory):
-    uri = postgres_server.get_uri()
-    name = f"portal_{secrets.token_hex(4)}"
-    with psycopg.connect(uri, autocommit=True) as con:
-        con.execute(f'CREATE DATABASE "{name}"')
-    socket_dir = urlparse(uri).query.removeprefix("host=")
     started = start_portal(tmp_path_factory.mktemp("pgportal") / "ioc",
-                           IOC_APP_DB=f"postgresql://postgres@/{name}?host={socket_dir}")
+                           IOC_APP_DB=new_database(postgres_server))
     yield started
-    started.process.terminate()
-    try:
-        started.process.wait(10)
-    except subprocess.TimeoutExpired:
-        started.process.kill()
+    stop_portal(started)
 
 
 def test_the_portal_on_postgresql(pg_portal):
