@@ -132,8 +132,12 @@ class Contract:
 
     @property
     def sign_off_required(self) -> bool:
-        """A release with new deliveries of this source waits for the liaison team's sign-off."""
-        return bool(self.raw.get("sign_off_required", False))
+        """A release with new deliveries of this source waits for the liaison team's sign-off.
+
+        The default follows the regulations (data going live must be approved): every source
+        requires it unless its contract says ``sign_off_required: false`` — an automatically
+        gated live feed (IoT)."""
+        return bool(self.raw.get("sign_off_required", True))
 
     @property
     def timezone(self) -> str:

@@ -181,3 +181,16 @@
         replace(strip_accents(lower(nfc_normalize({{ column }}))), 'đ', 'd'), '[^a-z0-9]', '', 'g'
     ), '')
 {%- endmacro %}
+
+{#- Marts of a layer kept record by record (map points, plans): each item's latest valid
+    version — a corrected re-delivery replaces it, a later delivery that breaks a rule does not
+    take a good item away. -#}
+{% macro latest_valid_version(model, key) -%}
+    select *
+    from {{ ref(model) }}
+    where len(reason_codes) = 0
+    qualify row_number() over (
+        partition by {{ key }}
+        order by delivery_date desc, loaded_at desc, record_number desc
+    ) = 1
+{%- endmacro %}

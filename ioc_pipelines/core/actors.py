@@ -33,5 +33,21 @@ class Actor:
         return cls(name.strip(), via)
 
     def tags(self) -> dict[str, str]:
-        """Dagster run tags naming the actor."""
-        return {"ioc/actor": self.name, "ioc/via": self.via, "ioc/role": self.role}
+        """Dagster run tags naming the actor (``from_run_tags`` reads them back)."""
+        return {"ioc/actor": self.name, "ioc/via": self.via, "ioc/role": self.role,
+                "ioc/address": self.address}
+
+    @classmethod
+    def from_run_tags(cls, tags: dict) -> Actor:
+        """Who a Dagster run acts for: the door's actor tags, else what started it in Dagster
+        (a schedule, a sensor, or a person in the Dagster UI)."""
+        if tags.get("ioc/actor"):
+            return cls(tags["ioc/actor"], tags.get("ioc/via", "dagster"),
+                       tags.get("ioc/role", "operator"), tags.get("ioc/address", "local"))
+        starter = tags.get("dagster/schedule_name") or tags.get("dagster/sensor_name")
+        return cls(starter or tags.get("user") or "Dagster UI", "dagster")
+
+    @staticmethod
+    def started_by_door(tags: dict) -> bool:
+        """A run a door (``ioc run``, the portal) started: the door audits it."""
+        return bool(tags.get("ioc/actor"))

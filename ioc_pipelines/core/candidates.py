@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ioc_pipelines.core import state
+from ioc_pipelines.core import audit, state
+from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.publishing import (
     PublishError,
     Release,
@@ -113,10 +114,12 @@ def decide(settings: Settings, candidate_id: int, status: str, by: str | None,
         state.decide_candidate(con, candidate_id, status, by, reason, release_id)
 
 
-def publish_candidate(settings: Settings, candidate: Candidate, *,
+def publish_candidate(settings: Settings, candidate: Candidate, *, actor: Actor,
                       approved_by: str | None = None) -> Release:
     """Publish a candidate's marts, as checked, as the new release. A candidate that awaits
-    sign-off needs ``approved_by``; the approver and the deliveries signed off are recorded."""
+    sign-off needs ``approved_by``; the approver and the deliveries signed off are recorded
+    in the release, and the publication in the audit log under ``actor`` — whichever door or
+    schedule started the run."""
     approver = (approved_by or "").strip() or None
     if candidate.awaiting and approver is None:
         raise PublishError(f"candidate {candidate.id} needs sign-off for "
@@ -138,4 +141,7 @@ def publish_candidate(settings: Settings, candidate: Candidate, *,
                "sign_off": approval, "signed_off_deliveries": signed,
                "as_of": sources_as_of(settings, candidate.work_snapshot)})
     decide(settings, candidate.id, "published", approver, None, release.id)
+    audit.record(settings, actor, "release.publish", f"release {release.id}",
+                 detail={"run_id": candidate.run_id, "candidate": candidate.id,
+                         "approved_by": approver})
     return release

@@ -84,7 +84,7 @@ def ingest(settings: Settings, source: str, files: list[Path], *, actor: Actor,
 
 def deliver_folder(settings: Settings, folder: Path, *, actor: Actor) -> list[SourceDelivered]:
     """Deliver every file of a generated landing tree (``folder/landing/<source>/<date>/``),
-    source by source."""
+    source by source; one audit entry per source (files, landed, refused)."""
     out = []
     with home_lock(settings, actor, "deliver demo data"):
         init_lakes(settings)
@@ -97,6 +97,9 @@ def deliver_folder(settings: Settings, folder: Path, *, actor: Actor) -> list[So
             landed = sum(1 for r in results
                          if not isinstance(r, ConnectorError) and r.status == "landed")
             out.append(SourceDelivered(source, len(files), landed, rejected))
+            audit.record(settings, actor, "delivery.folder", source,
+                         detail={"folder": str(folder), "files": len(files), "landed": landed,
+                                 "refused": [str(r)[:200] for r in rejected]})
     return out
 
 

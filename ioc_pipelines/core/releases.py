@@ -63,8 +63,6 @@ def approve(settings: Settings, candidate_id: int, *, actor: Actor, wait: bool =
         approval = _approve(settings, candidate_id, actor=actor, wait=wait, on_wait=on_wait,
                             console=console)
         said.update(release=approval.release.id, run_id=approval.run_id)
-    audit.record(settings, actor, "release.publish", f"release {approval.release.id}",
-                 detail={"candidate": candidate_id, "approved_by": actor.name})
     return approval
 
 

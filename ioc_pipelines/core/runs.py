@@ -81,18 +81,14 @@ def quality_report_path(settings: Settings, label: str) -> Path:
 def run(settings: Settings, *, actor: Actor, approve_by: str | None = None,
         demo: DemoRequest | None = DemoRequest(), wait: bool = True, on_wait=None,
         console: bool = False, log_file: Path | None = None) -> RunResult:
-    """Run the main job once (``demo=None``: never generate demo data). Audited: its start,
-    how it finished, and the release it published."""
+    """Run the main job once (``demo=None``: never generate demo data). Audited: its start
+    and how it finished (the release it published is audited by the publish step)."""
     audit.record(settings, actor, "run.start", MAIN_JOB)
     with audit.audited(settings, actor, "run.finish", MAIN_JOB) as detail:
         result = _run(settings, actor=actor, approve_by=approve_by, demo=demo, wait=wait,
                       on_wait=on_wait, console=console, log_file=log_file)
         detail.update(result=result.outcome, run_id=result.run_id,
                       failures=result.failures[:10])
-    if result.outcome == "published":
-        audit.record(settings, actor, "release.publish", f"release {result.release.id}",
-                     detail={"run_id": result.run_id, "approved_by": approve_by,
-                             "candidate": result.candidate.id if result.candidate else None})
     return result
 
 

@@ -27,7 +27,7 @@ def test_a_second_run_waits_or_is_refused(tmp_path):
     run_ioc(env, "demo-data", "--people", "500", "--ingest", "--out", str(tmp_path / "demo"))
     settings = load_settings(env)
 
-    first = _start(env, "run", "--no-demo")
+    first = _start(env, "run", "--no-demo", "--approve-by", "test")
     deadline = time.monotonic() + 120
     while (held := holder(settings)) is None:
         assert first.poll() is None, first.communicate()

@@ -93,7 +93,7 @@ def test_rollback_serves_an_earlier_release_again(tmp_path):
     lines += [f"012190{900000 + n:06d};Lò Thị Mới;15/06/1990;Nữ;03388" for n in range(30)]
     extra.write_text("\n".join(lines) + "\n", encoding="utf-8")
     run_ioc(env, "ingest", "population", str(extra))
-    run_ioc(env, "run", "--no-demo")
+    run_ioc(env, "run", "--no-demo", "--approve-by", "test")
     second = status(run_ioc, env)
     [(total_second,)] = analyst_query(second["published_attach"], query)
     assert second["release"] > first["release"] and total_second == total_first + 30
@@ -125,8 +125,8 @@ def _reports_of(home, release: int) -> set[str]:
 
 
 def test_sign_off_candidate_waits_until_approved(tmp_path):
-    """Indicators, map and planning contracts require sign-off: a run with new deliveries of
-    theirs makes a candidate that waits; reject keeps it out, approve publishes it with the
+    """Every contract but the live IoT feed's requires sign-off (the regulations' default): a
+    run with new deliveries of theirs makes a candidate that waits; reject keeps it out, approve publishes it with the
     approver recorded; a run without such deliveries publishes at once."""
     home = tmp_path / "ioc"
     env = clean_env(home)
@@ -136,7 +136,9 @@ def test_sign_off_candidate_waits_until_approved(tmp_path):
     st = status(run_ioc, env)
     assert st["release"] is None
     [waiting] = st["waiting_candidates"]
-    assert waiting["id"] == 1 and set(waiting["awaiting"]) == {"indicators", "map", "planning"}
+    delivered = {p.name for p in (home / "demo" / "landing").iterdir() if any(p.rglob("*.*"))}
+    assert {"iot", "population", "indicators", "map", "planning"} <= delivered
+    assert waiting["id"] == 1 and set(waiting["awaiting"]) == delivered - {"iot"}
     assert "ioc approve 1 --by NAME" in run_ioc(env, "status").stdout
     # the liaison team reviews the candidate's quality report before deciding
     review = home / "reports" / "quality" / "candidate-1" / "bao-cao-chat-luong.html"

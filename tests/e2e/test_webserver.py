@@ -13,6 +13,8 @@ import urllib.request
 
 import pytest
 
+from ioc_pipelines.core import audit
+from ioc_pipelines.settings import load_settings
 from tests.conftest import BIN, REPO, clean_env, run_ioc
 from tests.e2e.helpers import status
 
@@ -126,6 +128,13 @@ def test_run_launched_from_the_webserver_succeeds(tmp_path):
         assert state == "SUCCESS", log.read_text()[-3000:]
         st = status(run_ioc, env)
         assert st["release"] is not None and st["run_id"] == run_id
+        # the UI's run is in the audit log like a command's: started, finished, published
+        audited = [(e["action"], e["actor"], e["via"], e["outcome"])
+                   for e in audit.entries(load_settings(env))
+                   if json.loads(e["detail"]).get("run_id") == run_id]
+        assert audited == [("run.start", "Dagster UI", "dagster", "ok"),
+                           ("release.publish", "Dagster UI", "dagster", "ok"),
+                           ("run.finish", "Dagster UI", "dagster", "ok")], audited
 
         # a run started by `ioc run` is a run of the `ioc` code location: listed on the job's
         # page with who started it and what it came to

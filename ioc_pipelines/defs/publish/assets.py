@@ -5,6 +5,7 @@ import dagster as dg
 from pydantic import Field
 
 from ioc_pipelines.core import state
+from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.candidates import (
     candidate_of_run,
     publish_candidate,
@@ -118,7 +119,8 @@ def published_release(context: dg.AssetExecutionContext, config: PublishConfig,
             "deliveries_awaiting_sign_off": dg.MetadataValue.json(waiting)})
         return
     try:
-        release = publish_candidate(settings, candidate, approved_by=config.approved_by)
+        release = publish_candidate(settings, candidate, approved_by=config.approved_by,
+                                    actor=Actor.from_run_tags(context.run.tags))
     except PublishError as exc:
         raise dg.Failure(str(exc)) from exc
     context.log.info(f"published release {release.id}: {release.tables}")

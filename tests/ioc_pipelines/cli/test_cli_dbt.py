@@ -19,3 +19,14 @@ def test_ioc_dbt_without_a_command_says_what_to_give(tmp_path):
     proc = run_ioc(clean_env(tmp_path / "ioc"), "dbt", check=False)
     assert proc.returncode != 0
     assert "ioc dbt build --select marts" in proc.stdout + proc.stderr
+
+
+def test_every_published_mart_names_its_grain():
+    """The reviewer's diff matches rows on a mart's grain (meta.grain): a mart without one
+    could only be diffed as a whole."""
+    from ioc_pipelines.core.publishing import mart_grains
+
+    grains = mart_grains()
+    assert {"map_points_of_interest", "planning_areas"} <= set(grains)
+    assert [mart for mart, grain in grains.items() if not grain] == []
+    assert grains["planning_areas"] == ("plan_id",)

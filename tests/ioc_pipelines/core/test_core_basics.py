@@ -18,7 +18,7 @@ def test_actor_names_who_and_through_which_door():
     assert Actor.os_user().name
     assert Actor.named("  Lê Văn C ").name == "Lê Văn C"
     assert Actor("a", via="web").tags() == {"ioc/actor": "a", "ioc/via": "web",
-                                            "ioc/role": "operator"}
+                                            "ioc/role": "operator", "ioc/address": "local"}
     assert Actor("b", "web", "reviewer", "10.0.0.1").tags()["ioc/role"] == "reviewer"
 
 

@@ -25,7 +25,8 @@ def test_run_publishes_reports_and_says_what_it_came_to(ioc_home, tmp_path):
 
     seen = []
     with progress.listening(seen.append):
-        result = runs.run(settings, actor=Actor("Nguyễn Văn A"), demo=None)
+        result = runs.run(settings, actor=Actor("Nguyễn Văn A"), approve_by="Nguyễn Văn A",
+                          demo=None)
     assert result.outcome == "published", result.failures
     assert result.release.id == 1 and "population_by_commune" in result.release.tables
     assert result.reports.population.is_file() and result.reports.quality.is_file()

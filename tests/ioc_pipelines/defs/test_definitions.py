@@ -45,6 +45,8 @@ EXPECTED_ASSETS = {
     "marts/births_by_commune_month",
     "marts/policy_beneficiaries_by_commune",
     "marts/housing_support_map",
+    "marts/map_points_of_interest",
+    "marts/planning_areas",
     "marts/sensor_health",
     "marts/pm25_exceedance_events",
     "quality/delivery_completeness",
