@@ -51,6 +51,12 @@ class Reading:
     tables: dict[str, pa.Table]
     unused_columns: tuple[str, ...] = ()
     skipped_rows: tuple[str, ...] = ()  # labels of rows that are not records (headings)
+    encoding: str = "utf-8"  # as detected (a legacy encoding is converted to Unicode)
+
+    @property
+    def records(self) -> dict[str, int]:
+        """Records read per raw table (what a provider is told its file held)."""
+        return {table: t.num_rows for table, t in self.tables.items()}
 
     def notice(self) -> str:
         said = []
@@ -140,7 +146,7 @@ class Connector:
             out[self.contract.raw_table(name)] = frame.select(cols).to_arrow()
         if not out or all(t.num_rows == 0 for t in out.values()):
             raise ConnectorError(file, "no records")
-        return Reading(out, tuple(unused), tuple(skipped))
+        return Reading(out, tuple(unused), tuple(skipped), encoding)
 
     def parse(self, file: str, suffix: str, data: bytes) -> tuple[list[Part], str]:
         """Bytes -> parts of text columns named as delivered, and the encoding label."""

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
 from connectors import ConnectorError, Delivery, get_connector
-from connectors.base import sha256_bytes
+from connectors.base import Reading, sha256_bytes
 from ioc_pipelines.core import state
 from ioc_pipelines.core.providers import known_providers, unknown_provider
 from ioc_pipelines.resources.lakes import connect
@@ -30,10 +30,26 @@ _KEY_RE = re.compile(r"^landing/(?P<source>[a-z_]+)/(?P<date>\d{4}-\d{2}-\d{2})/
 
 @dataclass(frozen=True)
 class LandingResult:
-    status: str  # landed | duplicate
+    status: str  # landed | duplicate | queued (a door's upload waiting for a run to end)
     key: str
     delivery_id: str
     detail: str = ""
+    records: dict[str, int] = field(default_factory=dict)  # per raw table, as read
+    encoding: str = ""  # detected encoding of the file
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """A file the connector read without error: what landing it would record."""
+
+    delivery: Delivery
+    data: bytes
+    reading: Reading
+
+    def result(self, status: str, key: str, detail: str | None = None) -> LandingResult:
+        return LandingResult(status, key, self.delivery.delivery_id,
+                             self.reading.notice() if detail is None else detail,
+                             self.reading.records, self.reading.encoding)
 
 
 MAX_NAME = 180  # characters of a landed file's name
@@ -96,7 +112,7 @@ def ingest_files(settings: Settings, source: str, paths: list[Path], *,
     contract's; the delivery date is ``delivery_date``, else the file's folder when it is
     named like a date (the landing layout), else today.
     """
-    connector = get_connector(source)
+    get_connector(source)  # an unknown source is refused before the lake is opened
     store = object_store(settings)
     providers = known_providers(settings)
     results: list[LandingResult | ConnectorError] = []
@@ -105,32 +121,18 @@ def ingest_files(settings: Settings, source: str, paths: list[Path], *,
         known = state.known_checksums(con, source)
         for number, path in enumerate(paths, start=1):
             try:
-                if not path.is_file():
-                    raise ConnectorError(str(path), "no such file")
-                name = safe_file_name(path.name)
-                size = path.stat().st_size
-                if size > settings.max_file_bytes:  # refused before it is read
-                    raise ConnectorError(name, f"the file is {size / 2**20:,.0f} MiB, over the "
-                                         f"limit of {settings.max_file_bytes >> 20:,} MiB "
-                                         "(IOC_MAX_FILE_MB); split it or ask the IOC")
-                data = path.read_bytes()
-                delivery = Delivery(source, provider or provider_of(name, connector.contract.provider),
-                                    delivery_date or _date_folder(path) or today(), name,
-                                    sha256_bytes(data))
-                if delivery.provider not in providers:
-                    raise ConnectorError(name, unknown_provider(settings, delivery.provider,
-                                                                providers))
-                # validate before anything is written; say what the contract did not take
-                notice = connector.read_delivery(data, delivery).notice()
+                checked = check_file(settings, source, path, provider=provider,
+                                     delivery_date=delivery_date, providers=providers)
             except ConnectorError as exc:
                 results.append(exc)
                 log(f"[{number}/{len(paths)}] rejected {path.name}: {exc.reason}")
                 continue
+            delivery = checked.delivery
             if delivery.sha256 in known:
-                results.append(LandingResult("duplicate", known[delivery.sha256],
-                                             delivery.delivery_id,
-                                             "the same content was delivered before"))
+                results.append(checked.result("duplicate", known[delivery.sha256],
+                                              "the same content was delivered before"))
                 continue
+            name = delivery.file_name
             key = f"landing/{source}/{delivery.delivery_date.isoformat()}/{name}"
             if store.exists(settings.work_bucket, key):  # same name, other content: keep both
                 stem, dot, ext = name.rpartition(".")
@@ -138,12 +140,38 @@ def ingest_files(settings: Settings, source: str, paths: list[Path], *,
                 key = f"landing/{source}/{delivery.delivery_date.isoformat()}/{name}"
                 delivery = Delivery(delivery.source, delivery.provider, delivery.delivery_date,
                                     name, delivery.sha256)
-            store.put_bytes(settings.work_bucket, key, data)
-            _record(con, delivery, key, len(data), "landed", notice)
+            store.put_bytes(settings.work_bucket, key, checked.data)
+            _record(con, delivery, key, len(checked.data), "landed", checked.reading.notice())
             known[delivery.sha256] = key
-            results.append(LandingResult("landed", key, delivery.delivery_id, notice))
+            results.append(checked.result("landed", key))
             log(f"[{number}/{len(paths)}] landed {key}")
     return results
+
+
+def check_file(settings: Settings, source: str, path: Path, *, provider: str | None = None,
+               delivery_date: date | None = None, providers: set[str] | None = None
+               ) -> CheckedFile:
+    """Read one file as landing would, writing nothing (no lock needed): its delivery (provider
+    and date as ``ingest_files`` decides them), bytes and reading — or the ConnectorError that
+    refuses it (no such file, a hostile name, over the size limit, an unknown provider, a file
+    the contract cannot read)."""
+    connector = get_connector(source)
+    if not path.is_file():
+        raise ConnectorError(str(path), "no such file")
+    name = safe_file_name(path.name)
+    size = path.stat().st_size
+    if size > settings.max_file_bytes:  # refused before it is read
+        raise ConnectorError(name, f"the file is {size / 2**20:,.0f} MiB, over the "
+                             f"limit of {settings.max_file_bytes >> 20:,} MiB "
+                             "(IOC_MAX_FILE_MB); split it or ask the IOC")
+    data = path.read_bytes()
+    delivery = Delivery(source, provider or provider_of(name, connector.contract.provider),
+                        delivery_date or _date_folder(path) or today(), name, sha256_bytes(data))
+    providers = known_providers(settings) if providers is None else providers
+    if delivery.provider not in providers:
+        raise ConnectorError(name, unknown_provider(settings, delivery.provider, providers))
+    # validate before anything is written; say what the contract did not take
+    return CheckedFile(delivery, data, connector.read_delivery(data, delivery))
 
 
 def discover(settings: Settings, source: str, con) -> list[str]:

@@ -20,6 +20,15 @@ STATUS_VI = {
 }
 
 
+def records_vi(records: dict[str, int]) -> str:
+    """What a file held, as a provider reads it: "3 bản ghi (households__households: 3)"."""
+    def number(n: int) -> str:
+        return f"{n:,}".replace(",", ".")
+
+    parts = ", ".join(f"{table}: {number(n)}" for table, n in records.items())
+    return f"{number(sum(records.values()))} bản ghi ({parts})" if records else ""
+
+
 def status_vi(status: str) -> str:
     """A state as people read it, with its code (``đã khóa (locked)``)."""
     return f"{STATUS_VI[status]} ({status})" if status in STATUS_VI else status
@@ -35,6 +44,7 @@ def environment() -> Environment:
     env.filters["reason_vi"] = reason_vi
     env.filters["status_vi"] = status_vi
     env.filters["notice_vi"] = notice_vi
+    env.filters["records_vi"] = records_vi
     return env
 
 

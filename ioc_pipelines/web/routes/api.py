@@ -37,8 +37,8 @@ def list_deliveries(request: Request) -> list[dict]:
 def deliver(request: Request, source: str, provider: Annotated[str, Form()],
             files: Annotated[list[UploadFile], File()]):
     """Deliver one or many files of ``source`` for ``provider`` (one of the token's codes).
-    Each file is answered: landed (its delivery) or refused with the reason; 422 when any
-    was refused."""
+    Each file is answered: landed (its delivery, the records read per table, the encoding
+    detected) or refused with the reason; 422 when any was refused."""
     who = current(request)
     scope(who, "delivery.upload", provider)
     outcomes = deliver_uploads(request.app.state.settings, who.actor, source=source,
@@ -49,5 +49,7 @@ def deliver(request: Request, source: str, provider: Annotated[str, Form()],
              "reason_en": o.error.reason if o.error else None,
              "delivery_id": o.landed.delivery_id if o.landed else None,
              "status": o.landed.status if o.landed else "refused",
+             "records": o.landed.records if o.landed else {},
+             "encoding": o.landed.encoding if o.landed else None,
              "detail": o.landed.detail if o.landed else None} for o in outcomes]
     return JSONResponse(body, status_code=200 if all(b["accepted"] for b in body) else 422)

@@ -133,7 +133,7 @@ def test_provider_reviewer_admin_in_a_browser(portal, tmp_path):
         USERS["reviewer"], "reviewer", "web", "ok")
     # the publish step records who published: the operator's run, then the reviewer's
     # sign-off through the portal, from the reviewer's address
-    published = audit.entries(settings, action="release.publish")
+    published = list(audit.entries(settings, action="release.publish"))
     assert [(e["actor"], e["via"]) for e in published] == [("op", "cli"),
                                                           (USERS["reviewer"], "web")]
     assert published[-1]["address"] == entry["address"] == "127.0.0.1"

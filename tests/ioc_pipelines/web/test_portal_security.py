@@ -110,6 +110,9 @@ def test_hostile_uploads_land_safely_and_show_inert(portal):
     assert "<script>" not in html and "script_=cmd__ calc__A0.csv" in html  # the name made safe
     assert "Bị từ chối: tệp rỗng" in html  # the reason in Vietnamese
     assert 'class="accepted"' in html
+    # accepted: what was read, as the provider reads it
+    assert '<span class="records">2 bản ghi (households__households: 2)</span>' in html
+    assert '<span class="encoding">utf-8</span>' in html
     listing = provider.get("/deliveries")
     assert listing.status_code == 200
     assert "<script>" not in listing.text and "households" in listing.text
@@ -125,6 +128,7 @@ def test_hostile_uploads_land_safely_and_show_inert(portal):
     assert answer.status_code == 200, answer.text
     [result] = answer.json()
     assert result["accepted"] and result["delivery_id"].startswith("households-")
+    assert result["records"] == {"households__households": 2} and result["encoding"] == "utf-8"
 
 
 def test_the_api_docs_work_offline(portal):
