@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from ioc_pipelines.core import audit, progress, state
+from ioc_pipelines.core import audit, inbox, progress, state
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.candidates import Candidate, candidate_of_run
 from ioc_pipelines.core.ingest import DemoSummary, deliver_folder, generate_demo, province_slug
@@ -98,6 +98,8 @@ def _run(settings: Settings, *, actor: Actor, approve_by: str | None,
     log_file = log_file or new_log_file(settings, "run")
     with home_lock(settings, actor, "ioc run", wait=wait, on_wait=on_wait):
         init_lakes(settings)
+        if held := inbox.land_held(settings):  # uploads that came while the home was busy
+            progress.report("stage", f"landed {held} upload(s) held while the home was busy")
         summary = None
         if demo is not None and not object_store(settings).list(settings.work_bucket, "landing/"):
             progress.report("stage", "landing zone is empty: generating demo data for "

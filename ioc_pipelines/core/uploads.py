@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from connectors import ConnectorError
-from ioc_pipelines.core import access
+from ioc_pipelines.core import access, inbox
 from ioc_pipelines.core.actors import Actor
-from ioc_pipelines.core.errors import CoreError
+from ioc_pipelines.core.errors import Busy, CoreError
 from ioc_pipelines.core.ingest import FileOutcome, ingest
 from ioc_pipelines.core.landing import safe_file_name
 from ioc_pipelines.settings import Settings
@@ -28,7 +28,8 @@ def deliver_uploads(settings: Settings, actor: Actor, *, source: str, provider: 
                     ) -> list[FileOutcome]:
     """Deliver uploaded ``files`` (name, stream) of ``source`` for ``provider``, which must be
     one of the actor's ``providers``. Each file is answered: landed or refused with the reason.
-    Does not wait for a run in progress (``Busy``): a request is not held for an hour."""
+    Does not wait for a run in progress: while the home is busy the files are checked at once
+    and held (``core.inbox``), landed when the lock is free — answered ``queued``."""
     access.require(actor, "delivery.upload", provider=provider, providers=providers)
     with tempfile.TemporaryDirectory(prefix="ioc-upload-") as folder:
         paths, refused = [], []
@@ -47,8 +48,11 @@ def deliver_uploads(settings: Settings, actor: Actor, *, source: str, provider: 
             paths.append(target)
         if not paths and not refused:
             raise CoreError("chưa chọn tệp nào")
-        landed = ingest(settings, source, paths, actor=actor, provider=provider,
-                        wait=False) if paths else []
+        try:
+            landed = ingest(settings, source, paths, actor=actor, provider=provider,
+                            wait=False) if paths else []
+        except Busy:
+            landed = inbox.hold(settings, actor, source=source, provider=provider, paths=paths)
     return [*refused, *landed]
 
 

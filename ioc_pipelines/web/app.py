@@ -5,6 +5,9 @@ the reason, as a page or as JSON."""
 
 from __future__ import annotations
 
+import logging
+import threading
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -12,6 +15,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
+from ioc_pipelines.core import inbox
 from ioc_pipelines.core.errors import Busy, CoreError
 from ioc_pipelines.settings import Settings
 from ioc_pipelines.web.rendering import page
@@ -34,11 +38,33 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+INBOX_SECONDS = 5  # how often the portal looks for held uploads to land
+
+
+def _land_held_uploads(settings: Settings, stop: threading.Event) -> None:
+    """Uploads held while the home was busy are landed as soon as the lock is free."""
+    while not stop.wait(INBOX_SECONDS):
+        try:
+            inbox.land_held_if_free(settings)
+        except Exception:  # noqa: BLE001 — logged; the next round tries again
+            logging.getLogger("ioc.portal").exception("landing held uploads failed")
+
+
 def create_app(settings: Settings) -> FastAPI:
+    stop = threading.Event()
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        worker = threading.Thread(target=_land_held_uploads, args=(settings, stop),
+                                  name="ioc-inbox", daemon=True)
+        worker.start()
+        yield
+        stop.set()
+
     # the OpenAPI page with Swagger UI served from the package, not a CDN (no internet)
     app = FastAPIOffline(title="Cổng dữ liệu IOC",
                          summary="Portal and JSON API of the IOC lakehouse",
-                         docs_url="/api/docs", redoc_url=None,
+                         docs_url="/api/docs", redoc_url=None, lifespan=lifespan,
                          openapi_url="/api/openapi.json", static_url="/api/docs-static")
     app.state.settings = settings
 

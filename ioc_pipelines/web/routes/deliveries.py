@@ -8,7 +8,7 @@ from fastapi.responses import FileResponse
 from starlette.datastructures import UploadFile
 
 from connectors import SOURCES
-from ioc_pipelines.core import access, deliveries
+from ioc_pipelines.core import access, deliveries, inbox
 from ioc_pipelines.core.due import obligations
 from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.core.uploads import deliver_uploads
@@ -21,9 +21,10 @@ router = APIRouter(include_in_schema=False)  # pages: not part of the JSON API
 @guarded(router, "GET", "/deliveries", "delivery.read")
 def list_page(request: Request):
     who = current(request)
-    rows = deliveries.list_deliveries(request.app.state.settings,
-                                      access.visible_providers(who.actor.role, who.providers))
-    return page(request, "deliveries.html.j2", rows=rows)
+    codes = access.visible_providers(who.actor.role, who.providers)
+    settings = request.app.state.settings
+    return page(request, "deliveries.html.j2", rows=deliveries.list_deliveries(settings, codes),
+                held=inbox.held(settings, codes))
 
 
 @guarded(router, "GET", "/due", "delivery.read")

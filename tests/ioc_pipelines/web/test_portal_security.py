@@ -1,19 +1,23 @@
 """The portal's defences, against a real ``ioc serve``: login with its CSRF cookie, the session
 cookie's flags, lockout after failed logins, CSRF refused, a locked account refused
 mid-session, expired and revoked tokens refused, uploads with hostile names and hostile text
-landed safely and shown inert — each step in the audit log."""
+landed safely and shown inert, an upload while a run holds the home held and landed after —
+each step in the audit log."""
 
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
-from ioc_pipelines.core import accounts, audit, tokens
+from ioc_pipelines.core import accounts, audit, inbox, tokens
 from ioc_pipelines.core.actors import Actor
+from ioc_pipelines.core.lock import home_lock
 from ioc_pipelines.resources.appdb import engine
 from ioc_pipelines.resources.appdb.tables import api_tokens
+from ioc_pipelines.web.app import INBOX_SECONDS
 from tests.ioc_pipelines.web.portal_helpers import PASSWORD, USERS
 
 HOSTILE_NAME = "../../<script>alert(1)</script>=cmd|' calc'!A0.csv"
@@ -139,3 +143,36 @@ def test_the_api_docs_work_offline(portal):
     assert client.get("/api/docs-static/swagger-ui-bundle.js").status_code == 200
     paths = client.get("/api/openapi.json").json()["paths"]
     assert set(paths) == {"/api/v1/me", "/api/v1/deliveries", "/api/v1/deliveries/{source}"}
+
+
+def test_an_upload_while_a_run_holds_the_home_is_answered_and_landed_after(portal):
+    """A run holds the home's lock: the upload is not refused. Each file is checked at once
+    (a bad one refused with its reason, a good one answered with what was read), the good one
+    waits, listed, and the portal lands it under the provider's name once the lock is free."""
+    provider = portal.client("provider")
+    good = ("Mã hộ;Mã xã;Số nhân khẩu;Phân loại hộ;Năm rà soát\n"
+            "1200000777;03388;4;nghèo;2025\n").encode()
+    with home_lock(portal.settings, Actor("Nguyễn Văn A"), "ioc run"):
+        response = provider.post("/deliveries/upload",
+                                 data={"csrf_token": provider.csrf, "source": "households",
+                                       "provider": "SYT"},
+                                 files=[("files", ("SYT__cho_nap.csv", good)),
+                                        ("files", ("SYT__rong_2.csv", b""))])
+        assert response.status_code == 200, response.text
+        assert "đang chờ nạp" in response.text and "1 bản ghi" in response.text
+        assert "Bị từ chối: tệp rỗng" in response.text
+        listing = provider.get("/deliveries").text
+        assert 'id="held"' in listing and "SYT__cho_nap.csv" in listing
+        time.sleep(2 * INBOX_SECONDS)  # the portal does not land while the lock is held
+        assert inbox.held(portal.settings)
+    deadline = time.monotonic() + 60
+    while inbox.held(portal.settings):
+        assert time.monotonic() < deadline, "the held upload was never landed"
+        time.sleep(1)
+    listing = provider.get("/deliveries").text
+    assert 'id="held"' not in listing and "SYT__cho_nap.csv" in listing
+    files = [e for e in audit.entries(portal.settings, action="delivery.file")
+             if e["object"] == "households/SYT__cho_nap.csv"]
+    assert [(e["actor"], e["outcome"]) for e in files] == [(USERS["provider"], "ok")]
+    assert [e["outcome"] for e in audit.entries(portal.settings, action="delivery.queue")] == [
+        "ok"]
