@@ -24,7 +24,7 @@ from connectors import ConnectorError
 from ioc_pipelines.core import audit
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.errors import Busy
-from ioc_pipelines.core.ingest import FileOutcome, ingest
+from ioc_pipelines.core.ingest import FileOutcome, audit_files, ingest
 from ioc_pipelines.core.landing import check_file, today
 from ioc_pipelines.core.lock import home_lock
 from ioc_pipelines.core.providers import known_providers
@@ -51,8 +51,6 @@ def hold(settings: Settings, actor: Actor, *, source: str, provider: str,
                                  providers=providers)
         except ConnectorError as exc:
             outcomes.append(FileOutcome(str(path), error=exc))
-            audit.record(settings, actor, "delivery.file", f"{source}/{path.name}",
-                         outcome="refused", detail={"reason": str(exc)[:1000]})
             continue
         target = ticket / str(number) / checked.delivery.file_name
         target.parent.mkdir(parents=True)
@@ -67,6 +65,8 @@ def hold(settings: Settings, actor: Actor, *, source: str, provider: str,
         os.replace(partial, ticket / TICKET)  # the ticket exists only once whole
         audit.record(settings, actor, "delivery.queue", source,
                      detail={"provider": provider, "files": len(kept), "ticket": ticket.name})
+    # the refusals now; the accepted files again when they land (status landed)
+    audit_files(settings, actor, source, [o for o in outcomes if o.error is not None])
     return outcomes
 
 
@@ -82,8 +82,8 @@ def held(settings: Settings, providers: tuple[str, ...] | None = None) -> list[d
 
 
 def land_held(settings: Settings) -> int:
-    """Land every held upload; the caller holds the home's lock (a run at its start), or it is
-    taken here. Returns how many tickets were landed."""
+    """Land every held upload, each through ``ingest`` under its sender's name (which takes the
+    home's lock, or shares the caller's: a run at its start). Returns the tickets landed."""
     done = 0
     for meta in held(settings):
         folder = inbox_dir(settings) / meta["ticket"]

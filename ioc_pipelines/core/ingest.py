@@ -70,6 +70,14 @@ def ingest(settings: Settings, source: str, files: list[Path], *, actor: Actor,
                                    delivery_date=delivery_date)
     outcomes = [FileOutcome(str(f), error=r) if isinstance(r, ConnectorError)
                 else FileOutcome(str(f), landed=r) for f, r in zip(files, results, strict=True)]
+    audit_files(settings, actor, source, outcomes)
+    return outcomes
+
+
+def audit_files(settings: Settings, actor: Actor, source: str,
+                outcomes: list[FileOutcome]) -> None:
+    """One audit entry per delivered file: accepted (landed, a duplicate, or held while the
+    home was busy) or refused with the reason."""
     for outcome in outcomes:
         name = f"{source}/{Path(outcome.file).name}"
         if outcome.error is not None:
@@ -79,7 +87,6 @@ def ingest(settings: Settings, source: str, files: list[Path], *, actor: Actor,
             audit.record(settings, actor, "delivery.file", name,
                          detail={"status": outcome.landed.status, "key": outcome.landed.key,
                                  "delivery_id": outcome.landed.delivery_id})
-    return outcomes
 
 
 def deliver_folder(settings: Settings, folder: Path, *, actor: Actor) -> list[SourceDelivered]:

@@ -22,11 +22,10 @@ STATUS_VI = {
 
 def records_vi(records: dict[str, int]) -> str:
     """What a file held, as a provider reads it: "3 bản ghi (households__households: 3)"."""
-    def number(n: int) -> str:
-        return f"{n:,}".replace(",", ".")
+    from ioc_pipelines.reports.charts import vn_number
 
-    parts = ", ".join(f"{table}: {number(n)}" for table, n in records.items())
-    return f"{number(sum(records.values()))} bản ghi ({parts})" if records else ""
+    parts = ", ".join(f"{table}: {vn_number(n)}" for table, n in records.items())
+    return f"{vn_number(sum(records.values()))} bản ghi ({parts})" if records else ""
 
 
 def status_vi(status: str) -> str:
