@@ -5,8 +5,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.ioc-installed
+AGENCY := .venv-agency
+AGENCY_STAMP := $(AGENCY)/.installed
 
-.PHONY: run test lint ui serve setup clean
+.PHONY: run test lint ui serve setup clean agency-clients
 
 $(STAMP): pyproject.toml requirements.lock tools/system-packages.sh
 	bash tools/system-packages.sh
@@ -19,12 +21,20 @@ $(STAMP): pyproject.toml requirements.lock tools/system-packages.sh
 
 setup: $(STAMP)
 
+# an agency's own tools (the official Delta Sharing client, OWSLib), apart from the project
+$(AGENCY_STAMP): tools/agency-clients.lock $(STAMP)
+	@test -x $(AGENCY)/bin/python || $(PYTHON) -m venv $(AGENCY)
+	$(BIN)/uv pip install --quiet --python $(AGENCY)/bin/python -r tools/agency-clients.lock
+	@touch $(AGENCY_STAMP)
+
+agency-clients: $(AGENCY_STAMP)
+
 ## run: the main job end to end on the embedded default (demo data if the landing zone is empty)
 run: $(STAMP)
 	$(BIN)/ioc run --approve-by "make run (demo)"
 
 ## test: lint + the whole test suite (end-to-end tests included)
-test: $(STAMP)
+test: $(STAMP) $(AGENCY_STAMP)
 	$(BIN)/ruff check ioc_pipelines connectors quality_checks tests
 	$(BIN)/sqlfluff lint dbt_project
 	$(BIN)/python -m pytest
@@ -38,4 +48,4 @@ ui: $(STAMP)
 	$(BIN)/ioc ui
 
 clean:
-	rm -rf .ioc dbt_project/target dbt_project/logs
+	rm -rf .ioc dbt_project/target dbt_project/logs $(AGENCY)

@@ -49,7 +49,21 @@ KNOWN = {
     "IOC_SESSION_KEY": "secret that signs portal session cookies; generated in $IOC_HOME if unset",
     "IOC_MAX_FILE_MB": "largest delivered file accepted, in MiB; default 4096 (a province's "
     "full registry extract fits)",
+    "IOC_SHARING_DEFAULT": "comma-separated published datasets every agency receives without "
+    "asking (the default sharing list); default: the non-sensitive aggregates and map layers",
+    "IOC_SHARING_RATE": "requests per minute one agency token may make to the sharing "
+    "endpoints; default 120",
+    "IOC_SHARING_URL_MINUTES": "how long a signed file URL handed out by Delta Sharing stays "
+    "valid, in minutes; default 15",
 }
+
+# what every agency receives unless IOC_SHARING_DEFAULT says otherwise: aggregates without
+# small counts and the public map layers (the rest on request)
+DEFAULT_SHARED = ("budget_by_period", "dim_admin_units", "dim_indicators", "dim_sensors",
+                  "enterprises_by_month", "indicators_vs_plan", "investment_disbursement",
+                  "iot_hourly", "map_infrastructure_lines", "map_points_of_interest",
+                  "permits_by_commune_month", "planning_areas", "pm25_exceedance_days",
+                  "population_by_commune")
 
 _BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
@@ -103,6 +117,9 @@ class Settings:
     portal_host: str = "127.0.0.1"
     portal_port: int = 8088
     session_key: str = field(default="", repr=False)
+    sharing_default: tuple[str, ...] = DEFAULT_SHARED
+    sharing_rate: int = 120  # requests per minute per agency token
+    sharing_url_minutes: int = 15
 
     @property
     def dagster_home(self) -> Path:
@@ -257,7 +274,28 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         portal_host=(env.get("IOC_PORTAL_HOST") or "127.0.0.1").strip(),
         portal_port=_port(env, "IOC_PORTAL_PORT", 8088),
         session_key=_secret_key(env, home, "IOC_SESSION_KEY", "session.key"),
+        sharing_default=_name_list(env, "IOC_SHARING_DEFAULT", DEFAULT_SHARED),
+        sharing_rate=_whole(env, "IOC_SHARING_RATE", 120),
+        sharing_url_minutes=_whole(env, "IOC_SHARING_URL_MINUTES", 15),
     )
+
+
+def _name_list(env: dict[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    if name not in env:
+        return default
+    names = tuple(sorted({part.strip() for part in env[name].split(",") if part.strip()}))
+    bad = [n for n in names if not re.fullmatch(r"[a-z][a-z0-9_]{0,127}", n)]
+    if bad:
+        raise SettingsError(f"{name}: {bad[0]!r} is not a dataset name (lower-case table names, "
+                            "comma-separated)")
+    return names
+
+
+def _whole(env: dict[str, str], name: str, default: int) -> int:
+    text = (env.get(name) or str(default)).strip()
+    if not text.isdigit() or int(text) < 1:
+        raise SettingsError(f"{name}={text!r} must be a whole number (≥ 1)")
+    return int(text)
 
 
 def _app_db(env: dict[str, str], home: Path) -> str:

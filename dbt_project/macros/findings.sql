@@ -15,6 +15,7 @@
         ('feedback', 'feedback__cases', 'int_feedback_cases_rule_checked', 'reason_codes', true, none, true),
         ('iot', 'iot__readings', 'iot_readings_checked', 'qc_flags', false, none, false),
         ('map', 'map__pois', 'int_pois_rule_checked', 'reason_codes', true, 'geom', true),
+        ('map', 'map__lines', 'int_lines_rule_checked', 'reason_codes', true, 'geom', false),
         ('planning', 'planning__plans', 'int_plans_rule_checked', 'reason_codes', true, 'geom', true),
     ]) }}
 {%- endmacro %}

@@ -23,6 +23,13 @@ PERMISSIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "account.manage": ("grant, lock, unlock, revoke accounts and tokens; change roles",
                        ("admin",)),
     "audit.read": ("browse and export the audit log", ("admin",)),
+    "share.read": ("read the datasets shared with one's agency (the default list and its live "
+                   "grants) through Delta Sharing, OGC API – Features and downloads",
+                   ("agency",)),
+    "share.request": ("ask for a dataset (purpose, legal basis, period) and see one's requests",
+                      ("agency",)),
+    "share.decide": ("approve (with an end date), refuse (with a reason) or revoke agencies' "
+                     "requests", ("admin",)),
 }
 SCOPED = {"delivery.upload", "delivery.read"}  # a provider reaches only its own codes
 

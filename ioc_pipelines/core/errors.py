@@ -20,3 +20,15 @@ def describe_holder(holder: dict) -> str:
         return "another ioc process"
     return (f"{holder.get('purpose', 'an operation')} by {holder.get('actor', '?')} "
             f"(pid {holder.get('pid', '?')}, since {holder.get('since', '?')})")
+
+
+class NotFound(CoreError):
+    """The object asked for does not exist (a door answers 404)."""
+
+
+class RateLimited(CoreError):
+    """Too many requests from one client in a short time (a door answers 429)."""
+
+    def __init__(self, message: str, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(message)

@@ -16,14 +16,17 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from ioc_pipelines.core import inbox
-from ioc_pipelines.core.errors import Busy, CoreError
+from ioc_pipelines.core.access import Forbidden
+from ioc_pipelines.core.errors import Busy, CoreError, NotFound, RateLimited
 from ioc_pipelines.settings import Settings
 from ioc_pipelines.web.rendering import page
-from ioc_pipelines.web.routes import admin, api, auth, deliveries, review
+from ioc_pipelines.web.routes import admin, api, auth, deliveries, delta_sharing, review
 from ioc_pipelines.web.security import NeedLogin, Refused
 
 STATIC = Path(__file__).with_name("static")
-ROUTERS = (auth.router, deliveries.router, review.router, admin.router, api.router)
+ROUTERS = (auth.router, deliveries.router, review.router, admin.router, api.router,
+           delta_sharing.router)
+SHARING = ("/delta-sharing/",)  # open protocols: errors as the protocol's JSON
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
@@ -35,7 +38,20 @@ HEADERS = {
 
 
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    return request.url.path.startswith(("/api/", *SHARING))
+
+
+ERROR_CODES = {400: "INVALID_PARAMETER_VALUE", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED",
+               404: "RESOURCE_DOES_NOT_EXIST", 429: "RESOURCE_EXHAUSTED",
+               503: "TEMPORARILY_UNAVAILABLE"}
+
+
+def _json_error(request: Request, text: str, code: int, headers: dict | None = None):
+    """An error of the JSON API ({"detail"}) or of a sharing protocol ({"errorCode",
+    "message"}, as Delta Sharing clients expect)."""
+    body = ({"errorCode": ERROR_CODES.get(code, "INTERNAL_ERROR"), "message": text}
+            if request.url.path.startswith(SHARING) else {"detail": text})
+    return JSONResponse(body, status_code=code, headers=headers)
 
 
 INBOX_SECONDS = 5  # how often the portal looks for held uploads to land
@@ -80,23 +96,27 @@ def create_app(settings: Settings) -> FastAPI:
     @app.exception_handler(NeedLogin)
     async def need_login(request: Request, _exc: NeedLogin):
         if _is_api(request):
-            return JSONResponse({"detail": "chưa đăng nhập hoặc token không hợp lệ"},
-                                status_code=401, headers={"WWW-Authenticate": "Bearer"})
+            return _json_error(request, "chưa đăng nhập hoặc token không hợp lệ", 401,
+                               {"WWW-Authenticate": "Bearer"})
         return RedirectResponse("/login", status_code=303)
 
     @app.exception_handler(Refused)
     async def refused(request: Request, exc: Refused):
         if _is_api(request):
-            return JSONResponse({"detail": str(exc)}, status_code=403)
+            return _json_error(request, str(exc), 403)
         return page(request, "refused.html.j2", 403, reason=str(exc))
 
     @app.exception_handler(CoreError)
     async def core_refused(request: Request, exc: CoreError):
         text = ("Hệ thống đang chạy một thao tác khác (" + str(exc) + "); thử lại sau ít phút."
                 if isinstance(exc, Busy) else str(exc))
-        code = 503 if isinstance(exc, Busy) else 400
+        code = (503 if isinstance(exc, Busy) else 403 if isinstance(exc, Forbidden)
+                else 404 if isinstance(exc, NotFound) else 429 if isinstance(exc, RateLimited)
+                else 400)
+        headers = ({"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited)
+                   else None)
         if _is_api(request):
-            return JSONResponse({"detail": text}, status_code=code)
+            return _json_error(request, text, code, headers)
         return page(request, "refused.html.j2", code, reason=text)
 
     for router in ROUTERS:

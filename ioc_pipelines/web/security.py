@@ -19,7 +19,10 @@ from ioc_pipelines.core.actors import Actor
 COOKIE = "ioc_session"
 LOGIN_CSRF_COOKIE = "ioc_login_csrf"
 ROUTE_PERMISSIONS: dict[tuple[str, str], str] = {}  # (method, path) -> permission
-PUBLIC_ROUTES = {("GET", "/login"), ("POST", "/login"), ("GET", "/healthz")}
+PUBLIC_ROUTES = {("GET", "/login"), ("POST", "/login"), ("GET", "/healthz"),
+                 # a signed, expiring file URL of Delta Sharing: the signature authorizes
+                 ("GET", "/delta-sharing/files/{release}/{name}.parquet"),
+                 ("HEAD", "/delta-sharing/files/{release}/{name}.parquet")}
 
 
 class NeedLogin(Exception):

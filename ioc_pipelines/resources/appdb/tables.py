@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -93,4 +94,37 @@ audit_head = Table(
     Column("head_id", Integer, primary_key=True),
     Column("last_entry_id", Integer, nullable=False),
     Column("last_hash", String(64), nullable=False),
+)
+
+# an agency's request for a dataset and the admin's decision: approved (a grant until
+# ``ends_on``), refused (``reason``), later revoked; requests are never deleted
+share_requests = Table(
+    "share_requests", metadata,
+    Column("request_id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", Integer, ForeignKey("accounts.account_id"), nullable=False),
+    Column("dataset", String(128), nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("legal_basis", Text, nullable=False),
+    Column("period", String(64), nullable=False),  # the data period asked for, as written
+    Column("status", String(16), nullable=False),  # requested | approved | refused | revoked
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("requested_by", String(200), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_by", String(200)),
+    Column("reason", Text),  # a refusal's or a revocation's reason
+    Column("ends_on", Date),  # the last day of an approved grant
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("revoked_by", String(200)),
+)
+
+# each account's inbox in the portal (a decision on its request, later the alerts)
+notifications = Table(
+    "notifications", metadata,
+    Column("notification_id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", Integer, ForeignKey("accounts.account_id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("read_at", DateTime(timezone=True)),
 )
