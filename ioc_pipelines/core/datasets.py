@@ -137,12 +137,13 @@ def columns(settings: Settings, ds: Dataset, release: Release) -> list[Column]:
 def select_sql(ds: Dataset, release: Release, cols: list[Column], *,
                geometry: str = "wkb") -> str:
     """SELECT of the shared columns at ``release``, each as its shared type; a geometry as WKB
-    bytes (any Parquet reader takes them) or GeoJSON text (``geometry="geojson"``)."""
+    bytes (any Parquet reader takes them), WKT or GeoJSON text (``geometry="wkt"|"geojson"``)."""
+    as_text = {"wkb": "ST_AsWKB", "wkt": "ST_AsText", "geojson": "ST_AsGeoJSON"}[geometry]
+
     def expression(c: Column) -> str:
         name = quote_ident(c.name)
         if c.type == "GEOMETRY":
-            return (f"ST_AsWKB({name}) AS {name}" if geometry == "wkb"
-                    else f"ST_AsGeoJSON({name}) AS {name}")
+            return f"{as_text}({name}) AS {name}"
         return f"CAST({name} AS BIGINT) AS {name}" if c.type == "BIGINT" else name
 
     return (f"SELECT {', '.join(expression(c) for c in cols)} "

@@ -53,3 +53,14 @@ def _inert(cells) -> None:
         if formula_like(cell.value):
             cell.data_type = "s"
             cell.quotePrefix = True
+
+
+def inert_cell(sheet, value: object):
+    """A cell of a write-only ``sheet`` (streamed workbooks): formula-like text kept as text."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if formula_like(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell

@@ -20,12 +20,20 @@ from ioc_pipelines.core.access import Forbidden
 from ioc_pipelines.core.errors import Busy, CoreError, NotFound, RateLimited
 from ioc_pipelines.settings import Settings
 from ioc_pipelines.web.rendering import page
-from ioc_pipelines.web.routes import admin, api, auth, deliveries, delta_sharing, review
+from ioc_pipelines.web.routes import (
+    admin,
+    api,
+    auth,
+    deliveries,
+    delta_sharing,
+    review,
+    sharing,
+)
 from ioc_pipelines.web.security import NeedLogin, Refused
 
 STATIC = Path(__file__).with_name("static")
 ROUTERS = (auth.router, deliveries.router, review.router, admin.router, api.router,
-           delta_sharing.router)
+           sharing.router, delta_sharing.router)
 SHARING = ("/delta-sharing/",)  # open protocols: errors as the protocol's JSON
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "

@@ -1,0 +1,54 @@
+"""Downloads for agencies, in the JSON API (an agency's token, or its portal session): the
+datasets it may receive, each at a release (the current one by default) as CSV (UTF-8 with a
+BOM), XLSX, Parquet or GeoJSON (map layers), with the data dictionary beside each."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+
+from ioc_pipelines.core import downloads, ratelimit, sharing
+from ioc_pipelines.web.security import Caller, current, guarded
+
+router = APIRouter(prefix="/api/v1", tags=["sharing"])
+
+
+def _agency(request: Request) -> Caller:
+    who = current(request)
+    ratelimit.check(f"account:{who.account.account_id}",
+                    request.app.state.settings.sharing_rate)
+    return who
+
+
+@guarded(router, "GET", "/datasets", "share.read")
+def list_datasets(request: Request) -> dict:
+    """The datasets this agency receives (the default list and its live grants), with the
+    current release and where to fetch each format."""
+    who = _agency(request)
+    return sharing.offer(request.app.state.settings, who.actor, who.account,
+                         str(request.base_url))
+
+
+@guarded(router, "GET", "/datasets/{name}.{fmt}", "share.read")
+def download(request: Request, name: str, fmt: str, release: int | None = None):
+    """One dataset as a file (``fmt``: csv, xlsx, parquet, geojson), streamed from disk."""
+    who = _agency(request)
+    found = downloads.download(request.app.state.settings, who.actor, who.account, name, fmt,
+                               release)
+    return FileResponse(found.path, media_type=found.media_type, filename=found.filename)
+
+
+@guarded(router, "GET", "/datasets/{name}/dictionary.{fmt}", "share.read")
+def dictionary(request: Request, name: str, fmt: str, release: int | None = None):
+    """What each column holds (name, type, description), as JSON or CSV."""
+    who = _agency(request)
+    found = downloads.dictionary(request.app.state.settings, who.actor, who.account, name,
+                                 release)
+    if fmt == "csv":
+        return Response(downloads.dictionary_csv(found), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition":
+                                 f'attachment; filename="{name}-tu-dien.csv"'})
+    if fmt != "json":
+        return JSONResponse({"detail": "từ điển dữ liệu có dạng json hoặc csv"},
+                            status_code=404)
+    return found
