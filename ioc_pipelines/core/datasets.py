@@ -134,6 +134,13 @@ def columns(settings: Settings, ds: Dataset, release: Release) -> list[Column]:
                 for name, kind in zip(rel.columns, rel.types, strict=True)]
 
 
+def layer_in(settings: Settings, ds: Dataset, release: Release) -> bool:
+    """Whether ``ds`` is a map layer in ``release`` (an older release may predate its
+    geometry column)."""
+    return ds.is_layer and any(c.name == ds.geometry and c.type == "GEOMETRY"
+                               for c in columns(settings, ds, release))
+
+
 def select_sql(ds: Dataset, release: Release, cols: list[Column], *,
                geometry: str = "wkb") -> str:
     """SELECT of the shared columns at ``release``, each as its shared type; a geometry as WKB

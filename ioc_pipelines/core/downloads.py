@@ -166,7 +166,7 @@ def _write_geojson(settings: Settings, ds: Dataset, release: Release, cols: list
 def _make(settings: Settings, ds: Dataset, release: Release, fmt: str) -> Path:
     if fmt == "parquet":
         return datasets.export_parquet(settings, ds, release)
-    if fmt == "geojson" and not ds.is_layer:
+    if fmt == "geojson" and not datasets.layer_in(settings, ds, release):
         raise CoreError(f"{ds.name} không phải lớp bản đồ: tải CSV, XLSX hoặc Parquet")
     cols = datasets.columns(settings, ds, release)
     writer = {"csv": _write_csv, "xlsx": _write_xlsx, "geojson": _write_geojson}[fmt]

@@ -26,6 +26,7 @@ from ioc_pipelines.web.routes import (
     auth,
     deliveries,
     delta_sharing,
+    ogc,
     review,
     sharing,
 )
@@ -33,8 +34,8 @@ from ioc_pipelines.web.security import NeedLogin, Refused
 
 STATIC = Path(__file__).with_name("static")
 ROUTERS = (auth.router, deliveries.router, review.router, admin.router, api.router,
-           sharing.router, delta_sharing.router)
-SHARING = ("/delta-sharing/",)  # open protocols: errors as the protocol's JSON
+           sharing.router, delta_sharing.router, ogc.router)
+SHARING = ("/delta-sharing/", "/ogc")  # open protocols: errors as each protocol's JSON
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
@@ -57,8 +58,11 @@ ERROR_CODES = {400: "INVALID_PARAMETER_VALUE", 401: "UNAUTHENTICATED", 403: "PER
 def _json_error(request: Request, text: str, code: int, headers: dict | None = None):
     """An error of the JSON API ({"detail"}) or of a sharing protocol ({"errorCode",
     "message"}, as Delta Sharing clients expect)."""
-    body = ({"errorCode": ERROR_CODES.get(code, "INTERNAL_ERROR"), "message": text}
-            if request.url.path.startswith(SHARING) else {"detail": text})
+    name = ERROR_CODES.get(code, "INTERNAL_ERROR")
+    path = request.url.path
+    body = ({"code": name, "description": text} if path.startswith("/ogc")  # OGC exception
+            else {"errorCode": name, "message": text} if path.startswith(SHARING)
+            else {"detail": text})
     return JSONResponse(body, status_code=code, headers=headers)
 
 

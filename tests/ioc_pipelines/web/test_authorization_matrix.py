@@ -17,7 +17,8 @@ from ioc_pipelines.web.security import PUBLIC_ROUTES, ROUTE_PERMISSIONS, routes_
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "security.md"
 SAMPLES = {"candidate_id": "999", "release_id": "999", "username": "nobody", "prefix": "deadbeef", "provider": "SYT", "delivery_id": "x",
            "ext": "html", "source": "households", "share": "ioc", "schema": "published",
-           "table": "dim_indicators", "release": "1", "name": "dim_indicators", "fmt": "csv"}
+           "table": "dim_indicators", "release": "1", "name": "dim_indicators", "fmt": "csv",
+           "feature_id": "x"}
 
 
 def _routes() -> list[tuple[str, str]]:
@@ -60,7 +61,7 @@ def test_every_route_for_every_role(portal, role):
         response = _request(client, method, path, getattr(client, "csrf", None))
         where = f"{method} {path} as {role or 'anonymous'}: {response.status_code}"
         if role is None:
-            if path.startswith(("/api/", "/delta-sharing/")):
+            if path.startswith(("/api/", "/delta-sharing/", "/ogc")):
                 assert response.status_code == 401, where
             else:
                 assert (response.status_code, response.headers.get("location")) == (

@@ -24,6 +24,7 @@ select
     described.sensor_name,
     described.longitude,
     described.latitude,
+    st_point(described.longitude, described.latitude) as geom,
     described.commune_code,
     described.river,
     described.alert_level_1,
