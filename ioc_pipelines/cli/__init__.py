@@ -9,10 +9,20 @@ import argparse
 import os
 import sys
 
-from ioc_pipelines.cli import accounts, data, output, releases, reports, runs, servers, setup
+from ioc_pipelines.cli import (
+    accounts,
+    data,
+    output,
+    releases,
+    reports,
+    runs,
+    servers,
+    setup,
+    sharing,
+)
 from ioc_pipelines.settings import SettingsError, load_settings
 
-GROUPS = [setup, data, runs, releases, reports, servers, accounts]
+GROUPS = [setup, data, runs, releases, reports, servers, accounts, sharing]
 
 
 def build_parser() -> argparse.ArgumentParser:

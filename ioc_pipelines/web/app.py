@@ -29,12 +29,13 @@ from ioc_pipelines.web.routes import (
     ogc,
     review,
     sharing,
+    sharing_pages,
 )
 from ioc_pipelines.web.security import NeedLogin, Refused
 
 STATIC = Path(__file__).with_name("static")
-ROUTERS = (auth.router, deliveries.router, review.router, admin.router, api.router,
-           sharing.router, delta_sharing.router, ogc.router)
+ROUTERS = (auth.router, deliveries.router, review.router, admin.router, sharing_pages.router,
+           api.router, sharing.router, sharing.catalog_router, delta_sharing.router, ogc.router)
 SHARING = ("/delta-sharing/", "/ogc")  # open protocols: errors as each protocol's JSON
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -102,7 +103,7 @@ def create_app(settings: Settings) -> FastAPI:
         for name, value in HEADERS.items():
             if name == "Content-Security-Policy" and request.url.path == "/api/docs":
                 continue  # Swagger UI runs its own scripts from its bundle
-            response.headers.setdefault(name, value)
+            response.headers.setdefault(name, value)  # a route may set its own (cache)
         return response
 
     @app.exception_handler(NeedLogin)

@@ -22,7 +22,9 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], str] = {}  # (method, path) -> permissi
 PUBLIC_ROUTES = {("GET", "/login"), ("POST", "/login"), ("GET", "/healthz"),
                  # a signed, expiring file URL of Delta Sharing: the signature authorizes
                  ("GET", "/delta-sharing/files/{release}/{name}.parquet"),
-                 ("HEAD", "/delta-sharing/files/{release}/{name}.parquet")}
+                 ("HEAD", "/delta-sharing/files/{release}/{name}.parquet"),
+                 # the DCAT-AP catalogue: what is published, for harvesters (no data)
+                 ("GET", "/catalog.jsonld")}
 
 
 class NeedLogin(Exception):

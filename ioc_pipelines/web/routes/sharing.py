@@ -7,10 +7,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
-from ioc_pipelines.core import downloads, ratelimit, sharing
+from ioc_pipelines.core import catalog, downloads, ratelimit, sharing
 from ioc_pipelines.web.security import Caller, current, guarded
 
 router = APIRouter(prefix="/api/v1", tags=["sharing"])
+catalog_router = APIRouter(tags=["catalog"])
 
 
 def _agency(request: Request) -> Caller:
@@ -52,3 +53,13 @@ def dictionary(request: Request, name: str, fmt: str, release: int | None = None
         return JSONResponse({"detail": "từ điển dữ liệu có dạng json hoặc csv"},
                             status_code=404)
     return found
+
+
+
+# public, like a data portal's catalogue: it describes what is published, it holds no data
+@catalog_router.get("/catalog.jsonld")
+def dcat_catalog(request: Request) -> JSONResponse:
+    """The DCAT-AP 3 catalogue of the published datasets (JSON-LD)."""
+    found = catalog.catalog(request.app.state.settings, str(request.base_url))
+    return JSONResponse(found, media_type="application/ld+json",
+                        headers={"Cache-Control": "public, max-age=300"})

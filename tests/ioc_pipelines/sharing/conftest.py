@@ -22,6 +22,7 @@ from tests.ioc_pipelines.web.portal_helpers import USERS, Portal, start_portal, 
 
 AGENCY_PYTHON = REPO / ".venv-agency" / "bin" / "python"
 CHANGED = "population_by_commune"  # release 2 keeps only some of its rows
+HOSTILE = "=HYPERLINK(\"http://x.invalid\")<script>alert(1)</script>"  # a delivered name
 
 
 @dataclass
@@ -61,6 +62,12 @@ def sharing_world(tmp_path_factory):
     tables = {name: release_table(name, 1) for name in _release_tables(settings)}
     tables[CHANGED] = (f"(SELECT * FROM {release_table(CHANGED, 1)} "
                        "ORDER BY commune_code LIMIT 3)")
+    # a point of interest whose delivered name is hostile: inert in every download
+    hostile = HOSTILE.replace("'", "''")
+    tables["map_points_of_interest"] = (
+        f"(SELECT * REPLACE (CASE WHEN poi_id = (SELECT min(poi_id) FROM "
+        f"{release_table('map_points_of_interest', 1)}) THEN '{hostile}' ELSE poi_name END "
+        f"AS poi_name) FROM {release_table('map_points_of_interest', 1)})")
     publish_tables(settings, tables, run_id="test-release-2", author="test", exact=True)
     token = tokens.create(settings, Actor("test-setup"), USERS["agency"], "delta sharing test",
                           days=30)[0]
