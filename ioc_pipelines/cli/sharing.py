@@ -9,6 +9,8 @@ from datetime import date
 from ioc_pipelines.cli.output import OK, attempt, refuse, say
 from ioc_pipelines.core import accounts, datasets, grants
 from ioc_pipelines.core.actors import Actor
+from ioc_pipelines.core.government import make_packet
+from ioc_pipelines.reports.periods import parse_period
 from ioc_pipelines.settings import Settings
 
 
@@ -35,6 +37,11 @@ def register(sub) -> None:
         v.add_argument("request_id", type=int)
         v.add_argument("--reason", required=True, help="why (the agency reads it)")
         v.set_defaults(func=cmd_refuse if verb == "refuse" else cmd_revoke)
+    v = verbs.add_parser("government", help="the indicators data packet of a period for the "
+                         "Government's reporting system (QCVN 125:2021/BTTTT layout)")
+    v.add_argument("--period", required=True, help="2026-10, 2026-Q3, 2026-H1 or 2026")
+    v.add_argument("--release", type=int, default=None, help="default: the current release")
+    v.set_defaults(func=cmd_government)
 
 
 def cmd_datasets(settings: Settings, args) -> int:
@@ -93,3 +100,13 @@ def cmd_refuse(settings: Settings, args) -> int:
 def cmd_revoke(settings: Settings, args) -> int:
     return _done(*attempt(lambda: grants.revoke(settings, Actor.os_user(), args.request_id,
                                                 reason=args.reason)))
+
+
+def cmd_government(settings: Settings, args) -> int:
+    made, error = attempt(lambda: make_packet(settings, parse_period(args.period),
+                                              args.release))
+    if error is not None:
+        return refuse(error)
+    say(f"{made.indicators} indicators of {made.period} from release {made.release_id}: "
+        f"{made.path}")
+    return OK

@@ -112,7 +112,7 @@ def test_the_catalogue_is_valid_dcat_ap(sharing_world):
     units = found["dim_admin_units"]
     assert graph.value(units, DCT.title).language == "vi"
     assert str(graph.value(units, DCAT.version)) == "2"
-    formats = {str(graph.value(d, DCT.format)).rsplit("/", 1)[-1]
+    formats = {str(graph.value(d, DCT["format"])).rsplit("/", 1)[-1]
                for d in graph.objects(units, DCAT.distribution)}
     assert {"CSV", "XLSX", "PARQUET", "GEOJSON"} <= formats
     rights = {str(graph.value(found[n], DCT.accessRights)).rsplit("/", 1)[-1]

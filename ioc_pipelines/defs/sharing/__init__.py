@@ -1,0 +1,1 @@
+"""Sharing with the Government: the indicators data packet per period."""
