@@ -108,6 +108,17 @@ def current(request: Request) -> Caller:
     return request.state.caller
 
 
+def counted(request: Request) -> Caller:
+    """The caller of a sharing door, counted against its account's requests a minute
+    (``IOC_SHARING_RATE``; 429 beyond)."""
+    from ioc_pipelines.core import ratelimit
+
+    who = current(request)
+    ratelimit.check(f"account:{who.account.account_id}",
+                    request.app.state.settings.sharing_rate)
+    return who
+
+
 def scope(who: Caller, permission: str, provider: str) -> None:
     """Refuse unless ``who`` may act on ``provider``'s data."""
     try:

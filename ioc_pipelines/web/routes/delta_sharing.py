@@ -11,19 +11,12 @@ import json
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
-from ioc_pipelines.core import delta_sharing, ratelimit
-from ioc_pipelines.web.security import Caller, address, current, guarded
+from ioc_pipelines.core import delta_sharing
+from ioc_pipelines.web.security import address, counted, guarded
 
 router = APIRouter(prefix="/delta-sharing", tags=["delta-sharing"])
 NDJSON = "application/x-ndjson; charset=utf-8"
 
-
-def _agency(request: Request) -> Caller:
-    """The caller, counted against its per-minute limit."""
-    who = current(request)
-    ratelimit.check(f"account:{who.account.account_id}",
-                    request.app.state.settings.sharing_rate)
-    return who
 
 
 def _base(request: Request) -> str:
@@ -40,14 +33,14 @@ def _ndjson(version: int, lines: list[dict]) -> Response:
 @guarded(router, "GET", "/shares", "share.read")
 def list_shares(request: Request) -> dict:
     """The one share of this IOC."""
-    _agency(request)
+    counted(request)
     settings = request.app.state.settings
     return {"items": [{"name": delta_sharing.SHARE, "id": delta_sharing.share_id(settings)}]}
 
 
 @guarded(router, "GET", "/shares/{share}", "share.read")
 def get_share(request: Request, share: str) -> dict:
-    _agency(request)
+    counted(request)
     delta_sharing.check_share(share)
     settings = request.app.state.settings
     return {"share": {"name": delta_sharing.SHARE, "id": delta_sharing.share_id(settings)}}
@@ -55,7 +48,7 @@ def get_share(request: Request, share: str) -> dict:
 
 @guarded(router, "GET", "/shares/{share}/schemas", "share.read")
 def list_schemas(request: Request, share: str) -> dict:
-    _agency(request)
+    counted(request)
     delta_sharing.check_share(share)
     return {"items": [{"name": delta_sharing.SCHEMA, "share": delta_sharing.SHARE}]}
 
@@ -63,14 +56,14 @@ def list_schemas(request: Request, share: str) -> dict:
 @guarded(router, "GET", "/shares/{share}/schemas/{schema}/tables", "share.read")
 def list_tables(request: Request, share: str, schema: str) -> dict:
     """The tables of the schema this agency is granted (published now)."""
-    who = _agency(request)
+    who = counted(request)
     return {"items": delta_sharing.list_tables(request.app.state.settings, who.actor,
                                                who.account, share, schema)}
 
 
 @guarded(router, "GET", "/shares/{share}/all-tables", "share.read")
 def list_all_tables(request: Request, share: str) -> dict:
-    who = _agency(request)
+    who = counted(request)
     return {"items": delta_sharing.list_tables(request.app.state.settings, who.actor,
                                                who.account, share)}
 
@@ -78,7 +71,7 @@ def list_all_tables(request: Request, share: str) -> dict:
 @guarded(router, "GET", "/shares/{share}/schemas/{schema}/tables/{table}/version", "share.read")
 def table_version(request: Request, share: str, schema: str, table: str) -> Response:
     """The table's current version (the current release id) in the Delta-Table-Version header."""
-    who = _agency(request)
+    who = counted(request)
     version = delta_sharing.version(request.app.state.settings, who.actor, who.account, share,
                                     schema, table)
     return Response(status_code=200, headers={"Delta-Table-Version": str(version)})
@@ -88,7 +81,7 @@ def table_version(request: Request, share: str, schema: str, table: str) -> Resp
          "share.read")
 def table_metadata(request: Request, share: str, schema: str, table: str) -> Response:
     """Protocol and metadata (the schema, with each column's description) as NDJSON."""
-    who = _agency(request)
+    who = counted(request)
     version, lines = delta_sharing.metadata(request.app.state.settings, who.actor, who.account,
                                             share, schema, table)
     return _ndjson(version, lines)
@@ -98,7 +91,7 @@ def table_metadata(request: Request, share: str, schema: str, table: str) -> Res
 async def query_table(request: Request, share: str, schema: str, table: str) -> Response:
     """The table's Parquet file at a release (``version`` in the body; the current release
     without it), behind a signed URL that expires."""
-    who = _agency(request)
+    who = counted(request)
     try:
         body = json.loads(await request.body() or b"{}")
     except ValueError:

@@ -6,18 +6,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from ioc_pipelines.core import ogc_features, ratelimit
+from ioc_pipelines.core import ogc_features
 from ioc_pipelines.reports.rendering import PROVINCE_NAMES
-from ioc_pipelines.web.security import Caller, current, guarded
+from ioc_pipelines.web.security import counted, guarded
 
 router = APIRouter(prefix="/ogc", tags=["ogc-api-features"])
 
-
-def _agency(request: Request) -> Caller:
-    who = current(request)
-    ratelimit.check(f"account:{who.account.account_id}",
-                    request.app.state.settings.sharing_rate)
-    return who
 
 
 def _base(request: Request) -> str:
@@ -31,7 +25,7 @@ def _release(request: Request) -> int | None:
 
 @guarded(router, "GET", "", "share.read")
 def landing_page(request: Request) -> dict:
-    _agency(request)
+    counted(request)
     settings = request.app.state.settings
     return ogc_features.landing(_base(request),
                                 f"Bản đồ dùng chung — tỉnh {PROVINCE_NAMES[settings.province_code]}")
@@ -39,20 +33,20 @@ def landing_page(request: Request) -> dict:
 
 @guarded(router, "GET", "/conformance", "share.read")
 def conformance(request: Request) -> dict:
-    _agency(request)
+    counted(request)
     return ogc_features.conformance()
 
 
 @guarded(router, "GET", "/collections", "share.read")
 def collections(request: Request) -> dict:
-    who = _agency(request)
+    who = counted(request)
     return ogc_features.collections(request.app.state.settings, who.account, _base(request),
                                     _release(request))
 
 
 @guarded(router, "GET", "/collections/{name}", "share.read")
 def collection(request: Request, name: str) -> dict:
-    who = _agency(request)
+    who = counted(request)
     return ogc_features.collection(request.app.state.settings, who.account, name,
                                    _base(request), _release(request))
 
@@ -60,7 +54,7 @@ def collection(request: Request, name: str) -> dict:
 @guarded(router, "GET", "/collections/{name}/items", "share.read")
 def items(request: Request, name: str) -> JSONResponse:
     """Features of a layer: ``bbox``, ``limit`` (≤ 10 000), ``offset``, ``datetime``."""
-    who = _agency(request)
+    who = counted(request)
     page = ogc_features.items(request.app.state.settings, who.actor, who.account, name,
                               dict(request.query_params), _base(request))
     return JSONResponse(page, media_type=ogc_features.GEOJSON)
@@ -68,7 +62,7 @@ def items(request: Request, name: str) -> JSONResponse:
 
 @guarded(router, "GET", "/collections/{name}/items/{feature_id}", "share.read")
 def item(request: Request, name: str, feature_id: str) -> JSONResponse:
-    who = _agency(request)
+    who = counted(request)
     found = ogc_features.item(request.app.state.settings, who.actor, who.account, name,
                               feature_id, _base(request), _release(request))
     return JSONResponse(found, media_type=ogc_features.GEOJSON)

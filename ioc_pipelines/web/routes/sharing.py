@@ -7,25 +7,19 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
-from ioc_pipelines.core import catalog, downloads, ratelimit, sharing
-from ioc_pipelines.web.security import Caller, current, guarded
+from ioc_pipelines.core import catalog, downloads, sharing
+from ioc_pipelines.web.security import counted, guarded
 
 router = APIRouter(prefix="/api/v1", tags=["sharing"])
 catalog_router = APIRouter(tags=["catalog"])
 
-
-def _agency(request: Request) -> Caller:
-    who = current(request)
-    ratelimit.check(f"account:{who.account.account_id}",
-                    request.app.state.settings.sharing_rate)
-    return who
 
 
 @guarded(router, "GET", "/datasets", "share.read")
 def list_datasets(request: Request) -> dict:
     """The datasets this agency receives (the default list and its live grants), with the
     current release and where to fetch each format."""
-    who = _agency(request)
+    who = counted(request)
     return sharing.offer(request.app.state.settings, who.actor, who.account,
                          str(request.base_url))
 
@@ -33,7 +27,7 @@ def list_datasets(request: Request) -> dict:
 @guarded(router, "GET", "/datasets/{name}.{fmt}", "share.read")
 def download(request: Request, name: str, fmt: str, release: int | None = None):
     """One dataset as a file (``fmt``: csv, xlsx, parquet, geojson), streamed from disk."""
-    who = _agency(request)
+    who = counted(request)
     found = downloads.download(request.app.state.settings, who.actor, who.account, name, fmt,
                                release)
     return FileResponse(found.path, media_type=found.media_type, filename=found.filename)
@@ -42,7 +36,7 @@ def download(request: Request, name: str, fmt: str, release: int | None = None):
 @guarded(router, "GET", "/datasets/{name}/dictionary.{fmt}", "share.read")
 def dictionary(request: Request, name: str, fmt: str, release: int | None = None):
     """What each column holds (name, type, description), as JSON or CSV."""
-    who = _agency(request)
+    who = counted(request)
     found = downloads.dictionary(request.app.state.settings, who.actor, who.account, name,
                                  release)
     if fmt == "csv":

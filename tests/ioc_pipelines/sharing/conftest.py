@@ -36,15 +36,15 @@ class World:
     def settings(self):
         return self.portal.settings
 
-    def agency(self, code: str, **values) -> dict:
-        """Run ``code`` in the agency's Python (PROFILE, VALUES bound); it prints one JSON."""
+    def agency(self, script: str, /, **values) -> dict:
+        """Run ``script`` in the agency's Python (PROFILE, VALUES bound); it prints one JSON."""
         if not AGENCY_PYTHON.is_file():
             raise AssertionError(f"{AGENCY_PYTHON} is missing: `make agency-clients` makes it "
                                  "(make test does)")
-        script = self.tmp / "agency_script.py"
-        script.write_text(f"PROFILE = {str(self.profile)!r}\nVALUES = {values!r}\n"
-                          + textwrap.dedent(code), encoding="utf-8")
-        proc = subprocess.run([str(AGENCY_PYTHON), str(script)], capture_output=True,
+        path = self.tmp / "agency_script.py"
+        path.write_text(f"PROFILE = {str(self.profile)!r}\nVALUES = {values!r}\n"
+                        + textwrap.dedent(script), encoding="utf-8")
+        proc = subprocess.run([str(AGENCY_PYTHON), str(path)], capture_output=True,
                               text=True, timeout=300, cwd=self.tmp)
         if proc.returncode != 0:
             raise AssertionError(f"agency script failed:\n{proc.stdout}\n{proc.stderr}")
