@@ -114,6 +114,10 @@ EXPECTED_ASSETS = {
     "reports/briefing",
     "reports/operations",
     "reports/sector",
+    "reports/government",
+    "marts/map_infrastructure_lines",
+    "validated/int_lines_rule_checked",
+    "staging/stg_map__lines",
 }
 
 EXPECTED_GROUPS = {
@@ -124,6 +128,7 @@ EXPECTED_GROUPS = {
     "marts/population_by_commune_sex_age": "marts",
     "published/release": "published",
     "reports/population": "reports",
+    "reports/government": "sharing",
 }
 
 
@@ -169,10 +174,12 @@ def test_definitions_snapshot(ioc_home):
 
     assert {j.name for j in repo.get_all_jobs() if not j.name.startswith("__")} == {
         "ioc_main_job", "ioc_approve_job", "raw_indicators_job", "raw_iot_job",
-        "rejection_reports_job", "briefing_report_job", "operations_report_job", "sector_report_job"}
+        "rejection_reports_job", "briefing_report_job", "operations_report_job", "sector_report_job",
+        "government_report_job"}
     # every run that changes state holds the home's lock; briefings change nothing
     assert {j.name for j in repo.get_all_jobs() if j.tags.get("ioc/home_lock") == "none"} == {
-        "briefing_report_job", "operations_report_job", "sector_report_job"}
+        "briefing_report_job", "operations_report_job", "sector_report_job",
+        "government_report_job"}
     # the main run does not make the scheduled briefings
     main_nodes = {k.to_user_string() for k in repo.get_job("ioc_main_job").asset_layer
                   .executable_asset_keys}
@@ -189,7 +196,8 @@ def test_definitions_snapshot(ioc_home):
     assert {s.name for s in repo.schedule_defs} == {
         "ioc_daily", "raw_iot_job_schedule", "raw_indicators_job_schedule",
         "briefing_weekly", "briefing_monthly", "briefing_quarterly", "briefing_half_year",
-        "briefing_annual", "operations_quarterly", "operations_half_year", "operations_annual"}
+        "briefing_annual", "operations_quarterly", "operations_half_year", "operations_annual",
+        "government_monthly"}
     schedule = repo.get_schedule_def("ioc_daily")
     assert schedule.job_name == "ioc_main_job"
     assert schedule.cron_schedule == "30 7 * * *"

@@ -116,3 +116,27 @@ def test_each_agency_is_limited_on_the_sharing_doors(tmp_path):
             assert get(two).status_code == 200  # per agency
     finally:
         appdb.dispose(settings)
+
+
+FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "QUARTERLY", "ANNUAL", "IRREG", "CONT"}
+THEMES = {"AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "INTR", "JUST", "REGI",
+          "SOCI", "TECH", "TRAN"}
+
+
+def test_every_published_mart_describes_itself_as_a_dataset():
+    """The catalogue, the portal and the OGC collections take each mart's title and description
+    in Vietnamese, theme, frequency and time column from its dbt YAML (meta.dataset)."""
+    from ioc_pipelines.core.datasets import all_datasets
+    from ioc_pipelines.core.publishing import published_marts
+
+    found = all_datasets()
+    assert set(found) == set(published_marts())
+    vietnamese = set("ăâđêôơưáàảãạéèẻẽẹíìỉĩịóòỏõọúùủũụýỳỷỹỵ")
+    for name, ds in found.items():
+        assert ds.title != name and set(ds.title.lower()) & vietnamese, name
+        assert set(ds.description.lower()) & vietnamese, name
+        assert ds.frequency in FREQUENCIES and ds.theme in THEMES, name
+        assert ds.temporal is None or ds.temporal in ds.column_docs, name
+    layers = {name for name, ds in found.items() if ds.is_layer}
+    assert layers == {"dim_admin_units", "dim_sensors", "housing_support_map",
+                      "map_infrastructure_lines", "map_points_of_interest", "planning_areas"}
