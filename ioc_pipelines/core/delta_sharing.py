@@ -112,8 +112,7 @@ def metadata_line(table: Table) -> dict:
         "id": table_id(table.dataset.name), "name": table.dataset.name,
         "description": table.dataset.description, "format": {"provider": "parquet"},
         "schemaString": schema_string(table.columns), "partitionColumns": [],
-        "configuration": {}, "version": table.release.id,
-        "numFiles": 1, "size": None}}
+        "configuration": {}, "version": table.release.id, "numFiles": 1}}
 
 
 def _signing_key(settings: Settings) -> bytes:
@@ -146,15 +145,19 @@ def file_line(settings: Settings, account: Account, table: Table, base_url: str)
 def signed_file(settings: Settings, release: int, name: str, account_id: int, expires: int,
                 sig: str, *, address: str = "unknown"):
     """The Parquet file a signed URL names, if the signature holds, it has not expired, and the
-    agency still has the grant now. The first fetch of each URL is audited (a reader makes many
-    range requests of one file)."""
-    actor = Actor(f"account:{account_id}", "sharing", "agency", address)
-    first = sig not in _fetched
-    if not first:
-        return _signed_file(settings, release, name, account_id, expires, sig)
+    agency still has the grant now. The first fetch of each URL is audited under the agency's
+    account (a reader makes many range requests of one file)."""
+    account = get_by_id(settings, account_id) if hmac.compare_digest(
+        signature(settings, release, name, account_id, expires), sig or "") else None
+    if sig in _fetched:
+        return _signed_file(settings, account, release, name, account_id, expires, sig)
+    actor = (account.actor("sharing", address) if account is not None
+             else Actor("unknown", "sharing", "anonymous", address))
     with audit.audited(settings, actor, "share.file", f"{name}@{release}") as said:
-        path = _signed_file(settings, release, name, account_id, expires, sig)
+        path = _signed_file(settings, account, release, name, account_id, expires, sig)
         said["bytes"] = path.stat().st_size
+    if len(_fetched) > 100_000:  # a long-running portal: start over (audited once more)
+        _fetched.clear()
     _fetched.add(sig)
     return path
 
@@ -162,16 +165,12 @@ def signed_file(settings: Settings, release: int, name: str, account_id: int, ex
 _fetched: set[str] = set()
 
 
-def _signed_file(settings: Settings, release: int, name: str, account_id: int, expires: int,
-                 sig: str):
-    expected = signature(settings, release, name, account_id, expires)
-    if not hmac.compare_digest(expected, sig or ""):
+def _signed_file(settings: Settings, account: Account | None, release: int, name: str,
+                 account_id: int, expires: int, sig: str):
+    if account is None:  # a signature that does not hold (or an account that is gone)
         raise SignatureRefused("chữ ký của đường dẫn tệp không hợp lệ")
     if expires < time.time():
         raise SignatureRefused("đường dẫn tệp đã hết hạn; hỏi lại bảng để nhận đường dẫn mới")
-    account = get_by_id(settings, account_id)
-    if account is None:
-        raise SignatureRefused("đường dẫn tệp không hợp lệ")
     ds = datasets.dataset(name)
     grants.require_grant(settings, account, ds.name)  # revoked or account locked: refused now
     release_obj = datasets.release_for(settings, release)
