@@ -15,7 +15,8 @@ select
         [
             {{ geometry_reason(required=true) }},
             case
-                when staged.geom is not null
+                when
+                    staged.geom is not null
                     and st_geometrytype(staged.geom)::varchar
                     not in ('LINESTRING', 'MULTILINESTRING')
                     then 'GEOM_INVALID'
