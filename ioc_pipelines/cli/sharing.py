@@ -10,7 +10,6 @@ from ioc_pipelines.cli.output import OK, attempt, refuse, say
 from ioc_pipelines.core import accounts, datasets, grants
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.government import make_packet
-from ioc_pipelines.reports.periods import parse_period
 from ioc_pipelines.settings import Settings
 
 
@@ -103,8 +102,7 @@ def cmd_revoke(settings: Settings, args) -> int:
 
 
 def cmd_government(settings: Settings, args) -> int:
-    made, error = attempt(lambda: make_packet(settings, parse_period(args.period),
-                                              args.release))
+    made, error = attempt(lambda: make_packet(settings, args.period, args.release))
     if error is not None:
         return refuse(error)
     say(f"{made.indicators} indicators of {made.period} from release {made.release_id}: "

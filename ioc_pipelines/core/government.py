@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ioc_pipelines.core import datasets
+from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.core.publishing import release_table
-from ioc_pipelines.reports.periods import Period
+from ioc_pipelines.reports.periods import Period, PeriodError, parse_period
 from ioc_pipelines.reports.rendering import PROVINCE_NAMES
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import Settings
@@ -94,11 +95,17 @@ def packet(settings: Settings, period: Period, release_id: int | None = None) ->
     }
 
 
-def make_packet(settings: Settings, period: Period,
+def make_packet(settings: Settings, period: Period | str,
                 release_id: int | None = None) -> GovernmentPacket:
-    """Build, store (object store + $IOC_HOME/reports) and return the period's packet."""
+    """Build, store (object store + $IOC_HOME/reports) and return the packet of ``period``
+    (a Period, or its code: 2026-10, 2026-Q3 …)."""
     from ioc_pipelines.resources.object_store import object_store
 
+    if isinstance(period, str):
+        try:
+            period = parse_period(period)
+        except PeriodError as exc:
+            raise CoreError(str(exc)) from exc
     body = packet(settings, period, release_id)
     release = body["body"]["ban_phat_hanh"]
     key = f"reports/government/{period.folder}/release-{release}/goi-tin-chi-tieu-kt-xh.json"
