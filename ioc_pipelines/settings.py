@@ -7,13 +7,22 @@ Everything else receives a :class:`Settings` object. Misconfiguration fails at s
 from __future__ import annotations
 
 import os
-import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 from dotenv import dotenv_values
+
+from ioc_pipelines.setting_values import (  # noqa: F401 - SettingsError is part of this API
+    SettingsError,
+    bool_value,
+    bucket,
+    name_list,
+    port,
+    require,
+    whole,
+)
 
 PREFIX = "IOC_"
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -56,21 +65,6 @@ KNOWN = {
     "IOC_SHARING_URL_MINUTES": "how long a signed file URL handed out by Delta Sharing stays "
     "valid, in minutes; default 15",
 }
-
-# what every agency receives unless IOC_SHARING_DEFAULT says otherwise: aggregates without
-# small counts and the public map layers (the rest on request)
-DEFAULT_SHARED = ("budget_by_period", "dim_admin_units", "dim_indicators", "dim_sensors",
-                  "enterprises_by_month", "indicators_vs_plan", "investment_disbursement",
-                  "iot_hourly", "map_infrastructure_lines", "map_points_of_interest",
-                  "permits_by_commune_month", "planning_areas", "pm25_exceedance_days",
-                  "population_by_commune")
-
-_BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-
-
-class SettingsError(ValueError):
-    """A setting is missing or malformed; the message names the variable."""
-
 
 @dataclass(frozen=True)
 class S3Config:
@@ -117,7 +111,7 @@ class Settings:
     portal_host: str = "127.0.0.1"
     portal_port: int = 8088
     session_key: str = field(default="", repr=False)
-    sharing_default: tuple[str, ...] = DEFAULT_SHARED
+    sharing_default: tuple[str, ...] | None = None  # None: core.grants.DEFAULT_SHARED
     sharing_rate: int = 120  # requests per minute per agency token
     sharing_url_minutes: int = 15
 
@@ -150,30 +144,7 @@ def _libpq_conninfo(url: str) -> str:
     return " ".join(parts)
 
 
-def _bool(env: dict[str, str], name: str, default: bool) -> bool:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    low = raw.strip().lower()
-    if low in {"1", "true", "yes", "on"}:
-        return True
-    if low in {"0", "false", "no", "off"}:
-        return False
-    raise SettingsError(f"{name}={raw!r} is not a boolean (use true or false)")
 
-
-def _require(env: dict[str, str], name: str, why: str) -> str:
-    value = env.get(name, "").strip()
-    if not value:
-        raise SettingsError(f"{name} is required {why}")
-    return value
-
-
-def _bucket(env: dict[str, str], name: str, default: str) -> str:
-    value = env.get(name) or default
-    if not _BUCKET_RE.match(value):
-        raise SettingsError(f"{name}={value!r} is not a valid bucket name (3-63 chars, a-z 0-9 . -)")
-    return value
 
 
 def _catalog(env: dict[str, str], name: str, sqlite_path: Path) -> CatalogConfig:
@@ -225,10 +196,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if store_kind not in {"local", "s3"}:
         raise SettingsError(f"IOC_OBJECT_STORE={store_kind!r} must be 'local' or 's3'")
 
-    path_style = _bool(env, "IOC_S3_PATH_STYLE", True)
+    path_style = bool_value(env, "IOC_S3_PATH_STYLE", True)
     s3 = None
     if store_kind == "s3":
-        endpoint = _require(env, "IOC_S3_ENDPOINT", "when IOC_OBJECT_STORE=s3")
+        endpoint = require(env, "IOC_S3_ENDPOINT", "when IOC_OBJECT_STORE=s3")
         u = urlparse(endpoint if "://" in endpoint else f"http://{endpoint}")
         if u.scheme not in {"http", "https"} or not u.hostname:
             raise SettingsError(f"IOC_S3_ENDPOINT={endpoint!r} is not an http(s) URL")
@@ -237,8 +208,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             use_ssl=u.scheme == "https",
             region=env.get("IOC_S3_REGION") or "us-east-1",
             path_style=path_style,
-            access_key=_require(env, "IOC_S3_ACCESS_KEY", "when IOC_OBJECT_STORE=s3"),
-            secret_key=_require(env, "IOC_S3_SECRET_KEY", "when IOC_OBJECT_STORE=s3"),
+            access_key=require(env, "IOC_S3_ACCESS_KEY", "when IOC_OBJECT_STORE=s3"),
+            secret_key=require(env, "IOC_S3_SECRET_KEY", "when IOC_OBJECT_STORE=s3"),
             analyst_access_key=env.get("IOC_ANALYST_ACCESS_KEY") or None,
             analyst_secret_key=env.get("IOC_ANALYST_SECRET_KEY") or None,
         )
@@ -259,8 +230,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         object_store=store_kind,
         local_store_dir=Path(env.get("IOC_LOCAL_STORE_DIR") or home / "store").resolve(),
         s3=s3,
-        work_bucket=_bucket(env, "IOC_WORK_BUCKET", "ioc-work"),
-        published_bucket=_bucket(env, "IOC_PUBLISHED_BUCKET", "ioc-published"),
+        work_bucket=bucket(env, "IOC_WORK_BUCKET", "ioc-work"),
+        published_bucket=bucket(env, "IOC_PUBLISHED_BUCKET", "ioc-published"),
         work_catalog=_catalog(env, "IOC_WORK_CATALOG", home / "catalog" / "work.sqlite"),
         published_catalog=_catalog(
             env, "IOC_PUBLISHED_CATALOG", home / "catalog" / "published.sqlite"
@@ -269,33 +240,17 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         pseudonym_key=_secret_key(env, home, "IOC_PSEUDONYM_KEY", "pseudonym.key"),
         province_code=province,
         chromium=(env.get("IOC_CHROMIUM") or "").strip() or None,
-        max_file_bytes=_max_file_mb(env) << 20,
+        max_file_bytes=whole(env, "IOC_MAX_FILE_MB", 4096, "of MiB") << 20,
         app_db=_app_db(env, home),
         portal_host=(env.get("IOC_PORTAL_HOST") or "127.0.0.1").strip(),
-        portal_port=_port(env, "IOC_PORTAL_PORT", 8088),
+        portal_port=port(env, "IOC_PORTAL_PORT", 8088),
         session_key=_secret_key(env, home, "IOC_SESSION_KEY", "session.key"),
-        sharing_default=_name_list(env, "IOC_SHARING_DEFAULT", DEFAULT_SHARED),
-        sharing_rate=_whole(env, "IOC_SHARING_RATE", 120),
-        sharing_url_minutes=_whole(env, "IOC_SHARING_URL_MINUTES", 15),
+        sharing_default=name_list(env, "IOC_SHARING_DEFAULT"),
+        sharing_rate=whole(env, "IOC_SHARING_RATE", 120),
+        sharing_url_minutes=whole(env, "IOC_SHARING_URL_MINUTES", 15),
     )
 
 
-def _name_list(env: dict[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
-    if name not in env:
-        return default
-    names = tuple(sorted({part.strip() for part in env[name].split(",") if part.strip()}))
-    bad = [n for n in names if not re.fullmatch(r"[a-z][a-z0-9_]{0,127}", n)]
-    if bad:
-        raise SettingsError(f"{name}: {bad[0]!r} is not a dataset name (lower-case table names, "
-                            "comma-separated)")
-    return names
-
-
-def _whole(env: dict[str, str], name: str, default: int) -> int:
-    text = (env.get(name) or str(default)).strip()
-    if not text.isdigit() or int(text) < 1:
-        raise SettingsError(f"{name}={text!r} must be a whole number (≥ 1)")
-    return int(text)
 
 
 def _app_db(env: dict[str, str], home: Path) -> str:
@@ -308,17 +263,3 @@ def _app_db(env: dict[str, str], home: Path) -> str:
     if scheme in {"sqlite", "postgresql+psycopg"}:
         return url
     raise SettingsError(f"IOC_APP_DB={url!r} must be a sqlite:/// path or a postgresql:// URL")
-
-
-def _port(env: dict[str, str], name: str, default: int) -> int:
-    text = (env.get(name) or str(default)).strip()
-    if not text.isdigit() or not 0 < int(text) < 65536:
-        raise SettingsError(f"{name}={text!r} must be a port number (1–65535)")
-    return int(text)
-
-
-def _max_file_mb(env: dict[str, str]) -> int:
-    text = (env.get("IOC_MAX_FILE_MB") or "4096").strip()
-    if not text.isdigit() or int(text) < 1:
-        raise SettingsError(f"IOC_MAX_FILE_MB={text!r} must be a whole number of MiB (≥ 1)")
-    return int(text)

@@ -44,7 +44,9 @@ def register(sub) -> None:
 
 
 def cmd_datasets(settings: Settings, args) -> int:
-    default = set(settings.sharing_default)
+    default, error = attempt(lambda: set(grants.default_datasets(settings)))
+    if error is not None:
+        return refuse(error)
     for name, ds in datasets.all_datasets().items():
         mark = "default   " if name in default else "on request"
         say(f"{name:<34} {mark} {'map layer ' if ds.is_layer else '          '} {ds.title}")

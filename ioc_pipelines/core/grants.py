@@ -23,6 +23,13 @@ from ioc_pipelines.resources.appdb import engine
 from ioc_pipelines.resources.appdb.tables import accounts, notifications, share_requests
 from ioc_pipelines.settings import Settings
 
+# what every agency receives unless IOC_SHARING_DEFAULT says otherwise: aggregates without
+# small counts and the public map layers (the rest on request)
+DEFAULT_SHARED = ("budget_by_period", "dim_admin_units", "dim_indicators", "dim_sensors",
+                  "enterprises_by_month", "indicators_vs_plan", "investment_disbursement",
+                  "iot_hourly", "map_infrastructure_lines", "map_points_of_interest",
+                  "permits_by_commune_month", "planning_areas", "pm25_exceedance_days",
+                  "population_by_commune")
 STATUS_VI = {"requested": "chờ quyết định", "approved": "đã cấp quyền", "refused": "bị từ chối",
              "revoked": "đã thu hồi", "expired": "đã hết hạn"}
 
@@ -85,11 +92,12 @@ def default_datasets(settings: Settings) -> tuple[str, ...]:
     """The default sharing list, each a shareable published dataset (a name that is not one is
     a configuration error, named)."""
     known = all_datasets()
-    unknown = [name for name in settings.sharing_default if name not in known]
+    chosen = DEFAULT_SHARED if settings.sharing_default is None else settings.sharing_default
+    unknown = [name for name in chosen if name not in known]
     if unknown:
         raise GrantError(f"IOC_SHARING_DEFAULT names {', '.join(unknown)}, which are not "
                          f"shareable datasets (known: {', '.join(known)})")
-    return tuple(settings.sharing_default)
+    return tuple(chosen)
 
 
 def _request(row) -> ShareRequest:

@@ -128,7 +128,8 @@ def test_scorecard_counts_what_was_delivered_and_checked(built):
     checked_tables = {"population__citizens", "households__households", "households__members",
                       "housing__houses", "land_permits__permits", "indicators__reports",
                       "finance__budget", "finance__projects", "enterprises__events",
-                      "feedback__cases", "iot__readings", "map__pois", "planning__plans"}
+                      "feedback__cases", "iot__readings", "map__pois", "map__lines",
+                      "planning__plans"}
     delivered: dict[str, int] = {}
     for d in manifest["deliveries"]:
         for raw_table, count in d["rows"].items():

@@ -13,7 +13,8 @@ BRIEFING_KEYS = [BRIEFING, OPERATIONS, SECTOR]
 main_job = dg.define_asset_job(
     "ioc_main_job",
     selection=(dg.AssetSelection.all() - dg.AssetSelection.assets(*PARTITIONED_KEYS)
-               - dg.AssetSelection.assets(*BRIEFING_KEYS)),
+               - dg.AssetSelection.assets(*BRIEFING_KEYS)
+               - dg.AssetSelection.groups("sharing")),  # the Government packet: its schedule
     description="Land → raw (unpartitioned sources) → dbt (staging, validated, marts, tests) → "
     "GX → publish → report. Periodic sources load through their partitioned jobs first.",
     executor_def=dg.in_process_executor,

@@ -184,6 +184,7 @@ def test_definitions_snapshot(ioc_home):
     main_nodes = {k.to_user_string() for k in repo.get_job("ioc_main_job").asset_layer
                   .executable_asset_keys}
     assert "reports/population" in main_nodes and "reports/briefing" not in main_nodes
+    assert "reports/government" not in main_nodes  # made by its own job and schedule
     # a sign-off goes through the same publish step and reports as a run
     assert {k.to_user_string() for k in repo.get_job("ioc_approve_job").asset_layer
             .executable_asset_keys} == {"published/release", "reports/population"}

@@ -80,8 +80,7 @@ def test_the_default_list_is_checked(tmp_path):
                         ("IOC_SHARING_URL_MINUTES", "soon")]:
         with pytest.raises(SettingsError, match=name):
             load_settings({**env, name: value})
-    assert load_settings(env).sharing_default == tuple(sorted(load_settings(
-        env).sharing_default))
+    assert grants.default_datasets(load_settings(env)) == grants.DEFAULT_SHARED
 
 
 def test_the_rate_limit_window():

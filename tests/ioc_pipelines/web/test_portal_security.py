@@ -141,8 +141,15 @@ def test_the_api_docs_work_offline(portal):
     assert docs.status_code == 200 and "/api/docs-static/swagger-ui-bundle.js" in docs.text
     assert "cdn." not in docs.text  # no CDN: the closed network cannot reach one
     assert client.get("/api/docs-static/swagger-ui-bundle.js").status_code == 200
-    paths = client.get("/api/openapi.json").json()["paths"]
-    assert set(paths) == {"/api/v1/me", "/api/v1/deliveries", "/api/v1/deliveries/{source}"}
+    paths = set(client.get("/api/openapi.json").json()["paths"])
+    # the JSON API and the sharing protocols (OGC API's service-desc points here); no page
+    assert {"/api/v1/me", "/api/v1/deliveries", "/api/v1/deliveries/{source}",
+            "/api/v1/datasets", "/ogc/collections/{name}/items", "/catalog.jsonld",
+            "/delta-sharing/shares/{share}/schemas/{schema}/tables/{table}/query"} <= paths
+    assert all(p.startswith(("/api/v1/", "/delta-sharing/", "/ogc", "/catalog.jsonld"))
+               for p in paths), paths
+    assert not paths & {"/sharing", "/admin/sharing", "/inbox", "/deliveries/upload",
+                        "/delta-sharing/files/{release}/{name}.parquet"}
 
 
 def test_an_upload_while_a_run_holds_the_home_is_answered_and_landed_after(portal):
