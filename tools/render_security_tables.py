@@ -14,7 +14,8 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "security.md"
 
 
 def _replace(text: str, header: str, table: str) -> str:
-    pattern = re.compile(rf"^{re.escape(header)}\n(?:\|.*\n)*", re.MULTILINE)
+    """``table`` in place of the table whose header row starts with ``header``."""
+    pattern = re.compile(rf"^{re.escape(header)}.*\n(?:\|.*\n)*", re.MULTILINE)
     if not pattern.search(text):
         raise SystemExit(f"docs/security.md has no table starting {header!r}")
     return pattern.sub(lambda _m: table + "\n", text, count=1)
@@ -22,8 +23,7 @@ def _replace(text: str, header: str, table: str) -> str:
 
 def main() -> None:
     text = DOCS.read_text(encoding="utf-8")
-    text = _replace(text, "| permission | what it allows |" + text.split(
-        "| permission | what it allows |", 1)[1].split("\n", 1)[0], markdown_table())
+    text = _replace(text, "| permission | what it allows |", markdown_table())
     text = _replace(text, "| route | permission |", routes_markdown())
     DOCS.write_text(text, encoding="utf-8")
 

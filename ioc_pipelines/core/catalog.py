@@ -17,7 +17,6 @@ from ioc_pipelines.core.datasets import Dataset
 from ioc_pipelines.core.delta_sharing import SCHEMA, SHARE
 from ioc_pipelines.core.publishing import Release, current_release, quote_ident, release_table
 from ioc_pipelines.reports.rendering import PROVINCE_NAMES
-from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import Settings
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -68,8 +67,7 @@ def _coverage(settings: Settings, release: Release) -> tuple[dict, list]:
     """Per dataset its (first, last) day, and the province's bounding box."""
     spans, box = {}, []
     known = datasets.all_datasets()
-    with connect(settings, work=False, published=True) as con:
-        con.execute("LOAD spatial")
+    with datasets.published(settings) as con:
         for name, ds in known.items():
             if ds.temporal and name in release.tables:
                 low, high = con.execute(

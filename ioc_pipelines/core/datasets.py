@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,15 +124,32 @@ def in_release(ds: Dataset, release: Release) -> None:
 SHARED_TYPE = {"HUGEINT": "BIGINT", "UHUGEINT": "BIGINT"}
 
 
+@contextmanager
+def published(settings: Settings):
+    """A read-only connection to the published lake with the spatial functions loaded: what
+    every sharing protocol reads through."""
+    from ioc_pipelines.resources.extensions import ensure_extensions
+
+    with connect(settings, work=False, published=True) as con:
+        ensure_extensions(con, ["spatial"])
+        yield con
+
+
+_columns: dict[tuple, list[Column]] = {}
+
+
 def columns(settings: Settings, ds: Dataset, release: Release) -> list[Column]:
     """The dataset's columns as shared from ``release`` (their type as shared), with their dbt
-    descriptions."""
+    descriptions — read once per process: a release never changes."""
     in_release(ds, release)
-    with connect(settings, work=False, published=True) as con:
-        rel = con.sql(f"SELECT * FROM {release_table(ds.name, release.id)} LIMIT 0")
-        return [Column(name, SHARED_TYPE.get(str(kind), str(kind)),
-                       ds.column_docs.get(name, ""))
-                for name, kind in zip(rel.columns, rel.types, strict=True)]
+    key = (settings.published_catalog.ducklake_uri(), release.id, ds.name)
+    if key not in _columns:
+        with connect(settings, work=False, published=True) as con:
+            rel = con.sql(f"SELECT * FROM {release_table(ds.name, release.id)} LIMIT 0")
+            _columns[key] = [Column(name, SHARED_TYPE.get(str(kind), str(kind)),
+                                    ds.column_docs.get(name, ""))
+                             for name, kind in zip(rel.columns, rel.types, strict=True)]
+    return list(_columns[key])
 
 
 def layer_in(settings: Settings, ds: Dataset, release: Release) -> bool:
@@ -171,11 +189,8 @@ def export_parquet(settings: Settings, ds: Dataset, release: Release) -> Path:
             return target
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-        with connect(settings, work=False, published=True) as con:
-            from ioc_pipelines.resources.extensions import ensure_extensions
-
-            ensure_extensions(con, ["spatial"])
-            query = select_sql(ds, release, columns(settings, ds, release))
+        query = select_sql(ds, release, columns(settings, ds, release))
+        with published(settings) as con:
             con.execute(f"COPY ({query}) TO '{partial}' (FORMAT parquet, COMPRESSION zstd, "
                         "ROW_GROUP_SIZE 100000)")
         os.replace(partial, target)  # readers never see a half-written file

@@ -21,7 +21,6 @@ from ioc_pipelines.core.datasets import Column, Dataset
 from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.core.publishing import Release
 from ioc_pipelines.reports.spreadsheet import FORMULA_START, csv_text, inert_cell
-from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import Settings
 
 FORMATS = {"csv": "text/csv; charset=utf-8",
@@ -64,10 +63,7 @@ def _made_once(target: Path, make) -> Path:
 
 def _batches(settings: Settings, ds: Dataset, release: Release, cols: list[Column],
              geometry: str = "wkb"):
-    with connect(settings, work=False, published=True) as con:
-        from ioc_pipelines.resources.extensions import ensure_extensions
-
-        ensure_extensions(con, ["spatial"])
+    with datasets.published(settings) as con:
         cursor = con.execute(datasets.select_sql(ds, release, cols, geometry=geometry))
         while rows := cursor.fetchmany(BATCH):
             yield rows
@@ -91,10 +87,7 @@ def _csv_select(ds: Dataset, release: Release, cols: list[Column]) -> str:
 def _write_csv(settings: Settings, ds: Dataset, release: Release, cols: list[Column],
                partial: Path) -> None:
     body = partial.with_name(partial.name + ".body")
-    with connect(settings, work=False, published=True) as con:
-        from ioc_pipelines.resources.extensions import ensure_extensions
-
-        ensure_extensions(con, ["spatial"])
+    with datasets.published(settings) as con:
         con.execute(f"COPY ({_csv_select(ds, release, cols)}) TO '{body}' "
                     "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"')")
     with partial.open("wb") as out, body.open("rb") as rows:

@@ -16,10 +16,9 @@ from pathlib import Path
 
 from ioc_pipelines.core import datasets
 from ioc_pipelines.core.errors import CoreError
-from ioc_pipelines.core.publishing import release_table
+from ioc_pipelines.core.publishing import Release, release_table
 from ioc_pipelines.reports.periods import Period, PeriodError, parse_period
 from ioc_pipelines.reports.rendering import PROVINCE_NAMES
-from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import Settings
 
 STANDARD = "QCVN 125:2021/BTTTT"
@@ -46,17 +45,15 @@ class GovernmentPacket:
     packet: dict
 
 
-def _rows(settings: Settings, period: Period, release_id: int) -> list[dict]:
+def _rows(settings: Settings, period: Period, release: Release) -> list[dict]:
     codes = [*period.months, period.code]
-    with connect(settings, work=False, published=True) as con:
-        present = {c for (c,) in con.execute(
-            f"SELECT column_name FROM (DESCRIBE SELECT * FROM {release_table(MART, release_id)})"
-        ).fetchall()}
-        chosen = [c for c in FIELDS if c in present]
-        commune = "commune_code" if "commune_code" in present else "NULL::VARCHAR"
+    present = {c.name for c in datasets.columns(settings, datasets.dataset(MART), release)}
+    chosen = [c for c in FIELDS if c in present]
+    commune = "commune_code" if "commune_code" in present else "NULL::VARCHAR"
+    with datasets.published(settings) as con:
         rel = con.execute(
             f"SELECT {', '.join(chosen)}, {commune} AS commune_code "
-            f"FROM {release_table(MART, release_id)} WHERE period IN "
+            f"FROM {release_table(MART, release.id)} WHERE period IN "
             f"({', '.join('?' for _ in codes)}) ORDER BY indicator_code, period", codes)
         names = [d[0] for d in rel.description]
         return [dict(zip(names, row, strict=True)) for row in rel.fetchall()]
@@ -68,7 +65,7 @@ def packet(settings: Settings, period: Period, release_id: int | None = None) ->
     datasets.in_release(datasets.dataset(MART), release)
     province = PROVINCE_NAMES.get(settings.province_code, settings.province_code)
     records = []
-    for row in _rows(settings, period, release.id):
+    for row in _rows(settings, period, release):
         record = {FIELDS[k]: v for k, v in row.items() if k in FIELDS}
         record["ma_xa"] = row["commune_code"]  # None: a figure of the whole province
         records.append(record)

@@ -17,7 +17,6 @@ from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.datasets import Dataset
 from ioc_pipelines.core.errors import CoreError, NotFound
 from ioc_pipelines.core.publishing import Release, mart_grains, quote_ident, release_table
-from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import Settings
 
 CONFORMANCE = ["http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -85,10 +84,7 @@ def _extent(settings: Settings, name: str, release_id: int, geometry: str,
 def _measure(settings: Settings, name: str, release_id: int, geometry: str,
              temporal: str | None) -> dict:
     table = release_table(name, release_id)
-    with connect(settings, work=False, published=True) as con:
-        from ioc_pipelines.resources.extensions import ensure_extensions
-
-        ensure_extensions(con, ["spatial"])
+    with datasets.published(settings) as con:
         box = con.execute(f"SELECT min(ST_XMin({quote_ident(geometry)})), "
                           f"min(ST_YMin({quote_ident(geometry)})), "
                           f"max(ST_XMax({quote_ident(geometry)})), "
@@ -251,10 +247,7 @@ def _page(settings: Settings, ds: Dataset, release: Release, where: list[str], a
     table = release_table(ds.name, release.id)
     condition = (" WHERE " + " AND ".join(where)) if where else ""
     key = _key(ds)
-    with connect(settings, work=False, published=True) as con:
-        from ioc_pipelines.resources.extensions import ensure_extensions
-
-        ensure_extensions(con, ["spatial"])
+    with datasets.published(settings) as con:
         matched = con.execute(f"SELECT count(*) FROM {table}{condition}", args).fetchone()[0]
         select = ", ".join(f"ST_AsGeoJSON({quote_ident(c.name)})" if c.type == "GEOMETRY"
                            else quote_ident(c.name) for c in cols)
