@@ -23,6 +23,7 @@ from ioc_pipelines.setting_values import (  # noqa: F401 - SettingsError is part
     require,
     whole,
 )
+from ioc_pipelines.settings_live import KNOWN_LIVE, LiveSettings, live_settings
 
 PREFIX = "IOC_"
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -65,6 +66,7 @@ KNOWN = {
     "IOC_SHARING_URL_MINUTES": "how long a signed file URL handed out by Delta Sharing stays "
     "valid, in minutes; default 15",
 }
+KNOWN |= KNOWN_LIVE
 
 @dataclass(frozen=True)
 class S3Config:
@@ -114,6 +116,8 @@ class Settings:
     sharing_default: tuple[str, ...] | None = None  # None: core.grants.DEFAULT_SHARED
     sharing_rate: int = 120  # requests per minute per agency token
     sharing_url_minutes: int = 15
+    live: LiveSettings = field(default_factory=LiveSettings)
+    live_catalog: CatalogConfig | None = None  # None: no live lake (Settings built by hand)
 
     @property
     def dagster_home(self) -> Path:
@@ -225,6 +229,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if province not in {"12", "33"}:
         raise SettingsError(f"IOC_PROVINCE={province!r}: supported provinces are 12 and 33")
 
+    portal_host = (env.get("IOC_PORTAL_HOST") or "127.0.0.1").strip()
+    portal_port = port(env, "IOC_PORTAL_PORT", 8088)
     return Settings(
         home=home,
         object_store=store_kind,
@@ -242,12 +248,16 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         chromium=(env.get("IOC_CHROMIUM") or "").strip() or None,
         max_file_bytes=whole(env, "IOC_MAX_FILE_MB", 4096, "of MiB") << 20,
         app_db=_app_db(env, home),
-        portal_host=(env.get("IOC_PORTAL_HOST") or "127.0.0.1").strip(),
-        portal_port=port(env, "IOC_PORTAL_PORT", 8088),
+        portal_host=portal_host,
+        portal_port=portal_port,
         session_key=_secret_key(env, home, "IOC_SESSION_KEY", "session.key"),
         sharing_default=name_list(env, "IOC_SHARING_DEFAULT"),
         sharing_rate=whole(env, "IOC_SHARING_RATE", 120),
         sharing_url_minutes=whole(env, "IOC_SHARING_URL_MINUTES", 15),
+        live=live_settings(env, webhook_secret=_secret_key(env, home, "IOC_ALERT_WEBHOOK_SECRET",
+                                                           "webhook.key"),
+                           portal=f"http://{portal_host}:{portal_port}"),
+        live_catalog=_catalog(env, "IOC_LIVE_CATALOG", home / "catalog" / "live.sqlite"),
     )
 
 

@@ -12,6 +12,7 @@ import sys
 from ioc_pipelines.cli import (
     accounts,
     data,
+    live,
     output,
     releases,
     reports,
@@ -22,7 +23,7 @@ from ioc_pipelines.cli import (
 )
 from ioc_pipelines.settings import SettingsError, load_settings
 
-GROUPS = [setup, data, runs, releases, reports, servers, accounts, sharing]
+GROUPS = [setup, data, runs, releases, reports, servers, accounts, sharing, live]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -52,6 +52,11 @@ def register(sub) -> None:
     v.add_argument("username")
     v.add_argument("--password-stdin", action="store_true")
     v.set_defaults(func=cmd_password)
+    v = verbs.add_parser("email", help="set (or with '' clear) where an account's alerts are "
+                         "e-mailed")
+    v.add_argument("username")
+    v.add_argument("address")
+    v.set_defaults(func=cmd_email)
     v = verbs.add_parser("token-create", help="an API token for a machine client (shown once)")
     v.add_argument("username")
     v.add_argument("--name", required=True, help="what uses it, e.g. 'SYT data system'")
@@ -130,6 +135,16 @@ def cmd_role(settings: Settings, args) -> int:
         return refuse(error)
     say(f"Account {done.username} is now {done.role}"
         + (f" for {', '.join(done.providers)}." if done.providers else "."))
+    return OK
+
+
+def cmd_email(settings: Settings, args) -> int:
+    _done, error = attempt(lambda: accounts.set_email(settings, Actor.os_user(),
+                                                      args.username, args.address))
+    if error is not None:
+        return refuse(error)
+    say(f"Alerts for {args.username}: " + (f"e-mailed to {args.address.strip()}"
+                                            if args.address.strip() else "inbox only"))
     return OK
 
 

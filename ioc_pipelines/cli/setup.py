@@ -39,7 +39,7 @@ def cmd_setup(settings: Settings, args) -> int:
     say(f"DuckDB extensions ready ({', '.join(new) + ' installed' if new else 'already installed'})")
     say(f"dbt project parsed: {done.manifest}")
     say(f"Dagster home: {done.dagster_home}")
-    say(f"Operational database at revision {done.app_db_revision} (accounts, audit log, sharing)")
+    say(f"Operational database at revision {done.app_db_revision} (accounts, audit log, sharing, alerts)")
     return OK
 
 

@@ -7,6 +7,7 @@ Messages are Vietnamese: they are shown to the people the accounts belong to."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -32,6 +33,9 @@ LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD = 12
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
 _hasher = PasswordHasher()  # argon2id with the library's current parameters
+
+
+EMAIL = re.compile(r"[^@\s<>\"',;]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*")
 
 
 class AccountError(CoreError):
@@ -245,6 +249,19 @@ def set_role(settings: Settings, actor: Actor, username: str, role: str,
                      detail={"from": [account.role, list(account.providers)],
                              "to": [role, list(codes)]})
     return get(settings, username)
+
+
+def set_email(settings: Settings, actor: Actor, username: str, address: str) -> None:
+    """Where an account's alerts are e-mailed ('' clears it: the inbox only)."""
+    account = get(settings, username)
+    address = address.strip()
+    if address and not EMAIL.fullmatch(address):
+        raise AccountError(f"địa chỉ thư điện tử không hợp lệ: {address[:100]!r}")
+    with engine(settings).begin() as con:
+        con.execute(update(accounts).where(accounts.c.account_id == account.account_id)
+                    .values(email=address or None, changed_at=datetime.now(UTC)))
+        audit.record(settings, actor, "account.email", account.username, connection=con,
+                     detail={"set": bool(address)})
 
 
 def set_password(settings: Settings, actor: Actor, username: str, password: str) -> None:

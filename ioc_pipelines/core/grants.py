@@ -19,8 +19,9 @@ from ioc_pipelines.core.accounts import Account
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.datasets import all_datasets, dataset
 from ioc_pipelines.core.errors import CoreError
+from ioc_pipelines.core.notices import notify
 from ioc_pipelines.resources.appdb import engine
-from ioc_pipelines.resources.appdb.tables import accounts, notifications, share_requests
+from ioc_pipelines.resources.appdb.tables import accounts, share_requests
 from ioc_pipelines.settings import Settings
 
 # what every agency receives unless IOC_SHARING_DEFAULT says otherwise: aggregates without
@@ -78,16 +79,6 @@ class Grant:
     ends_on: date | None = None
 
 
-@dataclass(frozen=True)
-class Notice:
-    notification_id: int
-    created_at: datetime
-    kind: str
-    subject: str
-    body: str
-    read: bool
-
-
 def default_datasets(settings: Settings) -> tuple[str, ...]:
     """The default sharing list, each a shareable published dataset (a name that is not one is
     a configuration error, named)."""
@@ -129,35 +120,6 @@ def get_request(settings: Settings, request_id: int) -> ShareRequest:
     if row is None:
         raise GrantError(f"không có yêu cầu số {request_id}")
     return _request(row)
-
-
-def notify(settings: Settings, account_id: int, kind: str, subject: str, body: str, *,
-           connection=None) -> None:
-    """Put a notice in an account's portal inbox."""
-    values = {"account_id": account_id, "created_at": datetime.now(UTC), "kind": kind,
-              "subject": subject[:300], "body": body}
-    if connection is not None:
-        connection.execute(insert(notifications).values(**values))
-        return
-    with engine(settings).begin() as con:
-        con.execute(insert(notifications).values(**values))
-
-
-def inbox(settings: Settings, account: Account) -> list[Notice]:
-    with engine(settings).connect() as con:
-        rows = con.execute(select(notifications)
-                           .where(notifications.c.account_id == account.account_id)
-                           .order_by(notifications.c.notification_id.desc())).all()
-    return [Notice(r.notification_id, r.created_at, r.kind, r.subject, r.body,
-                   r.read_at is not None) for r in rows]
-
-
-def mark_read(settings: Settings, account: Account) -> None:
-    with engine(settings).begin() as con:
-        con.execute(update(notifications)
-                    .where(notifications.c.account_id == account.account_id,
-                           notifications.c.read_at.is_(None))
-                    .values(read_at=datetime.now(UTC)))
 
 
 def request_dataset(settings: Settings, actor: Actor, account: Account, name: str, *,

@@ -33,11 +33,18 @@ _SQL_TYPES = {"text": "VARCHAR", "json": "VARCHAR", "geometry": "VARCHAR", "inte
 _LINEAGE_TYPES = {"_delivery_date": "DATE", "_record_number": "BIGINT", "_loaded_at": "TIMESTAMP"}
 
 
+def raw_columns(contract, entity: str) -> list[str]:
+    """The DDL columns of a source's raw table: the contract's fields, typed, then lineage."""
+    from connectors.base import LINEAGE_COLUMNS
+
+    columns = [f'"{f.name}" {_SQL_TYPES[f.type]}' for f in contract.entities[entity].fields]
+    return columns + [f'"{c}" {_LINEAGE_TYPES.get(c, "VARCHAR")}' for c in LINEAGE_COLUMNS]
+
+
 def ensure_raw_tables(con) -> None:
     """Create every source's raw tables (empty, typed by the contracts) that do not exist yet,
     so the curated layers build before a source has delivered anything."""
     from connectors import SOURCES
-    from connectors.base import LINEAGE_COLUMNS
 
     con.execute("CREATE SCHEMA IF NOT EXISTS work.raw")
     existing = {r[0] for r in con.execute(
@@ -45,13 +52,11 @@ def ensure_raw_tables(con) -> None:
         "AND schema_name = 'raw'").fetchall()}
     for source in SOURCES:
         contract = get_connector(source).contract
-        for name, entity in contract.entities.items():
+        for name in contract.entities:
             table = contract.raw_table(name)
-            if table in existing:
-                continue
-            columns = [f'"{f.name}" {_SQL_TYPES[f.type]}' for f in entity.fields]
-            columns += [f'"{c}" {_LINEAGE_TYPES.get(c, "VARCHAR")}' for c in LINEAGE_COLUMNS]
-            con.execute(f"CREATE TABLE work.raw.{table} ({', '.join(columns)})")
+            if table not in existing:
+                con.execute(f"CREATE TABLE work.raw.{table} "
+                            f"({', '.join(raw_columns(contract, name))})")
 
 
 def _ensure_table(con, table: str, columns: list[tuple[str, str]]) -> None:

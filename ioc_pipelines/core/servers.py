@@ -87,3 +87,62 @@ def dagster_ui(settings: Settings, *, port: int) -> int:
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+
+
+MQTT_USERS = ("ioc-live", "sensor")  # the live service, and devices / test publishers
+
+
+def mqtt_broker_users(settings: Settings) -> dict[str, str]:
+    """The development broker's accounts and their passwords (random, kept under
+    ``$IOC_HOME/secrets``). Authenticated sessions matter: the broker keeps what arrives for
+    a persistent session while ``ioc live`` is down (it drops anonymous sessions)."""
+    import secrets as random_secrets
+
+    path = settings.home / "secrets" / "mqtt-users.txt"
+    users = {}
+    if path.is_file():
+        users = dict(line.split(":", 1) for line in path.read_text().split() if ":" in line)
+    if set(users) != set(MQTT_USERS):
+        users = {name: random_secrets.token_urlsafe(18) for name in MQTT_USERS}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(f"{k}:{v}\n" for k, v in users.items()))
+        path.chmod(0o600)
+    return users
+
+
+def mqtt_broker_config(settings: Settings, port: int) -> Path:
+    """An amqtt configuration bound to 127.0.0.1:``port``, password-protected (argon2id)."""
+    import yaml
+    from argon2 import PasswordHasher
+
+    folder = settings.home / "live"
+    folder.mkdir(parents=True, exist_ok=True)
+    passwords = folder / "amqtt-passwd"
+    hasher = PasswordHasher()
+    passwords.write_text("".join(f"{name}:{hasher.hash(pw)}\n"
+                                 for name, pw in mqtt_broker_users(settings).items()))
+    passwords.chmod(0o600)
+    path = folder / f"amqtt-{int(port)}.yaml"
+    path.write_text(yaml.safe_dump({
+        "listeners": {"default": {"type": "tcp", "bind": f"127.0.0.1:{int(port)}"}},
+        "plugins": {"amqtt.plugins.authentication.FileAuthPlugin":
+                    {"password_file": str(passwords)}}}), encoding="utf-8")
+    return path
+
+
+def mqtt_url(settings: Settings, port: int, user: str = "ioc-live") -> str:
+    """The IOC_MQTT_URL of the development broker for ``user``."""
+    return f"mqtt://{user}:{mqtt_broker_users(settings)[user]}@127.0.0.1:{int(port)}"
+
+
+def mqtt_broker_command(settings: Settings, port: int) -> list[str]:
+    return [str(Path(sys.executable).with_name("amqtt")), "-c",
+            str(mqtt_broker_config(settings, port))]
+
+
+def mqtt_broker(settings: Settings, *, port: int) -> int:
+    """Run a local MQTT broker (amqtt from PyPI) in the foreground until interrupted."""
+    try:
+        return subprocess.run(mqtt_broker_command(settings, port), check=False).returncode
+    except KeyboardInterrupt:
+        return 0

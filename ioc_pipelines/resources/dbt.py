@@ -18,7 +18,7 @@ from dagster_dbt import DbtCliResource, DbtProject
 
 from connectors import get_connector
 from ioc_pipelines.resources.extensions import install_extensions
-from ioc_pipelines.resources.lakes import WORK, lakes
+from ioc_pipelines.resources.lakes import LIVE, WORK, lakes
 from ioc_pipelines.settings import DBT_PROJECT_DIR, Settings
 
 PROFILE = "ioc"
@@ -52,6 +52,18 @@ def write_profile(settings: Settings) -> Path:
         "plugins": [{"module": "ioc_pipelines.resources.dbt_functions",
                      "config": {"pseudonym_key": settings.pseudonym_key}}],
     }
+    outputs = {"work": output}
+    if LIVE in (all_lakes := lakes(settings)):
+        # the live path's target: the live lake alone (`ioc live` builds tag:live into it)
+        live = all_lakes[LIVE]
+        outputs["live"] = {
+            **{k: v for k, v in output.items() if k not in ("attach", "plugins", "extensions")},
+            "threads": 1,
+            "attach": [{"path": live.catalog.ducklake_uri(), "alias": LIVE,
+                        "options": {"data_path": live.data_path, **{
+                            key.lower(): value for key, value in live.sqlite_options().items()}}}],
+            "database": LIVE,
+        }
     if settings.s3 is not None:
         s3 = settings.s3
         output["secrets"] = [{
@@ -59,12 +71,15 @@ def write_profile(settings: Settings) -> Path:
             "endpoint": s3.endpoint, "url_style": "path" if s3.path_style else "vhost",
             "use_ssl": s3.use_ssl, "region": s3.region,
         }]
-    if work.catalog.kind == "sqlite" and work.catalog.sqlite_path is not None:
-        work.catalog.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    for lake in all_lakes.values():
+        if lake.catalog.kind == "sqlite" and lake.catalog.sqlite_path is not None:
+            lake.catalog.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    if "live" in outputs and "secrets" in output:
+        outputs["live"]["secrets"] = output["secrets"]
     folder = profiles_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "profiles.yml"
-    text = yaml.safe_dump({PROFILE: {"target": "work", "outputs": {"work": output}}},
+    text = yaml.safe_dump({PROFILE: {"target": "work", "outputs": outputs}},
                           sort_keys=False, allow_unicode=True)
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return folder
@@ -124,7 +139,8 @@ def prepare_manifest(settings: Settings, *, force: bool = False) -> Path:
     return manifest
 
 
-def dbt_resource(settings: Settings) -> DbtCliResource:
+def dbt_resource(settings: Settings, target: str = "work") -> DbtCliResource:
+    """dbt for the work lake, or (``target="live"``) for the live lake."""
     project = dbt_project(settings)
     return DbtCliResource(project_dir=project, profiles_dir=str(project.profiles_dir),
-                          profile=PROFILE, target="work", dbt_executable=dbt_executable())
+                          profile=PROFILE, target=target, dbt_executable=dbt_executable())

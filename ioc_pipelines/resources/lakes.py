@@ -1,5 +1,7 @@
-"""The two DuckLakes: the *work* lake (the pipeline's, holds personal data) and the
-*published* lake (audited marts only; analysts read it with read-only credentials).
+"""The DuckLakes: the *work* lake (the pipeline's, holds personal data), the *published* lake
+(audited marts only; analysts read it with read-only credentials), and the *live* lake (the
+live IoT path's readings and live marts, no personal data; in the published bucket so analysts
+read its ``marts`` schema with the same credentials — see docs/decisions/0011).
 
 Each lake = a catalog (SQLite file by default, PostgreSQL accepted) + Parquet data in its own
 bucket. This module builds the SQL to attach them, for the pipeline, for dbt's profile and for
@@ -20,6 +22,7 @@ from ioc_pipelines.settings import CatalogConfig, Settings
 WORK = "work"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 PUBLISHED = "published"
+LIVE = "live"
 
 
 def sql_literal(value: str) -> str:
@@ -67,6 +70,9 @@ def lakes(settings: Settings) -> dict[str, Lake]:
             settings.published_catalog,
             store.duckdb_url(settings.published_bucket, "lake") + "/",
         ),
+        **({LIVE: Lake(LIVE, settings.live_catalog,
+                       store.duckdb_url(settings.published_bucket, "live") + "/")}
+           if settings.live_catalog is not None else {}),
     }
 
 
@@ -114,7 +120,8 @@ def init_lakes(settings: Settings) -> None:
 
 @contextmanager
 def connect(settings: Settings, *, work: bool = True, published: bool = False,
-            published_read_only: bool = True, published_snapshot: int | None = None):
+            published_read_only: bool = True, published_snapshot: int | None = None,
+            live: bool = False, live_read_only: bool = False):
     """A DuckDB connection with the pipeline's S3 secret and the requested lakes attached."""
     con = duckdb.connect()
     try:
@@ -132,13 +139,17 @@ def connect(settings: Settings, *, work: bool = True, published: bool = False,
             con.execute(all_lakes[PUBLISHED].attach_sql(
                 read_only=published_read_only, snapshot=published_snapshot,
                 create=not published_read_only))
+        if live:
+            _prepare_catalog_dir(all_lakes[LIVE])
+            con.execute(all_lakes[LIVE].attach_sql(read_only=live_read_only,
+                                                   create=not live_read_only))
         yield con
     finally:
         con.close()
 
 
 def _uses_postgres(settings: Settings) -> bool:
-    return "postgres" in {settings.work_catalog.kind, settings.published_catalog.kind}
+    return "postgres" in {lake.catalog.kind for lake in lakes(settings).values()}
 
 
 def analyst_attach_sql(settings: Settings, release: int | None, *, alias: str = "ioc") -> str:

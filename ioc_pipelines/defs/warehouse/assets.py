@@ -66,6 +66,7 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         manifest=project.manifest_path,
         project=project,
         name="warehouse_dbt",
+        exclude="tag:live",  # the live path's models: `ioc live` builds them per micro-batch
         dagster_dbt_translator=IocDbtTranslator(
             settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
         ),

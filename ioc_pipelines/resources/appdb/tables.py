@@ -35,6 +35,7 @@ accounts = Table(
     Column("created_by", String(200), nullable=False),
     Column("changed_at", DateTime(timezone=True), nullable=False),
     Column("password_changed_at", DateTime(timezone=True), nullable=False),
+    Column("email", String(254)),  # where alerts for this account are e-mailed (optional)
 )
 
 account_providers = Table(
@@ -127,4 +128,39 @@ notifications = Table(
     Column("subject", String(300), nullable=False),
     Column("body", Text, nullable=False),
     Column("read_at", DateTime(timezone=True)),
+    Column("alert_id", Integer),  # the alert this notice carries (its acknowledge button)
+)
+
+# the alert outbox: one row per alert (unique by its dedup key: a rule that fires again for
+# the same thing adds nothing), acknowledged once by someone on duty
+alerts = Table(
+    "alerts", metadata,
+    Column("alert_id", Integer, primary_key=True, autoincrement=True),
+    Column("dedup_key", String(300), nullable=False, unique=True),
+    Column("rule", String(64), nullable=False),
+    Column("severity", String(16), nullable=False),  # info | warning | critical
+    Column("subject", String(300), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("object", String(300), nullable=False),  # what it is about: sensor/…, source/…
+    Column("commune_code", String(16)),
+    Column("provider_code", String(64)),
+    Column("link", String(500)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("acknowledged_at", DateTime(timezone=True)),
+    Column("acknowledged_by", String(200)),
+)
+
+# one delivery of an alert: channel (email | webhook | inbox) × recipient, retried until sent
+alert_sends = Table(
+    "alert_sends", metadata,
+    Column("send_id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", Integer, ForeignKey("alerts.alert_id"), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("recipient", String(500), nullable=False),
+    Column("status", String(16), nullable=False),  # pending | sent
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    UniqueConstraint("alert_id", "channel", "recipient", name="alert_sends_once"),
 )

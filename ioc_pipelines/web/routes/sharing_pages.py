@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ioc_pipelines.core import datasets, delta_sharing, grants, sharing, tokens
+from ioc_pipelines.core import alerts, datasets, delta_sharing, grants, notices, sharing, tokens
 from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.web.rendering import page
 from ioc_pipelines.web.security import current, guarded
@@ -112,12 +112,18 @@ def revoke(request: Request, request_id: int, reason: str = Form("")):
 @guarded(router, "GET", "/inbox", "portal.use")
 def inbox_page(request: Request):
     settings, who = request.app.state.settings, current(request)
-    notices = grants.inbox(settings, who.account)
-    return page(request, "inbox.html.j2", notices=notices)
+    return page(request, "inbox.html.j2", notices=notices.inbox(settings, who.account))
+
+
+@guarded(router, "POST", "/inbox/alerts/{alert_id}/ack", "portal.use")
+def inbox_acknowledge(request: Request, alert_id: int):
+    settings, who = request.app.state.settings, current(request)
+    alerts.acknowledge(settings, who.actor, alert_id, account=who.account)
+    return RedirectResponse("/inbox", status_code=303)
 
 
 @guarded(router, "POST", "/inbox/read", "portal.use")
 def inbox_read(request: Request):
     settings, who = request.app.state.settings, current(request)
-    grants.mark_read(settings, who.account)
+    notices.mark_read(settings, who.account)
     return RedirectResponse("/inbox", status_code=303)

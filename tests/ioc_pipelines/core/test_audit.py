@@ -24,7 +24,7 @@ def _entries(settings, n=5):
 
 
 def test_the_chain_verifies_and_each_entry_links_to_the_one_before(app_settings):
-    assert revision(app_settings) == "0002"  # accounts and audit, then sharing
+    assert revision(app_settings) == "0003"  # accounts and audit, sharing, then alerts
     _entries(app_settings)
     result = audit.verify(app_settings)
     assert result.ok and result.entries == 5

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
-from ioc_pipelines.core import audit, delta_sharing, grants
+from ioc_pipelines.core import audit, delta_sharing, grants, notices
 from ioc_pipelines.core.accounts import get
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.publishing import release_table
@@ -140,8 +140,8 @@ def test_request_grant_read_and_revoke(sharing_world):
     grants.revoke(settings, admin, asked.request_id, reason="Hết nhu cầu")
     assert "403" in sharing_world.agency(REFUSED, table="housing_support_map")["refused"]
     assert httpx.get(url, timeout=60).status_code == 403  # a URL handed out before: refused
-    notices = [n.subject for n in grants.inbox(settings, agency)]
-    assert any("cấp quyền" in s for s in notices) and any("thu hồi" in s for s in notices)
+    subjects = [n.subject for n in notices.inbox(settings, agency)]
+    assert any("cấp quyền" in s for s in subjects) and any("thu hồi" in s for s in subjects)
 
 
 def test_every_access_is_audited(sharing_world):

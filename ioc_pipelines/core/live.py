@@ -1,0 +1,254 @@
+"""The live IoT path: spooled messages → the live lake's raw readings (one transaction per
+micro-batch, a reading's natural key never written twice) → the live marts (dbt, tag ``live``)
+→ their automatic checks → published into ``live.marts`` in one transaction → exceedance and
+recovery alerts. ``ioc live`` calls :func:`run_batch` at least every 60 s; a crash anywhere
+replays from the spool and writes nothing twice (docs/live.md, docs/decisions/0011)."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+
+from connectors import ConnectorError, Delivery, get_connector
+from ioc_pipelines.core import alerts, live_alerts, live_spool
+from ioc_pipelines.core.errors import CoreError
+from ioc_pipelines.core.providers import unknown_provider
+from ioc_pipelines.core.raw import raw_columns
+from ioc_pipelines.resources.lakes import LIVE, PUBLISHED, connect, lakes, sql_literal
+from ioc_pipelines.settings import Settings
+
+SOURCE = "iot"
+LIVE_MARTS = ("live_readings", "live_exceedance_episodes", "live_sensor_status")
+NATURAL_KEY = ("sensor_id", "quantity", "observed_at")
+@dataclass
+class BatchResult:
+    batch: int
+    messages: int = 0
+    rejected: int = 0
+    readings_new: int = 0
+    readings_repeated: int = 0
+    built: bool = False
+    published: bool = False
+    gate_failures: list[str] = field(default_factory=list)
+    alerts_raised: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _provider_of(settings: Settings, message: live_spool.Message) -> str | None:
+    """Why a message's provider may not deliver IoT readings, or None."""
+    contract = get_connector(SOURCE).contract
+    allowed = {contract.provider, *contract.raw.get("other_providers", [])}
+    if message.provider in allowed:
+        return None
+    return (unknown_provider(settings, message.provider)
+            or f"{message.provider} is not a provider of the IoT contract "
+               f"({', '.join(sorted(allowed))})")
+
+
+def _read(settings: Settings, message: live_spool.Message) -> dict[str, pa.Table]:
+    """A message's readings and sensors, read by the IoT connector exactly as a file is."""
+    refused = _provider_of(settings, message)
+    if refused:
+        raise ConnectorError(message.origin, refused)
+    delivery = Delivery(SOURCE, message.provider, date.fromisoformat(message.received_at[:10]),
+                        f"live-{message.seq:012d}-{message.channel}.json",
+                        hashlib.sha256(message.payload).hexdigest())
+    return get_connector(SOURCE).read_delivery(message.payload, delivery).tables
+
+
+def _ensure_live_tables(con) -> None:
+    contract = get_connector(SOURCE).contract
+    for schema in ("raw", "reference", "build", "marts"):
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {LIVE}.{schema}")
+    for entity in contract.entities:
+        con.execute(f"CREATE TABLE IF NOT EXISTS {LIVE}.raw.{contract.raw_table(entity)} "
+                    f"({', '.join(raw_columns(contract, entity))})")
+
+
+def _write(con, tables: dict[str, list[pa.Table]]) -> tuple[int, int]:
+    """Insert one batch in one transaction: readings whose natural key is new (the first copy
+    of a repeat within the batch), every sensor description. (new readings, repeats)."""
+    new = repeated = 0
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table, chunks in tables.items():
+            con.register("incoming", pa.concat_tables(chunks, promote_options="permissive"))
+            try:
+                target = f"{LIVE}.raw.{table}"
+                total = con.execute("SELECT count(*) FROM incoming").fetchone()[0]
+                if table == "iot__readings":
+                    key = ", ".join(NATURAL_KEY)
+                    joined = " AND ".join(f"r.{c} = i.{c}" for c in NATURAL_KEY)
+                    written = con.execute(
+                        f"INSERT INTO {target} BY NAME SELECT * FROM ("
+                        f"SELECT * FROM incoming QUALIFY row_number() OVER (PARTITION BY {key} "
+                        f"ORDER BY _file, _record_number) = 1) AS i WHERE NOT EXISTS ("
+                        f"SELECT 1 FROM {target} AS r WHERE {joined} AND r.observed_at >= "
+                        f"(SELECT min(observed_at) FROM incoming))").fetchone()[0]
+                    new += written
+                    repeated += total - written
+                else:
+                    con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM incoming")
+            finally:
+                con.unregister("incoming")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return new, repeated
+
+
+def _refresh_sensors(settings: Settings, con) -> None:
+    """The published sensor registry of the current release, as ``live.reference.sensors``
+    (names, communes, alarm levels), refreshed when a new release comes out."""
+    from ioc_pipelines.core.publishing import current_release
+
+    release = current_release(settings)
+    seen = con.execute(f"SELECT count(*) FROM duckdb_tables() WHERE database_name = '{LIVE}' "
+                       "AND schema_name = 'reference' AND table_name = 'sensors'").fetchone()[0]
+    marker = f"release {release.id}" if release else "no release"
+    if seen and con.execute(
+            f"SELECT comment FROM duckdb_tables() WHERE database_name = '{LIVE}' AND "
+            "schema_name = 'reference' AND table_name = 'sensors'").fetchone()[0] == marker:
+        return
+    columns = ("sensor_id VARCHAR, sensor_name VARCHAR, sensor_type VARCHAR, commune_code "
+               "VARCHAR, longitude DOUBLE, latitude DOUBLE, alert_level_1 DOUBLE, "
+               "alert_level_2 DOUBLE, alert_level_3 DOUBLE")
+    names = ", ".join(c.split()[0] for c in columns.split(", "))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {LIVE}.reference.sensors ({columns})")
+        if release is not None and "dim_sensors" in release.tables:
+            published = lakes(settings)[PUBLISHED]
+            con.execute(published.attach_sql(alias="release_now", read_only=True,
+                                             snapshot=release.id))
+            con.execute(f"INSERT INTO {LIVE}.reference.sensors SELECT {names} "
+                        "FROM release_now.main.dim_sensors")
+        con.execute(f"COMMENT ON TABLE {LIVE}.reference.sensors IS {sql_literal(marker)}")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.execute("DETACH DATABASE IF EXISTS release_now")
+
+
+def _build(settings: Settings) -> list[str]:
+    """dbt build of the live models and their tests; the failures (empty: the gate passed)."""
+    from ioc_pipelines.resources.dbt import dbt_resource, dbt_vars_arg
+
+    target = settings.home / "live" / "dbt-target"
+    invocation = dbt_resource(settings, "live").cli(
+        ["build", "--select", "tag:live", *dbt_vars_arg(settings)],
+        target_path=target, raise_on_error=False)
+    invocation.wait()
+    results = invocation.get_artifact("run_results.json").get("results", [])
+    failures = [f"{r['unique_id']}: {r.get('status')} {(r.get('message') or '')[:300]}"
+                for r in results if r.get("status") in ("error", "fail")]
+    if not results:
+        failures.append(f"dbt built nothing (its log: {target})")
+    return failures
+
+
+def _publish(con, batch: int) -> None:
+    """Copy the checked live models into ``live.marts`` in one transaction: readers see the
+    previous batch's state or this one's, never half of it."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for name in LIVE_MARTS:
+            con.execute(f"CREATE OR REPLACE TABLE {LIVE}.marts.{name} AS "
+                        f"SELECT * FROM {LIVE}.build.{name}")
+        con.execute(f"CALL {LIVE}.set_commit_message('ioc live', 'live batch {int(batch)}')")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def run_batch(settings: Settings, *, build: bool | None = None) -> BatchResult:
+    """One micro-batch: spooled messages into the live lake, then (when readings came, or
+    ``build``) the live marts built, checked, published and alerted on."""
+    clock = time.monotonic()
+    messages = live_spool.take(settings)
+    with connect(settings, work=False, live=True) as con:
+        _ensure_live_tables(con)
+        result = BatchResult(live_spool.next_batch(settings), len(messages))
+        tables: dict[str, list[pa.Table]] = {}
+        done, refused = [], []
+        for message in messages:
+            try:
+                for table, arrow in _read(settings, message).items():
+                    tables.setdefault(table, []).append(arrow)
+                done.append(message.seq)
+            except ConnectorError as exc:
+                refused.append((message.seq, exc.reason))
+        if tables:
+            result.readings_new, result.readings_repeated = _write(con, tables)
+        result.seconds["write"] = time.monotonic() - clock
+    # the lake holds them: now (and only now) the spool may forget them; a crash before this
+    # line replays them, and the natural key writes nothing twice
+    live_spool.mark(settings, done, "done", result.batch)
+    for seq, reason in refused:
+        live_spool.mark(settings, [seq], "rejected", result.batch, reason[:1000])
+    result.rejected = len(refused)
+    if build is False or (build is None and not result.readings_new):
+        return result
+    with connect(settings, work=False, live=True) as con:
+        _refresh_sensors(settings, con)
+    started = time.monotonic()
+    result.gate_failures = _build(settings)
+    result.built = True
+    result.seconds["build"] = time.monotonic() - started
+    if result.gate_failures:
+        alerts.raise_alert(settings, alerts.Alert(
+            "live_gate_failed", f"live_gate|{result.batch}",
+            "[IOC] Dữ liệu quan trắc trực tuyến không qua kiểm tra tự động",
+            "Lô " + str(result.batch) + " không được công bố; trạng thái trước vẫn được dùng. "
+            "Lỗi: " + "; ".join(result.gate_failures[:5]), "live/marts",
+            link=f"{settings.live.portal_url}/live"))
+        return result
+    with connect(settings, work=False, live=True) as con:
+        _publish(con, result.batch)
+        result.published = True
+        result.alerts_raised = live_alerts.episode_alerts(settings, con)
+    result.seconds["total"] = time.monotonic() - clock
+    return result
+
+
+def live_marts_sql(settings: Settings) -> str:
+    """The DuckDB SQL an analyst runs to read the live marts (read-only)."""
+    return lakes(settings)[LIVE].attach_sql(alias="ioc_live", read_only=True) + ";"
+
+
+def ensure_live_lake(settings: Settings) -> Path:
+    if settings.live_catalog is None:
+        raise CoreError("these settings have no live lake")
+    with connect(settings, work=False, live=True) as con:
+        _ensure_live_tables(con)
+        con.execute(f"CALL {LIVE}.set_option('data_inlining_row_limit', 0)")
+    return settings.live_catalog.sqlite_path or Path(".")
+
+
+def status(settings: Settings) -> dict:
+    """The spool's counts, every sensor's live status and the open episodes (from the
+    published live marts; empty before the first batch)."""
+    out: dict = {"spool": live_spool.counts(settings), "sensors": [], "open_episodes": [],
+                 "attach": live_marts_sql(settings)}
+    with connect(settings, work=False, live=True) as con:
+        _ensure_live_tables(con)
+        present = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND "
+            "schema_name = 'marts'", [LIVE]).fetchall()}
+        for key, table, where in (("sensors", "live_sensor_status", ""),
+                                  ("open_episodes", "live_exceedance_episodes",
+                                   " WHERE ended_at IS NULL")):
+            if table in present:
+                cur = con.execute(f"SELECT * FROM {LIVE}.marts.{table}{where} ORDER BY 1, 2")
+                names = [d[0] for d in cur.description]
+                out[key] = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    return out

@@ -1,0 +1,133 @@
+"""``ioc live``: the long-running live service. Receivers put every message in the spool
+before acknowledging it (MQTT QoS 1 with manual acknowledgement, a persistent session so the
+broker redelivers what was not acknowledged); the loop writes a micro-batch every
+``IOC_LIVE_BATCH_SECONDS`` (≤ 60), rebuilds and publishes the live marts, raises the alerts
+and sends the outbox. One service per home (a lock); a killed service loses nothing."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from urllib.parse import unquote, urlparse
+
+from ioc_pipelines.core import alerts, live, live_spool
+from ioc_pipelines.core.errors import CoreError
+from ioc_pipelines.settings import Settings
+
+Log = Callable[[str], None]
+REBUILD_SECONDS = 300  # statuses (silent) move with the clock: rebuild at least this often
+
+
+class LiveBusy(CoreError):
+    pass
+
+
+@dataclass(frozen=True)
+class MqttTopic:
+    topic: str
+    provider: str
+
+
+def provider_of_topic(topic: str) -> str:
+    """``ioc/iot/<PROVIDER>/…`` → the provider code (empty when the topic has none)."""
+    levels = topic.split("/")
+    return levels[2] if len(levels) > 2 else ""
+
+
+@contextmanager
+def service_lock(settings: Settings) -> Iterator[None]:
+    path = settings.home / "live" / "live.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LiveBusy(f"`ioc live` is already running for {settings.home}") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def start_mqtt(settings: Settings, log: Log):
+    """Subscribe to the configured topics (QoS 1); each message is spooled, then acked."""
+    import paho.mqtt.client as mqtt
+
+    url = urlparse(settings.live.mqtt_url)
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2,
+                         client_id=f"ioc-live-{settings.province_code}",
+                         clean_session=False, manual_ack=True)
+    if url.username:
+        client.username_pw_set(unquote(url.username), unquote(url.password or ""))
+    if url.scheme == "mqtts":
+        client.tls_set()
+
+    def on_connect(client, _userdata, _flags, reason, _properties):
+        if reason.is_failure:
+            log(f"MQTT: the broker refused the connection ({reason})")
+            return
+        client.subscribe([(topic, 1) for topic in settings.live.mqtt_topics])
+
+    def on_subscribe(_client, _userdata, _mid, reasons, _properties):
+        refused = [str(r) for r in reasons if r.is_failure]
+        if refused:
+            log(f"MQTT: the broker refused the subscription ({', '.join(refused)})")
+        else:
+            log(f"MQTT: subscribed to {', '.join(settings.live.mqtt_topics)} on "
+                f"{url.hostname}:{url.port or 1883} (QoS 1)")
+
+    def on_message(client, _userdata, message):
+        live_spool.put(settings, "mqtt", message.topic, provider_of_topic(message.topic),
+                       message.payload)
+        client.ack(message.mid, message.qos)  # only now: the spool holds it
+
+    client.on_connect = on_connect
+    client.on_message = on_message
+    client.on_subscribe = on_subscribe
+    client.reconnect_delay_set(1, 30)
+    client.connect_async(url.hostname, url.port or (8883 if url.scheme == "mqtts" else 1883))
+    client.loop_start()
+    return client
+
+
+def serve(settings: Settings, *, stop: threading.Event, log: Log,
+          on_batch: Callable[[live.BatchResult], None] | None = None) -> None:
+    """Run until ``stop`` is set: receivers, then a micro-batch every batch interval."""
+    import time
+
+    with service_lock(settings):
+        live.ensure_live_lake(settings)
+        client = start_mqtt(settings, log) if settings.live.mqtt_url else None
+        last_build = 0.0
+        try:
+            while not stop.is_set():
+                started = time.monotonic()
+                rebuild = started - last_build >= REBUILD_SECONDS
+                try:
+                    result = live.run_batch(settings, build=True if rebuild else None)
+                    if result.built:
+                        last_build = started
+                    sent = alerts.deliver(settings)
+                except Exception as exc:  # noqa: BLE001 - the service keeps running, says why
+                    log(f"batch failed: {type(exc).__name__}: {exc}")
+                else:
+                    if result.messages or result.built or sent.sent or sent.failed:
+                        log(f"batch {result.batch}: {result.messages} message(s), "
+                            f"{result.readings_new} new reading(s), {result.readings_repeated} "
+                            f"repeat(s), {result.rejected} rejected; "
+                            + ("published" if result.published else
+                               "gate failed: " + "; ".join(result.gate_failures[:3])
+                               if result.built else "no rebuild")
+                            + f"; alerts raised {result.alerts_raised}, sent {sent.sent}, "
+                              f"failed {sent.failed}, pending {sent.pending}")
+                    if on_batch is not None:
+                        on_batch(result)
+                stop.wait(max(0.0, settings.live.batch_interval - (time.monotonic() - started)))
+        finally:
+            if client is not None:
+                client.loop_stop()
+                client.disconnect()

@@ -1,0 +1,96 @@
+"""The live path's and the alerts' settings: the live lake's catalog, the micro-batch
+interval, the MQTT broker and topics, SensorThings endpoints to poll, and where alerts go
+(SMTP, webhooks). Read by :func:`ioc_pipelines.settings.load_settings` with the rest; no
+other module reads the environment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+from ioc_pipelines.setting_values import SettingsError, whole
+
+KNOWN_LIVE = {
+    "IOC_LIVE_CATALOG": "the live lake's catalog: 'sqlite' (default: $IOC_HOME/catalog/"
+                        "live.sqlite) or a PostgreSQL URL",
+    "IOC_LIVE_BATCH_SECONDS": "how often `ioc live` writes a micro-batch (1–60 s; default 15)",
+    "IOC_MQTT_URL": "the MQTT broker `ioc live` subscribes to, mqtt://[user:password@]host:port "
+                    "(unset: no MQTT)",
+    "IOC_MQTT_TOPICS": "comma-separated topic filters (default ioc/iot/#)",
+    "IOC_SENSORTHINGS_URLS": "comma-separated SensorThings API Observations URLs to poll "
+                             "(following @iot.nextLink)",
+    "IOC_SMTP_URL": "where alert e-mails go: smtp://[user:password@]host:port "
+                    "(?starttls=true), or smtps://… (unset: no e-mail)",
+    "IOC_ALERT_FROM": "the From address of alert e-mails (default ioc@localhost)",
+    "IOC_ALERT_WEBHOOKS": "comma-separated URLs every alert is POSTed to (HMAC-SHA256 signed)",
+    "IOC_ALERT_WEBHOOK_SECRET": "the key that signs webhook posts (default: a random key "
+                                "under $IOC_HOME/secrets)",
+    "IOC_ALERT_RULES": "a YAML file overriding the alert rules' thresholds and recipients "
+                       "(default: $IOC_HOME/alert_rules.yml when it exists)",
+    "IOC_PORTAL_URL": "the portal's address as people reach it, for links in alerts "
+                      "(default http://<IOC_PORTAL_HOST>:<IOC_PORTAL_PORT>)",
+}
+
+
+@dataclass(frozen=True)
+class LiveSettings:
+    batch_interval: int = 15
+    mqtt_url: str | None = field(default=None, repr=False)
+    mqtt_topics: tuple[str, ...] = ("ioc/iot/#",)
+    sensorthings_urls: tuple[str, ...] = ()
+    smtp_url: str | None = field(default=None, repr=False)
+    mail_from: str = "ioc@localhost"
+    webhooks: tuple[str, ...] = ()
+    webhook_secret: str = field(default="", repr=False)
+    rules_file: str | None = None
+    portal_url: str = "http://127.0.0.1:8088"
+
+
+def _url(env: dict[str, str], name: str, schemes: set[str]) -> str | None:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    u = urlparse(raw)
+    if u.scheme not in schemes or not u.hostname:
+        raise SettingsError(f"{name}={u.scheme}://{u.hostname or ''}… must be a "
+                            f"{' or '.join(sorted(s + '://' for s in schemes))} URL with a host")
+    try:
+        u.port  # noqa: B018 - a malformed port raises here
+    except ValueError as exc:
+        raise SettingsError(f"{name}: {exc}") from None
+    return raw
+
+
+def _urls(env: dict[str, str], name: str) -> tuple[str, ...]:
+    values = []
+    for raw in (env.get(name) or "").split(","):
+        if raw.strip():
+            values.append(_url({name: raw.strip()}, name, {"http", "https"}))
+    return tuple(values)
+
+
+def _topics(env: dict[str, str]) -> tuple[str, ...]:
+    topics = tuple(t.strip() for t in (env.get("IOC_MQTT_TOPICS") or "").split(",") if t.strip())
+    for topic in topics:
+        if "\x00" in topic or ("#" in topic and not topic.endswith("#")):
+            raise SettingsError(f"IOC_MQTT_TOPICS: {topic!r} is not an MQTT topic filter")
+    return topics
+
+
+def live_settings(env: dict[str, str], *, webhook_secret: str, portal: str) -> LiveSettings:
+    batch = whole(env, "IOC_LIVE_BATCH_SECONDS", 15, "of seconds")
+    if not 1 <= batch <= 60:
+        raise SettingsError(f"IOC_LIVE_BATCH_SECONDS={batch}: a batch is written at least "
+                            "every 60 s (1–60)")
+    return LiveSettings(
+        batch_interval=batch,
+        mqtt_url=_url(env, "IOC_MQTT_URL", {"mqtt", "mqtts"}),
+        mqtt_topics=_topics(env) or ("ioc/iot/#",),
+        sensorthings_urls=_urls(env, "IOC_SENSORTHINGS_URLS"),
+        smtp_url=_url(env, "IOC_SMTP_URL", {"smtp", "smtps"}),
+        mail_from=(env.get("IOC_ALERT_FROM") or "ioc@localhost").strip(),
+        webhooks=_urls(env, "IOC_ALERT_WEBHOOKS"),
+        webhook_secret=webhook_secret,
+        rules_file=(env.get("IOC_ALERT_RULES") or "").strip() or None,
+        portal_url=((env.get("IOC_PORTAL_URL") or "").strip() or portal).rstrip("/"),
+    )
