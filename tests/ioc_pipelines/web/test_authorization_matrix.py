@@ -18,7 +18,7 @@ DOCS = Path(__file__).resolve().parents[3] / "docs" / "security.md"
 SAMPLES = {"candidate_id": "999", "release_id": "999", "username": "nobody", "prefix": "deadbeef", "provider": "SYT", "delivery_id": "x",
            "ext": "html", "source": "households", "share": "ioc", "schema": "published",
            "table": "dim_indicators", "release": "1", "name": "dim_indicators", "fmt": "csv",
-           "feature_id": "x", "request_id": "999"}
+           "feature_id": "x", "request_id": "999", "alert_id": "999"}
 
 
 def _routes() -> list[tuple[str, str]]:
