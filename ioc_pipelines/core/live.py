@@ -210,7 +210,7 @@ def run_batch(settings: Settings, *, build: bool | None = None) -> BatchResult:
             "[IOC] Dữ liệu quan trắc trực tuyến không qua kiểm tra tự động",
             "Lô " + str(result.batch) + " không được công bố; trạng thái trước vẫn được dùng. "
             "Lỗi: " + "; ".join(result.gate_failures[:5]), "live/marts",
-            link=f"{settings.live.portal_url}/live"))
+            link=f"{settings.live.portal_url}/inbox"))
         return result
     with connect(settings, work=False, live=True) as con:
         _publish(con, result.batch)

@@ -40,7 +40,7 @@ def episode_alerts(settings: Settings, con) -> int:
         "e.last_exceeding_at) >= now() - INTERVAL 1 DAY ORDER BY e.started_at").fetchall()
     names = [d[0] for d in con.description]
     raised = 0
-    link = f"{settings.live.portal_url}/live"
+    link = f"{settings.live.portal_url}/inbox"  # the /live page is not built yet
     for values in rows:
         row = dict(zip(names, values, strict=True))
         quantity, level = row["quantity"], int(row["peak_level"])
