@@ -1,5 +1,5 @@
 """The live path's and the alerts' settings: the live lake's catalog, the micro-batch
-interval, the MQTT broker and topics, SensorThings endpoints to poll, and where alerts go
+interval, the MQTT broker and topics, and where alerts go
 (SMTP, webhooks). Read by :func:`ioc_pipelines.settings.load_settings` with the rest; no
 other module reads the environment."""
 
@@ -17,8 +17,6 @@ KNOWN_LIVE = {
     "IOC_MQTT_URL": "the MQTT broker `ioc live` subscribes to, mqtt://[user:password@]host:port "
                     "(unset: no MQTT)",
     "IOC_MQTT_TOPICS": "comma-separated topic filters (default ioc/iot/#)",
-    "IOC_SENSORTHINGS_URLS": "comma-separated SensorThings API Observations URLs to poll "
-                             "(following @iot.nextLink)",
     "IOC_SMTP_URL": "where alert e-mails go: smtp://[user:password@]host:port "
                     "(?starttls=true), or smtps://… (unset: no e-mail)",
     "IOC_ALERT_FROM": "the From address of alert e-mails (default ioc@localhost)",
@@ -37,7 +35,6 @@ class LiveSettings:
     batch_interval: int = 15
     mqtt_url: str | None = field(default=None, repr=False)
     mqtt_topics: tuple[str, ...] = ("ioc/iot/#",)
-    sensorthings_urls: tuple[str, ...] = ()
     smtp_url: str | None = field(default=None, repr=False)
     mail_from: str = "ioc@localhost"
     webhooks: tuple[str, ...] = ()
@@ -86,7 +83,6 @@ def live_settings(env: dict[str, str], *, webhook_secret: str, portal: str) -> L
         batch_interval=batch,
         mqtt_url=_url(env, "IOC_MQTT_URL", {"mqtt", "mqtts"}),
         mqtt_topics=_topics(env) or ("ioc/iot/#",),
-        sensorthings_urls=_urls(env, "IOC_SENSORTHINGS_URLS"),
         smtp_url=_url(env, "IOC_SMTP_URL", {"smtp", "smtps"}),
         mail_from=(env.get("IOC_ALERT_FROM") or "ioc@localhost").strip(),
         webhooks=_urls(env, "IOC_ALERT_WEBHOOKS"),

@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import json
 import smtplib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import yaml
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ioc_pipelines.core import audit
@@ -62,7 +62,6 @@ class Alert:
     commune_code: str | None = None
     provider_code: str | None = None
     link: str | None = None
-    facts: dict = field(default_factory=dict)  # figures for the webhook's JSON
 
 
 @dataclass(frozen=True)
@@ -169,6 +168,16 @@ def raise_alert(settings: Settings, alert: Alert) -> int | None:
     return alert_id
 
 
+def raised_keys(settings: Settings, prefixes: list[str]) -> set[str]:
+    """The dedup keys in the outbox that start with one of ``prefixes``."""
+    if not prefixes:
+        return set()
+    with engine(settings).connect() as con:
+        return set(con.execute(select(alerts.c.dedup_key).where(
+            or_(*(alerts.c.dedup_key.startswith(p, autoescape=True) for p in prefixes))
+        )).scalars())
+
+
 def _payload(row) -> dict:
     return {"alert_id": row.alert_id, "key": row.dedup_key, "rule": row.rule,
             "severity": row.severity, "subject": row.subject, "body": row.body,
@@ -245,8 +254,8 @@ def deliver(settings: Settings, *, limit: int = 200) -> SendReport:
             con.execute(update(alert_sends).where(alert_sends.c.send_id == row.send_id)
                         .values(**values))
     with engine(settings).connect() as con:
-        pending = len(con.execute(select(alert_sends.c.send_id)
-                                  .where(alert_sends.c.status == "pending")).all())
+        pending = con.execute(select(func.count()).select_from(alert_sends)
+                              .where(alert_sends.c.status == "pending")).scalar_one()
     return SendReport(sent, failed, pending)
 
 

@@ -10,11 +10,10 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import pyarrow as pa
 
-from connectors import ConnectorError, Delivery, get_connector
+from connectors import Connector, ConnectorError, Delivery, get_connector
 from ioc_pipelines.core import alerts, live_alerts, live_spool
 from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.core.providers import unknown_provider
@@ -25,6 +24,9 @@ from ioc_pipelines.settings import Settings
 SOURCE = "iot"
 LIVE_MARTS = ("live_readings", "live_exceedance_episodes", "live_sensor_status")
 NATURAL_KEY = ("sensor_id", "quantity", "observed_at")
+_prepared: set[str] = set()  # live lakes whose schemas and tables exist (this process)
+
+
 @dataclass
 class BatchResult:
     batch: int
@@ -39,35 +41,39 @@ class BatchResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _provider_of(settings: Settings, message: live_spool.Message) -> str | None:
-    """Why a message's provider may not deliver IoT readings, or None."""
-    contract = get_connector(SOURCE).contract
+def _read(settings: Settings, connector: Connector, message: live_spool.Message
+          ) -> dict[str, pa.Table]:
+    """A message's readings and sensors, read by the IoT connector exactly as a file is; a
+    provider that does not deliver IoT readings is refused with the reason."""
+    contract = connector.contract
     allowed = {contract.provider, *contract.raw.get("other_providers", [])}
-    if message.provider in allowed:
-        return None
-    return (unknown_provider(settings, message.provider)
-            or f"{message.provider} is not a provider of the IoT contract "
-               f"({', '.join(sorted(allowed))})")
-
-
-def _read(settings: Settings, message: live_spool.Message) -> dict[str, pa.Table]:
-    """A message's readings and sensors, read by the IoT connector exactly as a file is."""
-    refused = _provider_of(settings, message)
-    if refused:
-        raise ConnectorError(message.origin, refused)
+    if message.provider not in allowed:
+        raise ConnectorError(message.origin, unknown_provider(settings, message.provider) or (
+            f"{message.provider} is not a provider of the IoT contract "
+            f"({', '.join(sorted(allowed))})"))
     delivery = Delivery(SOURCE, message.provider, date.fromisoformat(message.received_at[:10]),
                         f"live-{message.seq:012d}-{message.channel}.json",
                         hashlib.sha256(message.payload).hexdigest())
-    return get_connector(SOURCE).read_delivery(message.payload, delivery).tables
+    return connector.read_delivery(message.payload, delivery).tables
 
 
-def _ensure_live_tables(con) -> None:
+def ensure_live_lake(settings: Settings) -> None:
+    """The live lake's schemas and raw tables (typed by the IoT contract), made once per
+    process; its data always goes to Parquet (no inlining into the catalog)."""
+    if settings.live_catalog is None:
+        raise CoreError("these settings have no live lake")
+    lake = lakes(settings)[LIVE]
+    if lake.catalog.ducklake_uri() in _prepared:
+        return
     contract = get_connector(SOURCE).contract
-    for schema in ("raw", "reference", "build", "marts"):
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {LIVE}.{schema}")
-    for entity in contract.entities:
-        con.execute(f"CREATE TABLE IF NOT EXISTS {LIVE}.raw.{contract.raw_table(entity)} "
-                    f"({', '.join(raw_columns(contract, entity))})")
+    with connect(settings, work=False, live=True) as con:
+        for schema in ("raw", "reference", "build", "marts"):
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {LIVE}.{schema}")
+        for entity in contract.entities:
+            con.execute(f"CREATE TABLE IF NOT EXISTS {LIVE}.raw.{contract.raw_table(entity)} "
+                        f"({', '.join(raw_columns(contract, entity))})")
+        con.execute(f"CALL {LIVE}.set_option('data_inlining_row_limit', 0)")
+    _prepared.add(lake.catalog.ducklake_uri())
 
 
 def _write(con, tables: dict[str, list[pa.Table]]) -> tuple[int, int]:
@@ -174,15 +180,16 @@ def run_batch(settings: Settings, *, build: bool | None = None) -> BatchResult:
     """One micro-batch: spooled messages into the live lake, then (when readings came, or
     ``build``) the live marts built, checked, published and alerted on."""
     clock = time.monotonic()
+    ensure_live_lake(settings)
     messages = live_spool.take(settings)
+    connector = get_connector(SOURCE)
     with connect(settings, work=False, live=True) as con:
-        _ensure_live_tables(con)
         result = BatchResult(live_spool.next_batch(settings), len(messages))
         tables: dict[str, list[pa.Table]] = {}
         done, refused = [], []
         for message in messages:
             try:
-                for table, arrow in _read(settings, message).items():
+                for table, arrow in _read(settings, connector, message).items():
                     tables.setdefault(table, []).append(arrow)
                 done.append(message.seq)
             except ConnectorError as exc:
@@ -192,9 +199,8 @@ def run_batch(settings: Settings, *, build: bool | None = None) -> BatchResult:
         result.seconds["write"] = time.monotonic() - clock
     # the lake holds them: now (and only now) the spool may forget them; a crash before this
     # line replays them, and the natural key writes nothing twice
-    live_spool.mark(settings, done, "done", result.batch)
-    for seq, reason in refused:
-        live_spool.mark(settings, [seq], "rejected", result.batch, reason[:1000])
+    live_spool.mark_done(settings, done, result.batch)
+    live_spool.reject(settings, refused, result.batch)
     result.rejected = len(refused)
     if build is False or (build is None and not result.readings_new):
         return result
@@ -205,8 +211,11 @@ def run_batch(settings: Settings, *, build: bool | None = None) -> BatchResult:
     result.built = True
     result.seconds["build"] = time.monotonic() - started
     if result.gate_failures:
+        # one alert per set of failing checks, not one per batch while they keep failing
+        failing = hashlib.sha256("|".join(sorted(f.split(":", 1)[0] for f in
+                                                 result.gate_failures)).encode()).hexdigest()
         alerts.raise_alert(settings, alerts.Alert(
-            "live_gate_failed", f"live_gate|{result.batch}",
+            "live_gate_failed", f"live_gate|{failing[:32]}",
             "[IOC] Dữ liệu quan trắc trực tuyến không qua kiểm tra tự động",
             "Lô " + str(result.batch) + " không được công bố; trạng thái trước vẫn được dùng. "
             "Lỗi: " + "; ".join(result.gate_failures[:5]), "live/marts",
@@ -225,22 +234,13 @@ def live_marts_sql(settings: Settings) -> str:
     return lakes(settings)[LIVE].attach_sql(alias="ioc_live", read_only=True) + ";"
 
 
-def ensure_live_lake(settings: Settings) -> Path:
-    if settings.live_catalog is None:
-        raise CoreError("these settings have no live lake")
-    with connect(settings, work=False, live=True) as con:
-        _ensure_live_tables(con)
-        con.execute(f"CALL {LIVE}.set_option('data_inlining_row_limit', 0)")
-    return settings.live_catalog.sqlite_path or Path(".")
-
-
 def status(settings: Settings) -> dict:
     """The spool's counts, every sensor's live status and the open episodes (from the
     published live marts; empty before the first batch)."""
     out: dict = {"spool": live_spool.counts(settings), "sensors": [], "open_episodes": [],
                  "attach": live_marts_sql(settings)}
-    with connect(settings, work=False, live=True) as con:
-        _ensure_live_tables(con)
+    ensure_live_lake(settings)
+    with connect(settings, work=False, live=True, live_read_only=True) as con:
         present = {r[0] for r in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND "
             "schema_name = 'marts'", [LIVE]).fetchall()}

@@ -31,6 +31,12 @@ def _number(value) -> str:
     return f"{value:,.1f}".replace(",", " ").replace(".", ",") if value is not None else "?"
 
 
+def _raise_new(settings: Settings, alert: alerts.Alert, known: set[str]) -> bool:
+    if alert.dedup_key in known:
+        return False
+    return alerts.raise_alert(settings, alert) is not None
+
+
 def episode_alerts(settings: Settings, con) -> int:
     """Exceedance and recovery alerts of the live marts' episodes (dedup key: the episode and
     its level; its end). Only episodes of the past day: history is not re-announced."""
@@ -40,6 +46,11 @@ def episode_alerts(settings: Settings, con) -> int:
         "e.last_exceeding_at) >= now() - INTERVAL 1 DAY ORDER BY e.started_at").fetchall()
     names = [d[0] for d in con.description]
     raised = 0
+    # the episodes' alerts already in the outbox, read once: an open episode is seen by every
+    # batch and must not cost a refused insert each time
+    known = alerts.raised_keys(settings, [f"{kind}|{row[names.index('episode_id')]}"
+                                          for row in rows for kind in ("exceedance",
+                                                                       "recovered")])
     link = f"{settings.live.portal_url}/inbox"  # the /live page is not built yet
     for values in rows:
         row = dict(zip(names, values, strict=True))
@@ -48,17 +59,14 @@ def episode_alerts(settings: Settings, con) -> int:
         level_vi = LEVEL_VI.get(quantity, {}).get(level, f"mức {level}")
         unit = UNITS.get(row.get("unit") or "", row.get("unit") or "")
         started = f"{row['started_at']:%H:%M %d/%m/%Y}"
-        facts = {"sensor_id": row["sensor_id"], "quantity": quantity, "level": level,
-                 "peak": row["peak_measure"], "threshold": row["threshold"],
-                 "started_at": str(row["started_at"])}
         alert = alerts.Alert(
             "sensor_exceedance", f"exceedance|{row['episode_id']}|{level}",
             f"[IOC] {_first_upper(level_vi)}: {what} tại {_place(row)}",
-            f"{_first_upper(what)} tại {_place(row)} {level_vi}: cao nhất {_number(row['peak_measure'])} "
-            f"{unit} (ngưỡng {_number(row['threshold'])} {unit}), từ {started}.",
-            f"sensor/{row['sensor_id']}", commune_code=row.get("commune_code"), link=link,
-            facts=facts)
-        raised += alerts.raise_alert(settings, alert) is not None
+            f"{_first_upper(what)} tại {_place(row)} {level_vi}: cao nhất "
+            f"{_number(row['peak_measure'])} {unit} (ngưỡng {_number(row['threshold'])} "
+            f"{unit}), từ {started}.",
+            f"sensor/{row['sensor_id']}", commune_code=row.get("commune_code"), link=link)
+        raised += _raise_new(settings, alert, known)
         if row["ended_at"] is not None:
             ended = f"{row['ended_at']:%H:%M %d/%m/%Y}"
             alert = alerts.Alert(
@@ -67,6 +75,6 @@ def episode_alerts(settings: Settings, con) -> int:
                 f"{_first_upper(what)} tại {_place(row)} đã trở lại dưới ngưỡng lúc {ended} "
                 f"(đợt từ {started}, cao nhất {_number(row['peak_measure'])} {unit}).",
                 f"sensor/{row['sensor_id']}", commune_code=row.get("commune_code"),
-                link=link, facts=facts)
-            raised += alerts.raise_alert(settings, alert) is not None
+                link=link)
+            raised += _raise_new(settings, alert, known)
     return raised

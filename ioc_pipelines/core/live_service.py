@@ -11,7 +11,6 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 
 from ioc_pipelines.core import alerts, live, live_spool
@@ -24,12 +23,6 @@ REBUILD_SECONDS = 300  # statuses (silent) move with the clock: rebuild at least
 
 class LiveBusy(CoreError):
     pass
-
-
-@dataclass(frozen=True)
-class MqttTopic:
-    topic: str
-    provider: str
 
 
 def provider_of_topic(topic: str) -> str:

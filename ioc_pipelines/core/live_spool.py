@@ -47,13 +47,19 @@ def spool_path(settings: Settings) -> Path:
     return settings.home / "live" / "spool.sqlite"
 
 
+_made: set[Path] = set()  # spools whose schema exists (this process)
+
+
 def _open(settings: Settings) -> sqlite3.Connection:
     path = spool_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path not in _made:
+        path.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(path, timeout=30, isolation_level=None)
-    con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=FULL")  # a committed message survives a power cut
-    con.executescript(_SCHEMA)
+    if path not in _made:
+        con.execute("PRAGMA journal_mode=WAL")  # kept in the file: once is enough
+        con.executescript(_SCHEMA)
+        _made.add(path)
     return con
 
 
@@ -82,15 +88,29 @@ def take(settings: Settings, limit: int = 10_000) -> list[Message]:
     return [Message(*row) for row in rows]
 
 
-def mark(settings: Settings, seqs: list[int], status: str, batch: int,
-         reason: str | None = None) -> None:
+def mark_done(settings: Settings, seqs: list[int], batch: int) -> None:
+    """Mark messages ``done``: their readings are in the live lake."""
     if not seqs:
         return
     con = _open(settings)
     try:
         con.execute("BEGIN IMMEDIATE")
-        con.executemany("UPDATE messages SET status = ?, reason = ?, batch = ? WHERE seq = ?",
-                        [(status, reason, batch, seq) for seq in seqs])
+        con.executemany("UPDATE messages SET status = 'done', batch = ? WHERE seq = ?",
+                        [(batch, seq) for seq in seqs])
+        con.execute("COMMIT")
+    finally:
+        con.close()
+
+
+def reject(settings: Settings, refused: list[tuple[int, str]], batch: int) -> None:
+    """Mark messages ``rejected``, each with its reason (kept: nothing is deleted)."""
+    if not refused:
+        return
+    con = _open(settings)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        con.executemany("UPDATE messages SET status = 'rejected', reason = ?, batch = ? "
+                        "WHERE seq = ?", [(reason[:1000], batch, seq) for seq, reason in refused])
         con.execute("COMMIT")
     finally:
         con.close()

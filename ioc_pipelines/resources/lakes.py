@@ -123,14 +123,15 @@ def connect(settings: Settings, *, work: bool = True, published: bool = False,
             published_read_only: bool = True, published_snapshot: int | None = None,
             live: bool = False, live_read_only: bool = False):
     """A DuckDB connection with the pipeline's S3 secret and the requested lakes attached."""
+    all_lakes = lakes(settings)
+    postgres = any(lake.catalog.kind == "postgres" for lake in all_lakes.values())
     con = duckdb.connect()
     try:
         ensure_extensions(con, ["ducklake", "httpfs", "sqlite_scanner"]
-                          + (["postgres_scanner"] if _uses_postgres(settings) else []))
+                          + (["postgres_scanner"] if postgres else []))
         con.execute("SET TimeZone = 'Asia/Ho_Chi_Minh'")
         if (secret := s3_secret_sql(settings)) is not None:
             con.execute(secret)
-        all_lakes = lakes(settings)
         if work:
             _prepare_catalog_dir(all_lakes[WORK])
             con.execute(all_lakes[WORK].attach_sql(create=True))
@@ -146,10 +147,6 @@ def connect(settings: Settings, *, work: bool = True, published: bool = False,
         yield con
     finally:
         con.close()
-
-
-def _uses_postgres(settings: Settings) -> bool:
-    return "postgres" in {lake.catalog.kind for lake in lakes(settings).values()}
 
 
 def analyst_attach_sql(settings: Settings, release: int | None, *, alias: str = "ioc") -> str:
