@@ -38,6 +38,7 @@ class IotConnector(Connector):
             docs = formats.read_json_lines(file, text)
         else:
             docs = formats.read_json(file, text)
+        docs = ngsi.notified_entities(docs)
         if ngsi.looks_like(docs):
             sensors, readings, platform = ngsi.parse(file, docs)
         elif sensorthings.looks_like(docs):

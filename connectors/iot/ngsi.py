@@ -8,6 +8,8 @@ Four shapes are read (smart-data-models examples in ``shared/reference/samples/n
 * NGSI-LD normalized: ``{"pm25": {"type": "Property", "value": 12, "unitCode": "GQ",
   "observedAt": …}}``, ``GeoProperty`` location, ``Relationship`` links
 
+— alone, in a JSON array, or in a subscription's notification (``data``).
+
 Every numeric attribute is a reading (its name is the quantity, its unit the ``unitCode``
 when given). The time is the attribute's ``observedAt`` (NGSI-LD) or ``metadata.timestamp``
 (v2) when valid, else the entity's ``dateObserved`` / ``observationDateTime`` /
@@ -32,6 +34,22 @@ NOT_READINGS = {"id", "type", "@context", "location", "address", "name", "descri
                 "referenceLevel", "stationID", "refDevice", "refPointOfInterest", *TIME_ATTRS,
                 *STATION_ATTRS}
 LD_TYPES = {"Property", "GeoProperty", "Relationship", "LanguageProperty"}
+
+
+def notified_entities(doc: Any) -> Any:
+    """The entities of a subscription's notification — NGSI-LD (``{"type": "Notification",
+    "subscriptionId", "notifiedAt", "data": [entities]}``) or NGSI v2 (``{"subscriptionId",
+    "data": [entities]}``) — else ``doc`` as it is. A FIWARE broker posts these to the
+    portal; a platform may also deliver a file of them (one or a JSON array of several)."""
+    def is_notification(item: Any) -> bool:
+        return (isinstance(item, dict) and isinstance(item.get("data"), list)
+                and (item.get("type") == "Notification" or "subscriptionId" in item))
+
+    if is_notification(doc):
+        return list(doc["data"])
+    if isinstance(doc, list) and doc and all(is_notification(d) for d in doc):
+        return [entity for d in doc for entity in d["data"]]
+    return doc
 
 
 def looks_like(doc: Any) -> bool:

@@ -21,6 +21,7 @@ from ioc_pipelines.cli import (
     setup,
     sharing,
 )
+from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.settings import SettingsError, load_settings
 
 GROUPS = [setup, data, runs, releases, reports, servers, accounts, sharing, live]
@@ -48,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `ioc status | head`: the reader has gone, nothing to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return output.OK
+    except CoreError as exc:  # a refusal no command caught: said in one line, not a trace
+        return output.refuse(exc)
 
 
 if __name__ == "__main__":

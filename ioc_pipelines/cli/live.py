@@ -1,5 +1,5 @@
 """``ioc live`` (the live IoT service), ``ioc live broker`` (a local MQTT broker for
-development), ``ioc live status``, and ``ioc alerts`` (list, send, acknowledge)."""
+development), ``ioc live status``, and ``ioc alerts`` (list, send, watch, rules, acknowledge)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,14 @@ def register(sub) -> None:
     x.add_argument("--json", action="store_true")
     x.set_defaults(func=cmd_alerts_list)
     verbs.add_parser("send", help="send what is due now").set_defaults(func=cmd_alerts_send)
+    x = verbs.add_parser("watch", help="look once for deliveries due / late / missing, stale "
+                         "sources and candidates waiting; raise what is new, then send")
+    x.add_argument("--rule", action="append", default=None, metavar="RULE",
+                   help="only this rule (repeatable): delivery_due, delivery_late, "
+                   "delivery_missing, source_stale, candidate_waiting")
+    x.set_defaults(func=cmd_alerts_watch)
+    x = verbs.add_parser("rules", help="every rule with its severity, thresholds, recipients")
+    x.set_defaults(func=cmd_alerts_rules)
     x = verbs.add_parser("ack", help="acknowledge an alert")
     x.add_argument("alert_id", type=int)
     x.add_argument("--by", default=None, help="who acknowledges (default: the OS user)")
@@ -108,6 +116,27 @@ def cmd_alerts_send(settings: Settings, args) -> int:
     report = alerts.deliver(settings)
     say(f"sent {report.sent}, failed {report.failed}, still pending {report.pending}")
     return OK if not report.failed else 1
+
+
+def cmd_alerts_watch(settings: Settings, args) -> int:
+    from ioc_pipelines.core import alerts, ops_alerts
+
+    report = ops_alerts.watch(settings, only=set(args.rule) if args.rule else None)
+    found = ", ".join(f"{rule} {n}" for rule, n in sorted(report.checked.items())) or "nothing"
+    say(f"found {found}; {report.raised} new alert(s) raised")
+    sent = alerts.deliver(settings)
+    say(f"sent {sent.sent}, failed {sent.failed}, still pending {sent.pending}")
+    return OK if not sent.failed else 1
+
+
+def cmd_alerts_rules(settings: Settings, args) -> int:
+    import yaml
+
+    from ioc_pipelines.core import alert_rules
+
+    print(yaml.safe_dump({"rules": alert_rules.rules(settings)}, allow_unicode=True,
+                         sort_keys=False), end="")
+    return OK
 
 
 def cmd_alerts_ack(settings: Settings, args) -> int:

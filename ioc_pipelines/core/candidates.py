@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ioc_pipelines.core import audit, state
+from ioc_pipelines.core import audit, event_alerts, state
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.publishing import (
     PublishError,
@@ -144,4 +144,5 @@ def publish_candidate(settings: Settings, candidate: Candidate, *, actor: Actor,
     audit.record(settings, actor, "release.publish", f"release {release.id}",
                  detail={"run_id": candidate.run_id, "candidate": candidate.id,
                          "approved_by": approver})
+    event_alerts.after_publication(settings, release.id)
     return release

@@ -7,9 +7,10 @@ replays from the spool and writes nothing twice (docs/live.md, docs/decisions/00
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pyarrow as pa
 
@@ -55,6 +56,49 @@ def _read(settings: Settings, connector: Connector, message: live_spool.Message
                         f"live-{message.seq:012d}-{message.channel}.json",
                         hashlib.sha256(message.payload).hexdigest())
     return connector.read_delivery(message.payload, delivery).tables
+
+
+MAX_NOTIFICATION_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Received:
+    seq: int
+    readings: int
+    sensors: int
+
+
+def receive(settings: Settings, *, channel: str, origin: str | None, provider: str,
+            payload: bytes) -> Received:
+    """A payload posted to a door (an NGSI-LD notification, a SensorThings page): read by the
+    IoT connector now, so the sender hears at once what is wrong, then kept in the spool —
+    durable before the door answers — for the next batch. A refused payload is kept too, as
+    ``rejected`` with its reason (``ioc live status`` lists it), and the CoreError says why."""
+    if len(payload) > MAX_NOTIFICATION_BYTES:
+        raise CoreError(f"payload of {len(payload)} bytes: at most "
+                        f"{MAX_NOTIFICATION_BYTES // (1024 * 1024)} MiB per notification")
+    received_at = datetime.now(UTC).isoformat()
+    origin = origin or _subscription(payload) or channel
+    try:
+        tables = _read(settings, get_connector(SOURCE),
+                       live_spool.Message(0, received_at, channel, origin, provider, payload))
+    except ConnectorError as exc:
+        seq = live_spool.put(settings, channel, origin, provider, payload)
+        live_spool.reject(settings, [(seq, exc.reason)], 0)
+        raise CoreError(f"refused: {exc.reason}") from None
+    seq = live_spool.put(settings, channel, origin, provider, payload)
+    rows = {name: table.num_rows for name, table in tables.items()}
+    return Received(seq, rows.get("iot__readings", 0), rows.get("iot__sensors", 0))
+
+
+def _subscription(payload: bytes) -> str | None:
+    """The subscription a notification answers (its origin in the spool)."""
+    try:
+        doc = json.loads(payload)
+    except ValueError:
+        return None
+    return str(doc.get("subscriptionId"))[:200] if isinstance(doc, dict) and doc.get(
+        "subscriptionId") else None
 
 
 def ensure_live_lake(settings: Settings) -> None:
@@ -146,11 +190,13 @@ def _refresh_sensors(settings: Settings, con) -> None:
 
 def _build(settings: Settings) -> list[str]:
     """dbt build of the live models and their tests; the failures (empty: the gate passed)."""
-    from ioc_pipelines.resources.dbt import dbt_resource, dbt_vars_arg
+    from ioc_pipelines.resources.dbt import dbt_resource, dbt_vars
 
     target = settings.home / "live" / "dbt-target"
+    # the silence threshold is the alert rule's, so the mart and the alert agree
+    given = {**dbt_vars(settings), "live_silent_minutes": live_alerts.silent_minutes(settings)}
     invocation = dbt_resource(settings, "live").cli(
-        ["build", "--select", "tag:live", *dbt_vars_arg(settings)],
+        ["build", "--select", "tag:live", "--vars", json.dumps(given)],
         target_path=target, raise_on_error=False)
     invocation.wait()
     results = invocation.get_artifact("run_results.json").get("results", [])

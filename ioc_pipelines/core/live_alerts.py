@@ -4,7 +4,7 @@ the time and a link — the dedup key is the episode and its level, so each is r
 
 from __future__ import annotations
 
-from ioc_pipelines.core import alerts
+from ioc_pipelines.core import alert_rules, alerts
 from ioc_pipelines.resources.lakes import LIVE
 from ioc_pipelines.settings import Settings
 
@@ -17,6 +17,11 @@ LEVEL_VI = {"pm25": {1: "vượt QCVN 05:2023/BTNMT"},
 
 
 
+def silent_minutes(settings: Settings) -> int:
+    """After how many minutes without a reading a sensor is silent (rule ``sensor_silent``)."""
+    return int(alert_rules.rules(settings)["sensor_silent"].get("minutes", 30))
+
+
 def _place(row: dict) -> str:
     name = row.get("sensor_name") or row["sensor_id"]
     commune = f", xã/phường mã {row['commune_code']}" if row.get("commune_code") else ""
@@ -27,30 +32,16 @@ def _first_upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _number(value) -> str:
-    return f"{value:,.1f}".replace(",", " ").replace(".", ",") if value is not None else "?"
-
-
-def _raise_new(settings: Settings, alert: alerts.Alert, known: set[str]) -> bool:
-    if alert.dedup_key in known:
-        return False
-    return alerts.raise_alert(settings, alert) is not None
-
-
 def episode_alerts(settings: Settings, con) -> int:
     """Exceedance and recovery alerts of the live marts' episodes (dedup key: the episode and
-    its level; its end). Only episodes of the past day: history is not re-announced."""
+    its level; its end), and silent or stuck sensors (the key: the last reading before the
+    silence; the day it is stuck). Only the past day: history is not re-announced."""
     rows = con.execute(
         f"SELECT e.*, s.sensor_name, s.commune_code FROM {LIVE}.marts.live_exceedance_episodes "
         f"e LEFT JOIN {LIVE}.reference.sensors s USING (sensor_id) WHERE coalesce(e.ended_at, "
         "e.last_exceeding_at) >= now() - INTERVAL 1 DAY ORDER BY e.started_at").fetchall()
     names = [d[0] for d in con.description]
-    raised = 0
-    # the episodes' alerts already in the outbox, read once: an open episode is seen by every
-    # batch and must not cost a refused insert each time
-    known = alerts.raised_keys(settings, [f"{kind}|{row[names.index('episode_id')]}"
-                                          for row in rows for kind in ("exceedance",
-                                                                       "recovered")])
+    found = []
     link = f"{settings.live.portal_url}/inbox"  # the /live page is not built yet
     for values in rows:
         row = dict(zip(names, values, strict=True))
@@ -59,22 +50,51 @@ def episode_alerts(settings: Settings, con) -> int:
         level_vi = LEVEL_VI.get(quantity, {}).get(level, f"mức {level}")
         unit = UNITS.get(row.get("unit") or "", row.get("unit") or "")
         started = f"{row['started_at']:%H:%M %d/%m/%Y}"
-        alert = alerts.Alert(
+        found.append(alerts.Alert(
             "sensor_exceedance", f"exceedance|{row['episode_id']}|{level}",
             f"[IOC] {_first_upper(level_vi)}: {what} tại {_place(row)}",
             f"{_first_upper(what)} tại {_place(row)} {level_vi}: cao nhất "
-            f"{_number(row['peak_measure'])} {unit} (ngưỡng {_number(row['threshold'])} "
-            f"{unit}), từ {started}.",
-            f"sensor/{row['sensor_id']}", commune_code=row.get("commune_code"), link=link)
-        raised += _raise_new(settings, alert, known)
+            f"{alerts.vi_number(row['peak_measure'])} {unit} (ngưỡng "
+            f"{alerts.vi_number(row['threshold'])} {unit}), từ {started}.",
+            f"sensor/{row['sensor_id']}", commune_code=row.get("commune_code"), link=link))
         if row["ended_at"] is not None:
             ended = f"{row['ended_at']:%H:%M %d/%m/%Y}"
-            alert = alerts.Alert(
+            found.append(alerts.Alert(
                 "sensor_recovered", f"recovered|{row['episode_id']}",
                 f"[IOC] Đã trở lại dưới ngưỡng: {what} tại {_place(row)}",
                 f"{_first_upper(what)} tại {_place(row)} đã trở lại dưới ngưỡng lúc {ended} "
-                f"(đợt từ {started}, cao nhất {_number(row['peak_measure'])} {unit}).",
+                f"(đợt từ {started}, cao nhất {alerts.vi_number(row['peak_measure'])} {unit}).",
                 f"sensor/{row['sensor_id']}", commune_code=row.get("commune_code"),
-                link=link)
-            raised += _raise_new(settings, alert, known)
-    return raised
+                link=link))
+    found += _status_alerts(settings, con, link)
+    return alerts.raise_new(settings, found)
+
+
+def _status_alerts(settings: Settings, con, link: str) -> list[alerts.Alert]:
+    rows = con.execute(
+        f"SELECT sensor_id, sensor_name, commune_code, quantity, status, last_observed_at, "
+        f"last_value, unit FROM {LIVE}.marts.live_sensor_status "
+        "WHERE status IN ('silent', 'stuck') ORDER BY sensor_id, quantity").fetchall()
+    found = []
+    for sensor_id, name, commune, quantity, status, last, value, unit in rows:
+        row = {"sensor_id": sensor_id, "sensor_name": name, "commune_code": commune}
+        what = QUANTITY_VI.get(quantity, quantity)
+        when = f"{last:%H:%M %d/%m/%Y}"
+        if status == "silent":
+            found.append(alerts.Alert(
+                "sensor_silent", f"silent|{sensor_id}|{quantity}|{last:%Y-%m-%dT%H:%M:%S}",
+                f"[IOC] Mất tín hiệu: {_place(row)}",
+                f"{_first_upper(_place(row))} không gửi số liệu {what} từ {when} (quá "
+                f"{silent_minutes(settings)} phút). Đề nghị kiểm tra thiết bị và đường "
+                "truyền.",
+                f"sensor/{sensor_id}", commune_code=commune, link=link))
+        else:
+            shown = UNITS.get(unit or "", unit or "")
+            found.append(alerts.Alert(
+                "sensor_stuck", f"stuck|{sensor_id}|{quantity}|{last:%Y-%m-%d}",
+                f"[IOC] Số liệu không đổi bất thường: {_place(row)}",
+                f"{_first_upper(_place(row))} gửi số liệu {what} không đổi "
+                f"({alerts.vi_number(value)} {shown}) đến {when}: có thể cảm biến bị kẹt. Đề "
+                "nghị kiểm tra thiết bị.",
+                f"sensor/{sensor_id}", commune_code=commune, link=link))
+    return found

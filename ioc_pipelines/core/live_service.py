@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from urllib.parse import unquote, urlparse
 
-from ioc_pipelines.core import alerts, live, live_spool
+from ioc_pipelines.core import alerts, live, live_spool, ops_alerts
 from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.settings import Settings
 
 Log = Callable[[str], None]
 REBUILD_SECONDS = 300  # statuses (silent) move with the clock: rebuild at least this often
+WATCH_SECONDS = 300  # the operational alerts (deliveries, stale sources, waiting candidates)
 
 
 class LiveBusy(CoreError):
@@ -95,7 +96,7 @@ def serve(settings: Settings, *, stop: threading.Event, log: Log,
     with service_lock(settings):
         live.ensure_live_lake(settings)
         client = start_mqtt(settings, log) if settings.live.mqtt_url else None
-        last_build = 0.0
+        last_build = last_watch = 0.0
         try:
             while not stop.is_set():
                 started = time.monotonic()
@@ -104,6 +105,11 @@ def serve(settings: Settings, *, stop: threading.Event, log: Log,
                     result = live.run_batch(settings, build=True if rebuild else None)
                     if result.built:
                         last_build = started
+                    if started - last_watch >= WATCH_SECONDS:
+                        last_watch = started
+                        watched = ops_alerts.watch(settings)
+                        if watched.raised:
+                            log(f"watch: {watched.raised} new alert(s) ({watched.checked})")
                     sent = alerts.deliver(settings)
                 except Exception as exc:  # noqa: BLE001 - the service keeps running, says why
                     log(f"batch failed: {type(exc).__name__}: {exc}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from ioc_pipelines.core import audit, inbox, progress, state
+from ioc_pipelines.core import audit, event_alerts, inbox, progress, state
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.candidates import Candidate, candidate_of_run
 from ioc_pipelines.core.ingest import DemoSummary, deliver_folder, generate_demo, province_slug
@@ -116,6 +116,8 @@ def _run(settings: Settings, *, actor: Actor, approve_by: str | None,
             outcome = run_job(settings, job_name, actor=actor, partition_range=window,
                               log_file=log_file, console=console)
             if not outcome.success:
+                event_alerts.run_failed(settings, run_id=outcome.run_id, job=job_name,
+                                      failures=outcome.failures, blocked=False)
                 return RunResult("failed", outcome.run_id, current_release(settings),
                                  failures=outcome.failures or [f"{job_name} failed"],
                                  demo=summary, log_file=log_file)
@@ -126,6 +128,8 @@ def _run(settings: Settings, *, actor: Actor, approve_by: str | None,
                           log_file=log_file, console=console)
         if not outcome.success:
             tag_outcome(settings, outcome.run_id, "blocked")
+            event_alerts.run_failed(settings, run_id=outcome.run_id, job=MAIN_JOB,
+                                  failures=outcome.failures, blocked=True)
             result = RunResult("blocked", outcome.run_id, current_release(settings),
                                failures=outcome.failures, warnings=outcome.warnings,
                                demo=summary, log_file=log_file)

@@ -1,5 +1,5 @@
 """All Dagster definitions, discovered per domain folder (``raw``, ``warehouse``, ``quality``,
-``publish``, ``briefings``): every module of a domain is imported, and the
+``publish``, ``briefings``, ``sharing``, ``alerts``): every module of a domain is imported, and the
 assets, asset checks, jobs, schedules and sensors it holds at module level (alone or in a list
 or dict) are collected; a module that needs the settings to build its definitions (the dbt
 assets) defines ``build(settings)``. A new asset in a domain module is picked up without

@@ -8,8 +8,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from ioc_pipelines.core import access, deliveries
+from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.core.uploads import deliver_uploads
 from ioc_pipelines.web.security import current, guarded, scope
 
@@ -53,3 +55,24 @@ def deliver(request: Request, source: str, provider: Annotated[str, Form()],
              "encoding": o.landed.encoding if o.landed else None,
              "detail": o.landed.detail if o.landed else None} for o in outcomes]
     return JSONResponse(body, status_code=200 if all(b["accepted"] for b in body) else 422)
+
+
+@guarded(router, "POST", "/live/ngsi-ld/notify", "delivery.upload")
+async def ngsi_ld_notify(request: Request, provider: str | None = None):
+    """The endpoint a FIWARE context broker's NGSI-LD subscription notifies (``notification.
+    endpoint.uri``, with the API token in ``receiverInfo`` as ``Authorization: Bearer …``):
+    the notified entities are read by the IoT connector and kept for ``ioc live``'s next
+    batch. ``provider``: one of the token's codes (default: its only one). 200 with what was
+    read; 400 with the reason when the payload cannot be read (it is kept, refused)."""
+    from ioc_pipelines.core import live
+
+    who = current(request)
+    code = (provider or (who.providers[0] if len(who.providers) == 1 else "")).strip().upper()
+    if not code:
+        raise CoreError("provider=… is required: this token may deliver for "
+                        f"{', '.join(who.providers) or 'no provider'}")
+    scope(who, "delivery.upload", code)
+    got = await run_in_threadpool(live.receive, request.app.state.settings, channel="ngsi-ld",
+                                  origin=None, provider=code, payload=await request.body())
+    return {"accepted": True, "spooled": got.seq, "readings": got.readings,
+            "sensors": got.sensors}

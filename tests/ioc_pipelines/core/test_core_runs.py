@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from ioc_pipelines.core import jobs, progress, releases, runs, status
+from ioc_pipelines.core import accounts, alerts, jobs, notices, progress, releases, runs, status
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.ingest import deliver_folder, generate_demo
 from ioc_pipelines.settings import load_settings
@@ -17,6 +17,10 @@ pytestmark = pytest.mark.slow
 
 def test_run_publishes_reports_and_says_what_it_came_to(ioc_home, tmp_path):
     settings = load_settings()
+    admin = accounts.create(settings, Actor("test"), username="admin.a", full_name="Quản trị",
+                            unit="IOC", role="admin", password="Mật-khẩu-thử-2026")
+    leader = accounts.create(settings, Actor("test"), username="leader.b", full_name="Lãnh đạo",
+                             unit="UBND", role="leader", password="Mật-khẩu-thử-2026")
     demo = generate_demo(settings, province="laichau", scale=0.0, months=1, seed=7, people=400,
                          out=tmp_path / "demo")
     assert demo.people == 400
@@ -62,6 +66,13 @@ def test_run_publishes_reports_and_says_what_it_came_to(ioc_home, tmp_path):
     assert any("population_mart_expectations" in f for f in crashed.failures), crashed.failures
     assert crashed.release.id == rolled.id  # the served release is the one before
     assert status.status(settings).release == rolled.id
+    # the admins are alerted (and only they): the run, what blocked it, the release kept
+    [blocked] = [a for a in alerts.recent(settings) if a["rule"] == "run_blocked"]
+    assert blocked["key"] == f"run_blocked|{crashed.run_id}"
+    assert "population_mart_expectations" in blocked["body"]
+    assert [n.alert_id for n in notices.inbox(settings, admin)] == [blocked["alert_id"]]
+    assert notices.inbox(settings, leader) == []
+    assert {s["channel"] for s in blocked["sends"]} == {"inbox"}
 
     # … and so does dbt when a node errors instead of building or failing
     def erroring_vars(s):
