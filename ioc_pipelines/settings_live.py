@@ -25,6 +25,12 @@ KNOWN_LIVE = {
                                 "under $IOC_HOME/secrets)",
     "IOC_ALERT_RULES": "a YAML file overriding the alert rules' thresholds and recipients "
                        "(default: $IOC_HOME/alert_rules.yml when it exists)",
+    "IOC_STA_URLS": "SensorThings API queries `ioc live` polls, PROVIDER=URL separated by "
+                    "spaces (OData uses commas; write a space in a URL as %20); it follows "
+                    "@iot.nextLink, and `{since}` in a URL becomes the newest observation "
+                    "time read from it",
+    "IOC_STA_POLL_SECONDS": "how often the SensorThings queries are polled (10–3600 s; "
+                            "default 60)",
     "IOC_PORTAL_URL": "the portal's address as people reach it, for links in alerts "
                       "(default http://<IOC_PORTAL_HOST>:<IOC_PORTAL_PORT>)",
 }
@@ -41,6 +47,8 @@ class LiveSettings:
     webhook_secret: str = field(default="", repr=False)
     rules_file: str | None = None
     portal_url: str = "http://127.0.0.1:8088"
+    sta_queries: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # (provider, URL)
+    sta_poll_interval: int = 60
 
 
 def _url(env: dict[str, str], name: str, schemes: set[str]) -> str | None:
@@ -74,11 +82,27 @@ def _topics(env: dict[str, str]) -> tuple[str, ...]:
     return topics
 
 
+def _sta(env: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    queries = []
+    for item in (env.get("IOC_STA_URLS") or "").split():
+        if not item.strip():
+            continue
+        provider, sep, url = item.strip().partition("=")
+        if not sep or not provider.strip():
+            raise SettingsError(f"IOC_STA_URLS: {item.strip()[:80]!r} is not PROVIDER=URL")
+        queries.append((provider.strip().upper(),
+                        _url({"IOC_STA_URLS": url.strip()}, "IOC_STA_URLS", {"http", "https"})))
+    return tuple(queries)
+
+
 def live_settings(env: dict[str, str], *, webhook_secret: str, portal: str) -> LiveSettings:
     batch = whole(env, "IOC_LIVE_BATCH_SECONDS", 15, "of seconds")
     if not 1 <= batch <= 60:
         raise SettingsError(f"IOC_LIVE_BATCH_SECONDS={batch}: a batch is written at least "
                             "every 60 s (1–60)")
+    poll = whole(env, "IOC_STA_POLL_SECONDS", 60, "of seconds")
+    if not 10 <= poll <= 3600:
+        raise SettingsError(f"IOC_STA_POLL_SECONDS={poll}: between 10 and 3600")
     return LiveSettings(
         batch_interval=batch,
         mqtt_url=_url(env, "IOC_MQTT_URL", {"mqtt", "mqtts"}),
@@ -89,4 +113,6 @@ def live_settings(env: dict[str, str], *, webhook_secret: str, portal: str) -> L
         webhook_secret=webhook_secret,
         rules_file=(env.get("IOC_ALERT_RULES") or "").strip() or None,
         portal_url=((env.get("IOC_PORTAL_URL") or "").strip() or portal).rstrip("/"),
+        sta_queries=_sta(env),
+        sta_poll_interval=poll,
     )

@@ -67,10 +67,9 @@ def cmd_broker(settings: Settings, args) -> int:
 
 
 def cmd_once(settings: Settings, args) -> int:
-    from ioc_pipelines.core import alerts, live
+    from ioc_pipelines.core import live_service
 
-    result = live.run_batch(settings, build=True)
-    sent = alerts.deliver(settings)
+    result, sent = live_service.once(settings, log=say)
     say(f"batch {result.batch}: {result.messages} message(s), {result.readings_new} new "
         f"reading(s), {result.rejected} rejected; "
         + ("published" if result.published else "gate failed: " + "; ".join(

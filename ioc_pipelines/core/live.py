@@ -10,7 +10,7 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pyarrow as pa
 
@@ -42,7 +42,7 @@ class BatchResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _read(settings: Settings, connector: Connector, message: live_spool.Message
+def read_message(settings: Settings, connector: Connector, message: live_spool.Message
           ) -> dict[str, pa.Table]:
     """A message's readings and sensors, read by the IoT connector exactly as a file is; a
     provider that does not deliver IoT readings is refused with the reason."""
@@ -56,49 +56,6 @@ def _read(settings: Settings, connector: Connector, message: live_spool.Message
                         f"live-{message.seq:012d}-{message.channel}.json",
                         hashlib.sha256(message.payload).hexdigest())
     return connector.read_delivery(message.payload, delivery).tables
-
-
-MAX_NOTIFICATION_BYTES = 8 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Received:
-    seq: int
-    readings: int
-    sensors: int
-
-
-def receive(settings: Settings, *, channel: str, origin: str | None, provider: str,
-            payload: bytes) -> Received:
-    """A payload posted to a door (an NGSI-LD notification, a SensorThings page): read by the
-    IoT connector now, so the sender hears at once what is wrong, then kept in the spool —
-    durable before the door answers — for the next batch. A refused payload is kept too, as
-    ``rejected`` with its reason (``ioc live status`` lists it), and the CoreError says why."""
-    if len(payload) > MAX_NOTIFICATION_BYTES:
-        raise CoreError(f"payload of {len(payload)} bytes: at most "
-                        f"{MAX_NOTIFICATION_BYTES // (1024 * 1024)} MiB per notification")
-    received_at = datetime.now(UTC).isoformat()
-    origin = origin or _subscription(payload) or channel
-    try:
-        tables = _read(settings, get_connector(SOURCE),
-                       live_spool.Message(0, received_at, channel, origin, provider, payload))
-    except ConnectorError as exc:
-        seq = live_spool.put(settings, channel, origin, provider, payload)
-        live_spool.reject(settings, [(seq, exc.reason)], 0)
-        raise CoreError(f"refused: {exc.reason}") from None
-    seq = live_spool.put(settings, channel, origin, provider, payload)
-    rows = {name: table.num_rows for name, table in tables.items()}
-    return Received(seq, rows.get("iot__readings", 0), rows.get("iot__sensors", 0))
-
-
-def _subscription(payload: bytes) -> str | None:
-    """The subscription a notification answers (its origin in the spool)."""
-    try:
-        doc = json.loads(payload)
-    except ValueError:
-        return None
-    return str(doc.get("subscriptionId"))[:200] if isinstance(doc, dict) and doc.get(
-        "subscriptionId") else None
 
 
 def ensure_live_lake(settings: Settings) -> None:
@@ -235,7 +192,7 @@ def run_batch(settings: Settings, *, build: bool | None = None) -> BatchResult:
         done, refused = [], []
         for message in messages:
             try:
-                for table, arrow in _read(settings, connector, message).items():
+                for table, arrow in read_message(settings, connector, message).items():
                     tables.setdefault(table, []).append(arrow)
                 done.append(message.seq)
             except ConnectorError as exc:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from urllib.parse import unquote, urlparse
 
-from ioc_pipelines.core import alerts, live, live_spool, ops_alerts
+from ioc_pipelines.core import alerts, live, live_poll, live_spool, ops_alerts
 from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.settings import Settings
 
@@ -88,6 +88,33 @@ def start_mqtt(settings: Settings, log: Log):
     return client
 
 
+def start_polling(settings: Settings, log: Log, stop: threading.Event
+                  ) -> threading.Thread | None:
+    """The SensorThings poller in its own thread (a slow server never delays a batch)."""
+    import time
+
+    if not settings.live.sta_queries:
+        return None
+
+    def loop() -> None:
+        while not stop.is_set():
+            started = time.monotonic()
+            try:
+                report = live_poll.poll_once(settings, log=log)
+                if report.pages or report.refused:
+                    log(f"SensorThings: {report.pages} page(s), {report.readings} reading(s), "
+                        f"{report.refused} refused")
+            except Exception as exc:  # noqa: BLE001 - the poller keeps going, says why
+                log(f"SensorThings poll failed: {type(exc).__name__}: {exc}")
+            stop.wait(max(1.0, settings.live.sta_poll_interval - (time.monotonic() - started)))
+
+    thread = threading.Thread(target=loop, name="ioc-live-sensorthings", daemon=True)
+    thread.start()
+    log(f"SensorThings: polling {len(settings.live.sta_queries)} quer(y/ies) every "
+        f"{settings.live.sta_poll_interval} s")
+    return thread
+
+
 def serve(settings: Settings, *, stop: threading.Event, log: Log,
           on_batch: Callable[[live.BatchResult], None] | None = None) -> None:
     """Run until ``stop`` is set: receivers, then a micro-batch every batch interval."""
@@ -96,6 +123,7 @@ def serve(settings: Settings, *, stop: threading.Event, log: Log,
     with service_lock(settings):
         live.ensure_live_lake(settings)
         client = start_mqtt(settings, log) if settings.live.mqtt_url else None
+        poller = start_polling(settings, log, stop)
         last_build = last_watch = 0.0
         try:
             while not stop.is_set():
@@ -130,3 +158,16 @@ def serve(settings: Settings, *, stop: threading.Event, log: Log,
             if client is not None:
                 client.loop_stop()
                 client.disconnect()
+            if poller is not None:
+                poller.join(timeout=60)
+
+
+def once(settings: Settings, *, log: Log) -> tuple[live.BatchResult, alerts.SendReport]:
+    """``ioc live once``: poll the SensorThings queries, write one batch (rebuilt), send."""
+    with service_lock(settings):
+        if settings.live.sta_queries:
+            report = live_poll.poll_once(settings, log=log)
+            log(f"SensorThings: {report.pages} page(s), {report.readings} reading(s), "
+                f"{report.refused} refused")
+        result = live.run_batch(settings, build=True)
+        return result, alerts.deliver(settings)

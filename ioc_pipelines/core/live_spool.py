@@ -30,6 +30,10 @@ CREATE TABLE IF NOT EXISTS batches (
     batch INTEGER PRIMARY KEY AUTOINCREMENT,
     started_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS cursors (  -- where a poller is: the newest time it has read
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 """
 
 
@@ -140,5 +144,24 @@ def rejected(settings: Settings, limit: int = 50) -> list[tuple[int, str, str, s
     try:
         return con.execute("SELECT seq, channel, origin, reason FROM messages WHERE status = "
                            "'rejected' ORDER BY seq DESC LIMIT ?", (limit,)).fetchall()
+    finally:
+        con.close()
+
+
+def cursor(settings: Settings, name: str) -> str | None:
+    con = _open(settings)
+    try:
+        row = con.execute("SELECT value FROM cursors WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+    finally:
+        con.close()
+
+
+def set_cursor(settings: Settings, name: str, value: str) -> None:
+    """Move a poller's cursor — after what it read is in the spool, never before."""
+    con = _open(settings)
+    try:
+        con.execute("INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) "
+                    "DO UPDATE SET value = excluded.value", (name, value))
     finally:
         con.close()

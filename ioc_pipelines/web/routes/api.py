@@ -64,7 +64,7 @@ async def ngsi_ld_notify(request: Request, provider: str | None = None):
     the notified entities are read by the IoT connector and kept for ``ioc live``'s next
     batch. ``provider``: one of the token's codes (default: its only one). 200 with what was
     read; 400 with the reason when the payload cannot be read (it is kept, refused)."""
-    from ioc_pipelines.core import live
+    from ioc_pipelines.core import live_intake
 
     who = current(request)
     code = (provider or (who.providers[0] if len(who.providers) == 1 else "")).strip().upper()
@@ -72,7 +72,7 @@ async def ngsi_ld_notify(request: Request, provider: str | None = None):
         raise CoreError("provider=… is required: this token may deliver for "
                         f"{', '.join(who.providers) or 'no provider'}")
     scope(who, "delivery.upload", code)
-    got = await run_in_threadpool(live.receive, request.app.state.settings, channel="ngsi-ld",
+    got = await run_in_threadpool(live_intake.receive, request.app.state.settings, channel="ngsi-ld",
                                   origin=None, provider=code, payload=await request.body())
     return {"accepted": True, "spooled": got.seq, "readings": got.readings,
             "sensors": got.sensors}
