@@ -294,3 +294,24 @@ def test_ioc_run_made_last_months_briefing_through_dagster(province):
         assert metadata["release_id"].value == _release(settings)
         runs = instance.get_runs(filters=dg.RunsFilter(job_name="briefing_report_job"))
         assert runs and runs[0].status == dg.DagsterRunStatus.SUCCESS
+
+
+def test_the_release_alerted_the_leadership_of_its_indicators_not_met(province):
+    """The publication raised one indicator_not_met alert naming exactly the indicators the
+    release judges chưa đạt in its newest period."""
+    from ioc_pipelines.core import alerts
+
+    _, _, settings, _ = province
+    with connect(settings, work=False, published=True, published_snapshot=_release(settings)) \
+            as con:
+        rows = con.execute(
+            f"SELECT indicator_code, period FROM {PUBLISHED}.main.indicators_vs_plan WHERE "
+            f"is_not_met AND period = (SELECT max(period) FROM "
+            f"{PUBLISHED}.main.indicators_vs_plan) ORDER BY 1").fetchall()
+    assert rows, "the demo province has indicators chưa đạt"
+    [alert] = [a for a in alerts.recent(settings) if a["rule"] == "indicator_not_met"]
+    assert alert["key"].startswith(f"indicator_not_met|{rows[0][1]}|")
+    assert f"{len(rows)} chỉ tiêu chưa đạt kỳ {rows[0][1]}" in alert["subject"]
+    assert sorted(re.findall(r"\(([A-Z]{2}-\d{2}-\d{2})\)", alert["body"])) == [
+        code for code, _ in rows]
+    assert alert["severity"] == "warning" and alert["link"].endswith("/releases")
