@@ -19,6 +19,8 @@ PERMISSIONS: dict[str, tuple[str, tuple[str, ...]]] = {
                        ("reviewer", "admin")),
     "candidate.decide": ("approve or reject a candidate release", ("reviewer",)),
     "release.read": ("see the release history", ("reviewer", "admin", "analyst", "leader")),
+    "live.read": ("see the live sensors, open exceedance episodes and sensor alerts",
+                  ("provider", "reviewer", "admin", "analyst", "leader")),
     "release.rollback": ("publish an earlier release again (rollback)", ("admin",)),
     "account.manage": ("grant, lock, unlock, revoke accounts and tokens; change roles",
                        ("admin",)),

@@ -140,14 +140,14 @@ def raise_new(settings: Settings, found: list[Alert]) -> int:
 
 
 def vi_number(value, digits: int = 1) -> str:
-    """A figure as a Vietnamese message writes it: a space between thousands, a decimal
-    comma, no trailing zeros."""
+    """A figure as a Vietnamese message writes it (the reports' marks: 1.234,5), without
+    trailing zeros."""
+    from ioc_pipelines.reports.charts import vn_number
+
     if value is None:
         return "?"
-    text = f"{float(value):,.{digits}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(",", " ").replace(".", ",")
+    text = vn_number(float(value), digits)
+    return text.rstrip("0").rstrip(",") if "," in text else text
 
 
 def _payload(row) -> dict:
@@ -251,10 +251,14 @@ def acknowledge(settings: Settings, actor: Actor, alert_id: int, *,
                 raise NotFound(f"không có cảnh báo số {int(alert_id)}")
 
 
-def recent(settings: Settings, *, limit: int = 100) -> list[dict]:
-    """The newest alerts with how each was delivered (for the CLI and the admin)."""
+def recent(settings: Settings, *, limit: int = 100,
+           rules: tuple[str, ...] | None = None) -> list[dict]:
+    """The newest alerts (of ``rules``) with how each was delivered."""
+    query = select(alerts).order_by(alerts.c.alert_id.desc()).limit(limit)
+    if rules is not None:
+        query = query.where(alerts.c.rule.in_(rules))
     with engine(settings).connect() as con:
-        rows = con.execute(select(alerts).order_by(alerts.c.alert_id.desc()).limit(limit)).all()
+        rows = con.execute(query).all()
         sends = con.execute(select(alert_sends).where(
             alert_sends.c.alert_id.in_([r.alert_id for r in rows]))).all()
     by_alert: dict[int, list] = {}

@@ -237,12 +237,14 @@ def live_marts_sql(settings: Settings) -> str:
     return lakes(settings)[LIVE].attach_sql(alias="ioc_live", read_only=True) + ";"
 
 
-def status(settings: Settings) -> dict:
+def status(settings: Settings, *, spool: bool = True) -> dict:
     """The spool's counts, every sensor's live status and the open episodes (from the
-    published live marts; empty before the first batch)."""
-    out: dict = {"spool": live_spool.counts(settings), "sensors": [], "open_episodes": [],
-                 "attach": live_marts_sql(settings)}
-    ensure_live_lake(settings)
+    published live marts; empty before the first batch — a reader never makes the lake)."""
+    out: dict = {"spool": live_spool.counts(settings) if spool else {}, "sensors": [],
+                 "open_episodes": [], "attach": live_marts_sql(settings)}
+    catalog = settings.live_catalog
+    if catalog is None or (catalog.kind == "sqlite" and not catalog.sqlite_path.exists()):
+        return out
     with connect(settings, work=False, live=True, live_read_only=True) as con:
         present = {r[0] for r in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND "

@@ -4,17 +4,56 @@ the time and a link — the dedup key is the episode and its level, so each is r
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from ioc_pipelines.core import alert_rules, alerts
+from ioc_pipelines.core.landing import TZ
 from ioc_pipelines.resources.lakes import LIVE
 from ioc_pipelines.settings import Settings
 
 QUANTITY_VI = {"pm25": "bụi PM2.5 (trung bình 24 giờ)", "water_level": "mực nước",
                "rainfall": "lượng mưa 24 giờ"}
+QUANTITY_LABEL = {"pm25": "Bụi PM2.5", "pm10": "Bụi PM10", "water_level": "Mực nước",
+                  "rainfall": "Lượng mưa"}
 UNITS = {"GQ": "µg/m³", "MTR": "m", "CMT": "cm", "MMT": "mm", "C62": ""}  # UN/CEFACT codes
 LEVEL_VI = {"pm25": {1: "vượt QCVN 05:2023/BTNMT"},
             "water_level": {1: "báo động I", 2: "báo động II", 3: "báo động III"},
             "rainfall": {1: "mưa to", 2: "mưa rất to", 3: "mưa đặc biệt to"}}
 
+
+
+SENSOR_RULES = ("sensor_exceedance", "sensor_recovered", "sensor_silent", "sensor_stuck",
+                "live_gate_failed")
+STATUS_VI = {"exceeding": "vượt ngưỡng", "silent": "mất tín hiệu", "stuck": "số liệu không đổi",
+             "out_of_range": "ngoài khoảng đo", "normal": "bình thường"}
+
+
+def live_view(settings: Settings) -> dict:
+    """What the portal's live page shows: every sensor's status, the open episodes, the
+    newest sensor alerts — read from the published live marts and the outbox."""
+    from ioc_pipelines.core import live
+
+    view = live.status(settings, spool=False)
+    for row in view["sensors"] + view["open_episodes"]:
+        for key in ("last_observed_at", "started_at"):
+            if row.get(key) is not None:
+                row[key] = _local(row[key])
+    for row in view["sensors"]:
+        row["status_vi"] = STATUS_VI.get(row["status"], row["status"])
+        row["quantity_label"] = QUANTITY_LABEL.get(row["quantity"], row["quantity"])
+        row["unit_vi"] = UNITS.get(row.get("unit") or "", row.get("unit") or "")
+    for row in view["open_episodes"]:
+        row["quantity_vi"] = QUANTITY_VI.get(row["quantity"], row["quantity"])
+        row["level_vi"] = LEVEL_VI.get(row["quantity"], {}).get(int(row["peak_level"]),
+                                                               f"mức {row['peak_level']}")
+    view["alerts"] = [{**a, "created_at": _local(datetime.fromisoformat(a["created_at"]))}
+                      for a in alerts.recent(settings, limit=50, rules=SENSOR_RULES)]
+    return view
+
+
+def _local(moment: datetime) -> datetime:
+    """A time as the province reads it (naive times of the stores are UTC)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(TZ)
 
 
 def silent_minutes(settings: Settings) -> int:
@@ -42,7 +81,7 @@ def episode_alerts(settings: Settings, con) -> int:
         "e.last_exceeding_at) >= now() - INTERVAL 1 DAY ORDER BY e.started_at").fetchall()
     names = [d[0] for d in con.description]
     found = []
-    link = f"{settings.live.portal_url}/inbox"  # the /live page is not built yet
+    link = f"{settings.live.portal_url}/live"
     for values in rows:
         row = dict(zip(names, values, strict=True))
         quantity, level = row["quantity"], int(row["peak_level"])

@@ -26,6 +26,7 @@ from ioc_pipelines.web.routes import (
     auth,
     deliveries,
     delta_sharing,
+    live,
     ogc,
     review,
     sharing,
@@ -35,7 +36,7 @@ from ioc_pipelines.web.security import NeedLogin, Refused
 
 STATIC = Path(__file__).with_name("static")
 ROUTERS = (auth.router, deliveries.router, review.router, admin.router, sharing_pages.router,
-           api.router, sharing.router, sharing.catalog_router, delta_sharing.router, ogc.router)
+           live.router, api.router, sharing.router, sharing.catalog_router, delta_sharing.router, ogc.router)
 SHARING = ("/delta-sharing/", "/ogc")  # open protocols: errors as each protocol's JSON
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "

@@ -33,6 +33,12 @@ def status_vi(status: str) -> str:
     return f"{STATUS_VI[status]} ({status})" if status in STATUS_VI else status
 
 
+def vi_number(value, digits: int = 1) -> str:
+    from ioc_pipelines.core.alerts import vi_number as said
+
+    return "" if value is None else said(value, digits)
+
+
 @cache
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("ioc_pipelines.web", "templates"), autoescape=True,
@@ -44,6 +50,7 @@ def environment() -> Environment:
     env.filters["status_vi"] = status_vi
     env.filters["notice_vi"] = notice_vi
     env.filters["records_vi"] = records_vi
+    env.filters["vi_number"] = vi_number
     return env
 
 

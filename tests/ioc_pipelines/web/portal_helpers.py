@@ -79,3 +79,18 @@ def stop_portal(portal: Portal) -> None:
         portal.process.wait(10)
     except subprocess.TimeoutExpired:
         portal.process.kill()
+
+
+def browser_login(browser, portal: Portal, role: str):
+    """A new browser context logged in as ``role`` through the login form: (page, errors)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{portal.url}/login")
+    page.fill("#username", USERS[role])
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{portal.url}/")
+    return page, errors

@@ -19,23 +19,10 @@ from ioc_pipelines.core.diff import candidate_diff
 from ioc_pipelines.core.ingest import deliver_folder, generate_demo, ingest
 from tests.browser import CHROMIUM, FLAGS
 from tests.conftest import REPO
-from tests.ioc_pipelines.web.portal_helpers import PASSWORD, USERS
+from tests.ioc_pipelines.web.portal_helpers import USERS
+from tests.ioc_pipelines.web.portal_helpers import browser_login as _login
 
 pytestmark = pytest.mark.slow
-
-
-def _login(browser, portal, role):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(f"{portal.url}/login")
-    page.fill("#username", USERS[role])
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{portal.url}/")
-    return page, errors
 
 
 def test_provider_reviewer_admin_in_a_browser(portal, tmp_path):
