@@ -8,13 +8,13 @@ Prints the machine, time per source, files, records and peak memory.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import resource
 import shutil
 import tempfile
 import time
 from pathlib import Path
+
+from common import machine
 
 from ioc_pipelines.demo import generate_province
 
@@ -27,8 +27,7 @@ def main() -> None:
     parser.add_argument("--out", help="keep the output here (default: a temporary folder)")
     args = parser.parse_args()
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="ioc-bench-"))
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    print(machine())
     print(f"generating {args.province} scale {args.scale}, {args.months} months -> {out}")
     started = time.perf_counter()
     manifest = generate_province(out, province=args.province, scale=args.scale,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import re
 import resource
 import shutil
@@ -20,6 +19,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from common import machine
 
 REPO = Path(__file__).resolve().parents[1]
 PROVINCES = {"laichau": "12", "hungyen": "33"}
@@ -37,9 +38,7 @@ def main() -> None:
     parser.add_argument("--home", help="keep the IOC_HOME here (default: a temporary folder)")
     args = parser.parse_args()
     home = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="ioc-bench-"))
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
-          f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    print(machine())
     print(f"ioc run: {args.province} scale {args.scale}, {args.months} month(s), home {home}",
           flush=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")}

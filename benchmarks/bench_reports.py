@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import re
 import resource
 import subprocess
@@ -21,6 +20,8 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+
+from common import machine
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -35,9 +36,7 @@ def main() -> None:
     year = args.period[:4]
     quarter = f"{year}-Q{(int(args.period[5:7]) - 1) // 3 + 1}" if len(args.period) == 7 \
         else f"{year}-Q1"
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
-          f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    print(machine())
     env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")}
     env.update(IOC_HOME=str(Path(args.home).resolve()),
                IOC_ENV_FILE=str(Path(args.home) / "no.env"))

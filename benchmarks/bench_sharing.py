@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import secrets
 import socket
 import subprocess
@@ -26,6 +25,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
+from common import machine, peak_rss_mb
 
 from ioc_pipelines.core import accounts, datasets, grants, tokens
 from ioc_pipelines.core.actors import Actor
@@ -46,13 +46,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def _agency(settings, table: str) -> str:
@@ -97,8 +90,7 @@ def main() -> None:
     table = args.table or max((n for n in release.tables if n in shareable),
                               key=lambda n: release.tables[n])
     rows = release.tables[table]
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    print(machine())
     print(f"release {release.id}: {table}, {rows:,} rows")
     token = _agency(settings, table)
     port = _free_port()
@@ -131,7 +123,7 @@ def main() -> None:
                   f"{rows / seconds:,.0f} rows/s")
             size, seconds = _download(f"{url}/api/v1/datasets/{table}.{fmt}", token)
             print(f"download {fmt} (again, from disk): {size / 1e6 / seconds:,.1f} MB/s")
-        print(f"portal peak RSS {_peak_rss_mb(portal.pid):,.0f} MB")
+        print(f"portal peak RSS {peak_rss_mb(portal.pid):,.0f} MB")
     finally:
         portal.terminate()
         portal.wait(20)

@@ -206,6 +206,7 @@ def run_batch(settings: Settings, *, build: bool | None = None) -> BatchResult:
     live_spool.reject(settings, refused, result.batch)
     result.rejected = len(refused)
     if build is False or (build is None and not result.readings_new):
+        result.seconds["total"] = time.monotonic() - clock
         return result
     with connect(settings, work=False, live=True) as con:
         _refresh_sensors(settings, con)
@@ -222,7 +223,8 @@ def run_batch(settings: Settings, *, build: bool | None = None) -> BatchResult:
             "[IOC] Dữ liệu quan trắc trực tuyến không qua kiểm tra tự động",
             "Lô " + str(result.batch) + " không được công bố; trạng thái trước vẫn được dùng. "
             "Lỗi: " + "; ".join(result.gate_failures[:5]), "live/marts",
-            link=f"{settings.live.portal_url}/inbox"))
+            link=f"{settings.live.portal_url}/live"))
+        result.seconds["total"] = time.monotonic() - clock
         return result
     with connect(settings, work=False, live=True) as con:
         _publish(con, result.batch)

@@ -150,7 +150,8 @@ def serve(settings: Settings, *, stop: threading.Event, log: Log,
                                "gate failed: " + "; ".join(result.gate_failures[:3])
                                if result.built else "no rebuild")
                             + f"; alerts raised {result.alerts_raised}, sent {sent.sent}, "
-                              f"failed {sent.failed}, pending {sent.pending}")
+                              f"failed {sent.failed}, pending {sent.pending}; "
+                              f"{result.seconds.get('total', 0):.1f} s")
                     if on_batch is not None:
                         on_batch(result)
                 stop.wait(max(0.0, settings.live.batch_interval - (time.monotonic() - started)))
