@@ -24,6 +24,11 @@ def register(sub) -> None:
     s.set_defaults(func=cmd_status)
     o = verbs.add_parser("once", help="write one micro-batch, rebuild, alert, send, and stop")
     o.set_defaults(func=cmd_once)
+    m = verbs.add_parser("maintain", help="expire the live lake's old snapshots and merge its "
+                         "small files (ioc live does it hourly)")
+    m.add_argument("--keep", default="1 hour",
+                   help="keep the snapshots of this last period (e.g. '1 hour', '2 days')")
+    m.set_defaults(func=cmd_maintain)
     a = sub.add_parser("alerts", help="the alert outbox: list, send what is due, acknowledge")
     verbs = a.add_subparsers(dest="alerts_command", required=True, metavar="VERB")
     x = verbs.add_parser("list", help="the newest alerts and how each was delivered")
@@ -76,6 +81,15 @@ def cmd_once(settings: Settings, args) -> int:
             result.gate_failures[:3])) + f"; alerts raised {result.alerts_raised}, sent "
         f"{sent.sent}, failed {sent.failed}")
     return OK if result.published else 1
+
+
+def cmd_maintain(settings: Settings, args) -> int:
+    from ioc_pipelines.core import live_service
+
+    kept = live_service.maintain(settings, keep=args.keep)
+    say(f"snapshots {kept.snapshots_before} → {kept.snapshots_after}, data files "
+        f"{kept.files_before} → {kept.files_after}")
+    return OK
 
 
 def cmd_status(settings: Settings, args) -> int:

@@ -20,6 +20,7 @@ from ioc_pipelines.settings import Settings
 Log = Callable[[str], None]
 REBUILD_SECONDS = 300  # statuses (silent) move with the clock: rebuild at least this often
 WATCH_SECONDS = 300  # the operational alerts (deliveries, stale sources, waiting candidates)
+MAINTAIN_SECONDS = 3600  # expire the live lake's old snapshots, merge its small files
 
 
 class LiveBusy(CoreError):
@@ -125,6 +126,7 @@ def serve(settings: Settings, *, stop: threading.Event, log: Log,
         client = start_mqtt(settings, log) if settings.live.mqtt_url else None
         poller = start_polling(settings, log, stop)
         last_build = last_watch = 0.0
+        last_maintained = time.monotonic()  # the first after an hour
         try:
             while not stop.is_set():
                 started = time.monotonic()
@@ -133,6 +135,12 @@ def serve(settings: Settings, *, stop: threading.Event, log: Log,
                     result = live.run_batch(settings, build=True if rebuild else None)
                     if result.built:
                         last_build = started
+                    if started - last_maintained >= MAINTAIN_SECONDS:
+                        last_maintained = started
+                        kept = live.maintain(settings)
+                        log(f"maintenance: snapshots {kept.snapshots_before} → "
+                            f"{kept.snapshots_after}, files {kept.files_before} → "
+                            f"{kept.files_after}")
                     if started - last_watch >= WATCH_SECONDS:
                         last_watch = started
                         watched = ops_alerts.watch(settings)
@@ -172,3 +180,10 @@ def once(settings: Settings, *, log: Log) -> tuple[live.BatchResult, alerts.Send
                 f"{report.refused} refused")
         result = live.run_batch(settings, build=True)
         return result, alerts.deliver(settings)
+
+
+def maintain(settings: Settings, *, keep: str) -> live.Maintained:
+    """``ioc live maintain``: the live lake's maintenance while the service is not running
+    (it does it hourly itself)."""
+    with service_lock(settings):
+        return live.maintain(settings, keep=keep)

@@ -126,3 +126,15 @@ def test_polling_follows_next_links_and_moves_its_cursor(tmp_path, station):
     again = live.run_batch(settings)
     assert (again.readings_new, again.readings_repeated) == (0, 4)
     assert len(_readings(settings)) == 4
+
+    # maintenance: the snapshots of the batches expire and small files merge; every reading
+    # and the published marts stay, and the next batch works as before
+    kept = live.maintain(settings, keep="0 minutes")
+    assert kept.snapshots_before > 5 and kept.snapshots_after == 1
+    assert kept.files_after <= kept.files_before
+    assert len(_readings(settings)) == 4
+    assert {(s["sensor_id"], s["status"]) for s in live.status(settings)["sensors"]} == {
+        ("LCU-STA-01", "normal"), ("LCU-STA-02", "normal")}
+    state.observations["1"].append((now - timedelta(minutes=1), 25.0))
+    assert live_poll.poll_once(settings).readings >= 1
+    assert live.run_batch(settings).readings_new == 1
