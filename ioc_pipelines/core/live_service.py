@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from urllib.parse import unquote, urlparse
 
-from ioc_pipelines.core import alerts, live, live_poll, live_spool, ops_alerts
+from ioc_pipelines.core import alerts, live, live_deliver, live_poll, live_spool, ops_alerts
 from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.settings import Settings
 
@@ -127,6 +127,7 @@ def serve(settings: Settings, *, stop: threading.Event, log: Log,
         poller = start_polling(settings, log, stop)
         last_build = last_watch = 0.0
         last_maintained = time.monotonic()  # the first after an hour
+        delivered = -1  # the quarter hour last delivered to the warehouse
         try:
             while not stop.is_set():
                 started = time.monotonic()
@@ -141,6 +142,13 @@ def serve(settings: Settings, *, stop: threading.Event, log: Log,
                         log(f"maintenance: snapshots {kept.snapshots_before} → "
                             f"{kept.snapshots_after}, files {kept.files_before} → "
                             f"{kept.files_after}")
+                    quarter = int(time.time() // (60 * live_deliver.EVERY_MINUTES))
+                    if quarter != delivered:
+                        handed = live_deliver.deliver_to_warehouse(settings)
+                        delivered = delivered if handed.busy else quarter
+                        if handed.files:
+                            log("delivered to the warehouse: " + ", ".join(
+                                f"{p} {n} reading(s)" for p, n in handed.files.items()))
                     if started - last_watch >= WATCH_SECONDS:
                         last_watch = started
                         watched = ops_alerts.watch(settings)
@@ -179,6 +187,11 @@ def once(settings: Settings, *, log: Log) -> tuple[live.BatchResult, alerts.Send
             log(f"SensorThings: {report.pages} page(s), {report.readings} reading(s), "
                 f"{report.refused} refused")
         result = live.run_batch(settings, build=True)
+        handed = live_deliver.deliver_to_warehouse(settings)
+        if handed.files or handed.busy:
+            log("delivered to the warehouse: " + (", ".join(
+                f"{p} {n} reading(s)" for p, n in handed.files.items()) or "nothing")
+                + (" (the home is busy: the rest next time)" if handed.busy else ""))
         return result, alerts.deliver(settings)
 
 

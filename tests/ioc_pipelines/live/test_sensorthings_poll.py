@@ -15,7 +15,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from ioc_pipelines.core import live, live_poll, live_spool
+from ioc_pipelines.core import live, live_deliver, live_poll, live_spool
+from ioc_pipelines.core.raw import load_pending
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import load_settings
 
@@ -138,3 +139,23 @@ def test_polling_follows_next_links_and_moves_its_cursor(tmp_path, station):
     state.observations["1"].append((now - timedelta(minutes=1), 25.0))
     assert live_poll.poll_once(settings).readings >= 1
     assert live.run_batch(settings).readings_new == 1
+
+    # the live readings join the warehouse: delivered every 15 minutes as the provider's file,
+    # through the ingest, into the daily path's raw table — each reading once
+    handed = live_deliver.deliver_to_warehouse(settings, now=datetime.now(UTC)
+                                               + timedelta(hours=1))
+    assert handed.files == {"TTKTTV": 5} and not handed.busy
+    assert live_deliver.deliver_to_warehouse(
+        settings, now=datetime.now(UTC) + timedelta(hours=2)).files == {}
+    [loaded] = load_pending(settings, "iot")
+    assert (loaded.status, loaded.rows) == ("loaded", 5), loaded
+    with connect(settings) as con:
+        got = con.execute("SELECT ma_tram, quantity, value, unit, _provider FROM ("
+                          "SELECT sensor_id AS ma_tram, * FROM work.raw.iot__readings) "
+                          "ORDER BY ma_tram, observed_at").fetchall()
+        landed = con.execute("SELECT provider, status FROM work.ops.deliveries "
+                             "WHERE source = 'iot'").fetchall()
+    assert [g[0] for g in got] == ["LCU-STA-01"] * 3 + ["LCU-STA-02"] * 2
+    assert {g[4] for g in got} == {"TTKTTV"} and {g[3] for g in got} == {"µg/m³"}
+    assert sorted(g[2] for g in got) == [18.0, 21.5, 25.0, 40.0, 42.5]
+    assert landed == [("TTKTTV", "loaded")]
