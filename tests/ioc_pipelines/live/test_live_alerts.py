@@ -77,7 +77,7 @@ def test_an_exceedance_over_mqtt_is_mailed_and_posted_once_and_its_recovery_clos
     assert mail["To"] == "truc.ban@ioc.example.vn"
     text = mail.get_content()
     assert "PM2.5" in mail["Subject"] and SENSOR in text and "QCVN 05:2023/BTNMT" in text
-    assert "µg/m³" in text and "/inbox" in text
+    assert "µg/m³" in text and "/live" in text
     headers, body = received.hooks[0]
     assert headers[alerts.SIGNATURE_HEADER] == alerts.signature(
         settings.live.webhook_secret, body)
