@@ -144,8 +144,9 @@ def serve(settings: Settings, *, stop: threading.Event, log: Log,
                             f"{kept.files_after}")
                     quarter = int(time.time() // (60 * live_deliver.EVERY_MINUTES))
                     if quarter != delivered:
+                        delivered = quarter  # a failure is tried again next quarter hour
                         handed = live_deliver.deliver_to_warehouse(settings)
-                        delivered = delivered if handed.busy else quarter
+                        delivered = -1 if handed.busy else quarter  # busy: next loop
                         if handed.files:
                             log("delivered to the warehouse: " + ", ".join(
                                 f"{p} {n} reading(s)" for p, n in handed.files.items()))
