@@ -11,6 +11,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 
 from ioc_pipelines.core import alerts, live, live_deliver, live_poll, live_spool, ops_alerts
@@ -116,6 +117,54 @@ def start_polling(settings: Settings, log: Log, stop: threading.Event
     return thread
 
 
+@dataclass
+class _Chores:
+    maintained: float = 0.0
+    watched: float = 0.0
+    delivered: int = -1  # the quarter hour last delivered to the warehouse
+
+
+def _chores(settings: Settings, chores: _Chores, started: float, log: Log) -> None:
+    """What the service does beside its batches, each when it is due and on its own: one
+    that fails is said and tried again at its next time; the others and the sending go on."""
+    import time
+
+    def attempt(name: str, call: Callable[[], None]) -> None:
+        try:
+            call()
+        except Exception as exc:  # noqa: BLE001 - the service keeps running, says why
+            log(f"{name} failed: {type(exc).__name__}: {exc}")
+
+    def maintain() -> None:
+        kept = live.maintain(settings)
+        log(f"maintenance: snapshots {kept.snapshots_before} → {kept.snapshots_after}, "
+            f"files {kept.files_before} → {kept.files_after}")
+
+    def deliver() -> None:
+        handed = live_deliver.deliver_to_warehouse(settings)
+        if handed.busy:
+            chores.delivered = -1  # a run holds the home: the next loop tries again
+        if handed.files:
+            log("delivered to the warehouse: " + ", ".join(
+                f"{p} {n} reading(s)" for p, n in handed.files.items()))
+
+    def watch() -> None:
+        watched = ops_alerts.watch(settings)
+        if watched.raised:
+            log(f"watch: {watched.raised} new alert(s) ({watched.checked})")
+
+    if started - chores.maintained >= MAINTAIN_SECONDS:
+        chores.maintained = started
+        attempt("maintenance", maintain)
+    quarter = int(time.time() // (60 * live_deliver.EVERY_MINUTES))
+    if quarter != chores.delivered:
+        chores.delivered = quarter
+        attempt("delivery to the warehouse", deliver)
+    if started - chores.watched >= WATCH_SECONDS:
+        chores.watched = started
+        attempt("watch", watch)
+
+
 def serve(settings: Settings, *, stop: threading.Event, log: Log,
           on_batch: Callable[[live.BatchResult], None] | None = None) -> None:
     """Run until ``stop`` is set: receivers, then a micro-batch every batch interval."""
@@ -125,9 +174,8 @@ def serve(settings: Settings, *, stop: threading.Event, log: Log,
         live.ensure_live_lake(settings)
         client = start_mqtt(settings, log) if settings.live.mqtt_url else None
         poller = start_polling(settings, log, stop)
-        last_build = last_watch = 0.0
-        last_maintained = time.monotonic()  # the first after an hour
-        delivered = -1  # the quarter hour last delivered to the warehouse
+        last_build = 0.0
+        chores = _Chores(maintained=time.monotonic())  # the first maintenance after an hour
         try:
             while not stop.is_set():
                 started = time.monotonic()
@@ -136,25 +184,7 @@ def serve(settings: Settings, *, stop: threading.Event, log: Log,
                     result = live.run_batch(settings, build=True if rebuild else None)
                     if result.built:
                         last_build = started
-                    if started - last_maintained >= MAINTAIN_SECONDS:
-                        last_maintained = started
-                        kept = live.maintain(settings)
-                        log(f"maintenance: snapshots {kept.snapshots_before} → "
-                            f"{kept.snapshots_after}, files {kept.files_before} → "
-                            f"{kept.files_after}")
-                    quarter = int(time.time() // (60 * live_deliver.EVERY_MINUTES))
-                    if quarter != delivered:
-                        delivered = quarter  # a failure is tried again next quarter hour
-                        handed = live_deliver.deliver_to_warehouse(settings)
-                        delivered = -1 if handed.busy else quarter  # busy: next loop
-                        if handed.files:
-                            log("delivered to the warehouse: " + ", ".join(
-                                f"{p} {n} reading(s)" for p, n in handed.files.items()))
-                    if started - last_watch >= WATCH_SECONDS:
-                        last_watch = started
-                        watched = ops_alerts.watch(settings)
-                        if watched.raised:
-                            log(f"watch: {watched.raised} new alert(s) ({watched.checked})")
+                    _chores(settings, chores, started, log)
                     sent = alerts.deliver(settings)
                 except Exception as exc:  # noqa: BLE001 - the service keeps running, says why
                     log(f"batch failed: {type(exc).__name__}: {exc}")
