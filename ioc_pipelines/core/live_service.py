@@ -6,16 +6,16 @@ and sends the outbox. One service per home (a lock); a killed service loses noth
 
 from __future__ import annotations
 
-import fcntl
-import os
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 
 from ioc_pipelines.core import alerts, live, live_deliver, live_poll, live_spool, ops_alerts
-from ioc_pipelines.core.errors import CoreError
+from ioc_pipelines.core.actors import Actor
+from ioc_pipelines.core.errors import Busy, CoreError
+from ioc_pipelines.core.lock import file_lock
 from ioc_pipelines.settings import Settings
 
 Log = Callable[[str], None]
@@ -36,17 +36,17 @@ def provider_of_topic(topic: str) -> str:
 
 @contextmanager
 def service_lock(settings: Settings) -> Iterator[None]:
+    """One ``ioc live`` per home (the lock is released by the kernel when it dies)."""
     path = settings.home / "live" / "live.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
+    with ExitStack() as held:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise LiveBusy(f"`ioc live` is already running for {settings.home}") from None
+            held.enter_context(file_lock(path, Actor.os_user(), "ioc live", wait=False))
+        except Busy as exc:
+            raise LiveBusy(f"`ioc live` is already running for {settings.home} "
+                           f"(pid {exc.holder.get('pid', '?')}, since "
+                           f"{exc.holder.get('since', '?')})") from None
         yield
-    finally:
-        os.close(fd)
 
 
 def start_mqtt(settings: Settings, log: Log):

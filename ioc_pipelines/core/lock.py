@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.errors import Busy
@@ -30,7 +31,19 @@ def home_lock(settings: Settings, actor: Actor, purpose: str, *, wait: bool = Tr
         yield
         return
     settings.home.mkdir(parents=True, exist_ok=True)
-    path = settings.home / "ioc.lock"
+    with file_lock(settings.home / "ioc.lock", actor, purpose, wait=wait, on_wait=on_wait):
+        _held.home = str(settings.home)
+        try:
+            yield
+        finally:
+            _held.home = None
+
+
+@contextmanager
+def file_lock(path: Path, actor: Actor, purpose: str, *, wait: bool = True,
+              on_wait: Callable[[dict], None] | None = None) -> Iterator[None]:
+    """An ``flock`` on ``path`` holding who has it (purpose, actor, pid, since); not
+    waiting, a held lock is :class:`Busy` with its holder."""
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
@@ -44,11 +57,9 @@ def home_lock(settings: Settings, actor: Actor, purpose: str, *, wait: bool = Tr
             fcntl.flock(fd, fcntl.LOCK_EX)
         _write(fd, {"purpose": purpose, "actor": actor.name, "pid": os.getpid(),
                     "since": datetime.now().astimezone().isoformat(timespec="seconds")})
-        _held.home = str(settings.home)
         try:
             yield
         finally:
-            _held.home = None
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
