@@ -12,7 +12,7 @@ seconds. EXCEEDANCES sensors, spread over the run, send one reading of 999 µg/m
 exceedance alert each). Prints: readings/s published and written, batch durations, reading →
 visible in the published live mart (p50/p95, every reading), reading → alert received
 (p50/p95), readings lost or duplicated (by natural key), peak RSS of `ioc live` and of its
-process tree (dbt runs in a child process). Goals from issue 17: alert ≤ 60 s p95, visible
+process tree (dbt runs in a child process). Goals (docs/live.md): alert ≤ 60 s p95, visible
 ≤ 2 min p95, nothing lost.
 """
 

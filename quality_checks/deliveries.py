@@ -17,11 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+
+from ioc_pipelines.clock import TZ as LOCAL  # the work lake's naive timestamps are local time
 
 EVERY = ("day", "month")
-# the work lake's naive timestamps (landed_at, loaded_at) are local time
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass(frozen=True)

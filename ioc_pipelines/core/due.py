@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from ioc_pipelines.clock import today
 from ioc_pipelines.core import state
 from ioc_pipelines.core.contracts import expectations
-from ioc_pipelines.core.landing import today
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import Settings
 from quality_checks.deliveries import covered_periods, upcoming_due

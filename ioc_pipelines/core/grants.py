@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import insert, select, update
 
+from ioc_pipelines import clock
 from ioc_pipelines.core import audit
 from ioc_pipelines.core.access import Forbidden
 from ioc_pipelines.core.accounts import Account
@@ -61,7 +62,7 @@ class ShareRequest:
 
     def state(self, today: date | None = None) -> str:
         """The status as it stands today: an approved grant past its end date has expired."""
-        today = today or date.today()
+        today = today or clock.today()
         if self.status == "approved" and self.ends_on is not None and self.ends_on < today:
             return "expired"
         return self.status
@@ -162,7 +163,7 @@ def decide(settings: Settings, actor: Actor, request_id: int, *, approve: bool,
         if request.status != "requested":
             raise GrantError(f"yêu cầu số {request_id} đã được quyết định "
                              f"({request.state_vi})")
-        if approve and (ends_on is None or ends_on < date.today()):
+        if approve and (ends_on is None or ends_on < clock.today()):
             raise GrantError("hãy ghi ngày hết hạn của quyền (từ hôm nay trở đi)")
         if not approve and not reason.strip():
             raise GrantError("hãy ghi lý do từ chối: cơ quan yêu cầu sẽ đọc được")

@@ -21,11 +21,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 from connectors import ConnectorError
+from ioc_pipelines.clock import today
 from ioc_pipelines.core import audit
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.errors import Busy
 from ioc_pipelines.core.ingest import FileOutcome, audit_files, ingest
-from ioc_pipelines.core.landing import check_file, today
+from ioc_pipelines.core.landing import check_file
 from ioc_pipelines.core.lock import home_lock
 from ioc_pipelines.core.providers import known_providers
 from ioc_pipelines.settings import Settings

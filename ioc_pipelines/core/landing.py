@@ -11,19 +11,18 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path, PurePosixPath
-from zoneinfo import ZoneInfo
 
 from connectors import ConnectorError, Delivery, get_connector
 from connectors.base import Reading, sha256_bytes
+from ioc_pipelines.clock import now, today
 from ioc_pipelines.core import state
 from ioc_pipelines.core.providers import known_providers, unknown_provider
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.resources.object_store import object_store
 from ioc_pipelines.settings import Settings
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _KEY_RE = re.compile(r"^landing/(?P<source>[a-z_]+)/(?P<date>\d{4}-\d{2}-\d{2})/(?P<file>[^/]+)$")
 
 
@@ -69,15 +68,6 @@ def safe_file_name(name: str) -> str:
             raise ConnectorError(name, "file name has no usable extension")
         base = f"{stem[:MAX_NAME - len(extension) - 1]}.{extension}"
     return base
-
-
-def today() -> date:
-    return datetime.now(TZ).date()
-
-
-def now() -> datetime:
-    """Now as naive Asia/Ho_Chi_Minh time, as the lakes' own timestamps are written."""
-    return datetime.now(TZ).replace(tzinfo=None)
 
 
 def _record(con, delivery: Delivery, key: str, size: int, status: str, reason: str = "") -> None:

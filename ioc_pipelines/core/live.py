@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -233,48 +232,6 @@ def run_batch(settings: Settings, *, build: bool | None = None) -> BatchResult:
         result.alerts_raised = live_alerts.episode_alerts(settings, con)
     result.seconds["total"] = time.monotonic() - clock
     return result
-
-
-@dataclass(frozen=True)
-class Maintained:
-    snapshots_before: int
-    snapshots_after: int
-    files_before: int
-    files_after: int
-
-
-def maintain(settings: Settings, *, keep: str = "1 hour") -> Maintained:
-    """Keep the live lake small as batches add up (several snapshots and small Parquet files
-    a batch): merge adjacent small files, expire the snapshots older than ``keep`` (no
-    reader time-travels the live lake further back); the files they alone held are deleted
-    by the next maintenance. Every reading stays; ``ioc live`` runs this hourly."""
-    if not re.fullmatch(r"\d+ (minute|hour|day)s?", keep):
-        raise CoreError(f"keep={keep!r}: a number of minutes, hours or days")
-    ensure_live_lake(settings)
-
-    def counts(con) -> tuple[int, int]:
-        snaps = con.execute(f"SELECT count(*) FROM ducklake_snapshots('{LIVE}')").fetchone()[0]
-        files = con.execute(f"SELECT count(*) FROM __ducklake_metadata_{LIVE}."
-                            "ducklake_data_file").fetchone()[0]
-        return snaps, files
-
-    with connect(settings, work=False, live=True) as con:
-        snaps, files = counts(con)
-        # first the files the previous maintenance scheduled for deletion: a reader that
-        # was scanning them then has had an interval to finish
-        con.execute(f"CALL ducklake_cleanup_old_files('{LIVE}', cleanup_all => true)")
-        con.execute(f"CALL ducklake_merge_adjacent_files('{LIVE}')")
-        # the snapshots older than ``keep``, the newest always kept — by id: DuckLake
-        # 1.5's older_than compares the SQLite catalog's times wrongly (it expires recent
-        # snapshots too)
-        old = [r[0] for r in con.execute(
-            f"SELECT snapshot_id FROM ducklake_snapshots('{LIVE}') WHERE snapshot_time < "
-            f"now() - INTERVAL '{keep}' AND snapshot_id < (SELECT max(snapshot_id) FROM "
-            f"ducklake_snapshots('{LIVE}')) ORDER BY 1").fetchall()]
-        if old:
-            con.execute(f"CALL ducklake_expire_snapshots('{LIVE}', versions => "
-                        f"[{', '.join(str(int(v)) for v in old)}])")
-        return Maintained(snaps, *counts(con)[:1], files, counts(con)[1])
 
 
 def live_marts_sql(settings: Settings) -> str:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from ioc_pipelines.clock import TZ
 from ioc_pipelines.core import alert_rules, alerts
-from ioc_pipelines.core.landing import TZ
 from ioc_pipelines.resources.lakes import LIVE
 from ioc_pipelines.settings import Settings
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ioc_pipelines.clock import TZ
 from ioc_pipelines.core import live_spool
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.errors import Busy
 from ioc_pipelines.core.ingest import ingest
-from ioc_pipelines.core.landing import TZ
 from ioc_pipelines.resources.lakes import LIVE, connect, sql_literal
 from ioc_pipelines.settings import Settings
 

@@ -12,7 +12,15 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 
-from ioc_pipelines.core import alerts, live, live_deliver, live_poll, live_spool, ops_alerts
+from ioc_pipelines.core import (
+    alerts,
+    live,
+    live_deliver,
+    live_maintain,
+    live_poll,
+    live_spool,
+    ops_alerts,
+)
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.errors import Busy, CoreError
 from ioc_pipelines.core.lock import file_lock
@@ -136,7 +144,7 @@ def _chores(settings: Settings, chores: _Chores, started: float, log: Log) -> No
             log(f"{name} failed: {type(exc).__name__}: {exc}")
 
     def maintain() -> None:
-        kept = live.maintain(settings)
+        kept = live_maintain.maintain(settings)
         log(f"maintenance: snapshots {kept.snapshots_before} → {kept.snapshots_after}, "
             f"files {kept.files_before} → {kept.files_after}")
 
@@ -226,8 +234,8 @@ def once(settings: Settings, *, log: Log) -> tuple[live.BatchResult, alerts.Send
         return result, alerts.deliver(settings)
 
 
-def maintain(settings: Settings, *, keep: str) -> live.Maintained:
+def maintain(settings: Settings, *, keep: str) -> live_maintain.Maintained:
     """``ioc live maintain``: the live lake's maintenance while the service is not running
     (it does it hourly itself)."""
     with service_lock(settings):
-        return live.maintain(settings, keep=keep)
+        return live_maintain.maintain(settings, keep=keep)

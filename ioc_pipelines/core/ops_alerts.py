@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from ioc_pipelines.clock import TZ
 from ioc_pipelines.core import alert_rules, alerts, state
 from ioc_pipelines.core.contracts import expectations, freshness_rules
-from ioc_pipelines.core.landing import TZ
 from ioc_pipelines.core.reference import read_reference
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import Settings

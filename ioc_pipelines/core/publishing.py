@@ -13,16 +13,15 @@ import subprocess
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from zoneinfo import ZoneInfo
 
 from ioc_pipelines import __version__
+from ioc_pipelines.clock import TZ
 from ioc_pipelines.core import state
 from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.resources.lakes import PUBLISHED, connect, sql_literal
 from ioc_pipelines.settings import DBT_PROJECT_DIR, REPO_ROOT, Settings
 
 RELEASE_MESSAGE = "release"
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PUBLISH_TAG = "publish"
 SCORECARD_KEY = ("source", "provider_code", "commune_code", "period", "measure", "principle")
 
@@ -208,7 +207,7 @@ def local_time(moment: datetime) -> datetime:
     """A moment as naive Asia/Ho_Chi_Minh time, as the lakes' own timestamps are written."""
     if moment.tzinfo is None:
         return moment
-    return moment.astimezone(LOCAL_TZ).replace(tzinfo=None)
+    return moment.astimezone(TZ).replace(tzinfo=None)
 
 
 def list_releases(settings: Settings) -> list[Release]:

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from connectors import ConnectorError, Delivery, get_connector
+from ioc_pipelines.clock import now
 from ioc_pipelines.core import state
-from ioc_pipelines.core.landing import discover, now
+from ioc_pipelines.core.landing import discover
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.resources.object_store import object_store
 from ioc_pipelines.settings import Settings

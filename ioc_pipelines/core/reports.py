@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ioc_pipelines import clock
 from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.settings import Settings
 
@@ -34,7 +35,7 @@ def default_period(kind: str, today: date | None = None):
     from ioc_pipelines.reports.periods import previous_period
 
     return previous_period("quarterly" if kind == "operations" else "monthly",
-                           today or date.today())
+                           today or clock.today())
 
 
 def parse_period(text: str | None, kind: str):

@@ -9,9 +9,10 @@ One run per home at a time (``core/lock.py``); the full log goes to a file under
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
+from ioc_pipelines import clock
 from ioc_pipelines.core import audit, event_alerts, inbox, progress, state
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.candidates import Candidate, candidate_of_run
@@ -172,7 +173,7 @@ def after_publish(settings: Settings, release: Release, *, actor: Actor, log_fil
     reports.population = made if made.is_file() else None
     quality = quality_report_path(settings, f"release-{release.id}")
     reports.quality = quality if quality.is_file() else None
-    period = previous_period("monthly", date.today())
+    period = previous_period("monthly", clock.today())
     reports.briefing_period = period.name_vi
     progress.report("stage", f"briefing {period.code}")
     outcome = run_job(settings, "briefing_report_job", actor=actor, log_file=log_file,

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from ioc_pipelines import clock
 from ioc_pipelines.demo.common import PROVINCES, Province, Truth
 
 __all__ = ["GENERATED_SOURCES", "PROVINCES", "generate_province"]
@@ -39,7 +40,7 @@ def generate_province(out: Path, *, province: str = "laichau", scale: float = 0.
 
     if months < 1:
         raise ValueError("--months must be at least 1")
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     truth = Truth(Path(out), Province.load(province), as_of=as_of)
     started = time.perf_counter()
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from ioc_pipelines import clock
 from ioc_pipelines.core.reference import read_reference
 from ioc_pipelines.demo.common import PROVINCES, Province, Truth
 from ioc_pipelines.demo.names import ETHNIC_MIX, person_name
@@ -166,7 +167,7 @@ def generate_population(truth: Truth, *, scale: float | None = None, people: int
                         ) -> tuple[dict, list[Person]]:
     """The registry deliveries and their truth; also the people, for the other sources."""
     out_dir, province = truth.out, truth.province.key
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     count = people if people is not None else max(50, int(PROVINCES[province]["population"] * (scale or 0.02)))
     rng = random.Random(seed + 1)
     persons = make_people(province, count, seed, as_of)

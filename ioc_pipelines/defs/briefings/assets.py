@@ -7,11 +7,11 @@ or its candidate rejected or waiting, says on the first page that it used the la
 release. Schedules (``jobs.py`` beside this module) pick the period that just ended.
 """
 
-from datetime import date
 
 import dagster as dg
 from pydantic import Field
 
+from ioc_pipelines import clock
 from ioc_pipelines.reports.areas import AreaError, parse_area
 from ioc_pipelines.reports.briefing import render_report
 from ioc_pipelines.reports.periods import PeriodError, parse_period, previous_period
@@ -41,7 +41,7 @@ def _materialize(kind: str, context: dg.AssetExecutionContext, config: ReportCon
                  settings: Settings) -> dg.MaterializeResult:
     try:
         period = (parse_period(config.period) if config.period
-                  else previous_period(config.period_kind, date.today()))
+                  else previous_period(config.period_kind, clock.today()))
         area = parse_area(config.area) if config.area else None
         report = render_report(settings, kind, period, release_id=config.release or None,
                                sector=config.sector or None, area=area)

@@ -15,8 +15,8 @@ import dagster as dg
 import pandas as pd
 
 from connectors import SOURCES, get_connector
+from ioc_pipelines.clock import TZ
 from ioc_pipelines.core import state
-from ioc_pipelines.core.landing import TZ
 from ioc_pipelines.defs.quality.rules import (
     COMPLETENESS,
     EXPECTATIONS,

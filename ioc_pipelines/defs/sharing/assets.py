@@ -4,11 +4,11 @@ one period, from the current (or a pinned) release, as the data packet of
 schedule (stopped by default, like the briefings) makes the month that just ended on the 6th:
 departments report by the 5th."""
 
-from datetime import date
 
 import dagster as dg
 from pydantic import Field
 
+from ioc_pipelines import clock
 from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.core.government import make_packet
 from ioc_pipelines.reports.periods import PeriodError, parse_period, previous_period
@@ -33,7 +33,7 @@ def government_packet(context: dg.AssetExecutionContext, config: GovernmentConfi
                       settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
     try:
         period = (parse_period(config.period) if config.period
-                  else previous_period("monthly", date.today()))
+                  else previous_period("monthly", clock.today()))
         made = make_packet(settings, period, config.release or None)
     except (PeriodError, CoreError) as exc:
         raise dg.Failure(str(exc)) from exc

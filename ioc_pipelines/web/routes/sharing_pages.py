@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from ioc_pipelines import clock
 from ioc_pipelines.core import alerts, datasets, delta_sharing, grants, notices, sharing, tokens
 from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.web.rendering import page
@@ -65,7 +66,7 @@ def _admin_page(request: Request, status_code: int = 200, **context):
     found.sort(key=lambda r: (r.state() != "requested", -r.request_id))
     return page(request, "sharing_admin.html.j2", status_code, requests=found,
                 default_list=grants.default_datasets(settings),
-                suggested_end=date.today() + timedelta(days=365), **context)
+                suggested_end=clock.today() + timedelta(days=365), **context)
 
 
 @guarded(router, "GET", "/admin/sharing", "share.decide")

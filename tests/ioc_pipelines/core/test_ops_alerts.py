@@ -13,9 +13,9 @@ import dagster as dg
 import pytest
 from sqlalchemy import select
 
+from ioc_pipelines.clock import TZ
 from ioc_pipelines.core import accounts, alerts, event_alerts, ops_alerts
 from ioc_pipelines.core.actors import Actor
-from ioc_pipelines.core.landing import TZ
 from ioc_pipelines.defs.alerts.sensors import alert_on_failed_runs, alert_on_stale_sources
 from ioc_pipelines.resources.appdb import engine
 from ioc_pipelines.resources.appdb.tables import notifications

@@ -3,7 +3,7 @@ it really is; deliveries follow the landing layout, some late, some missing; pla
 
 import json
 from collections import Counter
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 
@@ -198,3 +198,21 @@ def test_cli_generates_hung_yen(tmp_path):
     row = read("housing", tmp_path / "hy" / vn["path"])["housing__houses"][0]
     assert row["crs"] == "EPSG:9209"  # Hưng Yên's TM-3 zone, detected from the northing
     assert get_connector("housing")
+
+
+def test_the_demo_lives_on_the_provinces_day(tmp_path, monkeypatch):
+    """At 18:30 UTC it is already tomorrow in Việt Nam: the demo's deliveries and truth are
+    dated by the province's day — the day the completeness checks judge by — not by the
+    server's (a run in the evening UTC found 'missing' reports the truth did not list)."""
+    import ioc_pipelines.clock as clock
+
+    class Evening(clock.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return clock.datetime(2026, 3, 1, 18, 30, tzinfo=UTC).astimezone(tz)
+
+    monkeypatch.setattr(clock, "datetime", Evening)
+    assert clock.today() == date(2026, 3, 2)
+    manifest = generate_population(tmp_path, people=30, seed=3)
+    assert manifest["as_of"] == "2026-03-02"
+    assert max(p.name for p in (tmp_path / "landing" / "population").iterdir()) == "2026-03-02"

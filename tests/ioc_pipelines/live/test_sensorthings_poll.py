@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from ioc_pipelines.core import live, live_deliver, live_poll, live_spool
+from ioc_pipelines.core import live, live_deliver, live_maintain, live_poll, live_spool
 from ioc_pipelines.core.raw import load_pending
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import load_settings
@@ -130,7 +130,7 @@ def test_polling_follows_next_links_and_moves_its_cursor(tmp_path, station):
 
     # maintenance: the snapshots of the batches expire and small files merge; every reading
     # and the published marts stay, and the next batch works as before
-    kept = live.maintain(settings, keep="0 minutes")
+    kept = live_maintain.maintain(settings, keep="0 minutes")
     assert kept.snapshots_before > 5 and kept.snapshots_after == 1
     assert kept.files_after <= kept.files_before
     assert len(_readings(settings)) == 4
