@@ -9,11 +9,12 @@ import hashlib
 import math
 import re
 import subprocess
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from ioc_pipelines import clock
 from ioc_pipelines.reports.charts import vn_number
 from ioc_pipelines.reports.periods import parse_period, previous_period
 from ioc_pipelines.resources.extensions import ensure_extensions
@@ -24,7 +25,7 @@ from tests.conftest import clean_env, run_ioc
 
 pytestmark = pytest.mark.slow
 
-TODAY = date.today()
+TODAY = clock.today()
 MONTH = previous_period("monthly", TODAY)
 QUARTER = parse_period(f"{TODAY.year}-Q{(TODAY.month - 1) // 3 + 1}")  # in progress
 RADIUS = (103.47, 22.40, 15.0)  # around Lai Châu's provincial centre

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from ioc_pipelines import clock
 from tests.conftest import clean_env, run_ioc
 from tests.e2e.helpers import analyst_query, status, truth
 
@@ -71,9 +72,8 @@ def test_bad_delivery_blocks_and_previous_release_stays(tmp_path):
     assert "bị cổng chất lượng chặn" in notice and "rejected_share_within_gate" in notice
     assert f"bản phát hành gần nhất đã qua kiểm tra: số {before['release']}" in notice
     assert briefing.index('id="notice"') < briefing.index("<section")
-    from datetime import date
 
-    quarter = f"{date.today().year}-Q{(date.today().month - 1) // 3 + 1}"
+    quarter = f"{clock.today().year}-Q{(clock.today().month - 1) // 3 + 1}"
     run_ioc(env, "report", "operations", "--period", quarter, "--no-pdf")
     ops = next((home / "reports" / "operations" / quarter).glob("release-*/*.html"))
     assert "bị cổng chất lượng chặn" in ops.read_text(encoding="utf-8").split("<section")[0]

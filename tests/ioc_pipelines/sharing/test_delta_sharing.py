@@ -6,12 +6,13 @@ access in the audit log."""
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
 
+from ioc_pipelines import clock
 from ioc_pipelines.core import audit, delta_sharing, grants, notices
 from ioc_pipelines.core.accounts import get
 from ioc_pipelines.core.actors import Actor
@@ -133,7 +134,7 @@ def test_request_grant_read_and_revoke(sharing_world):
                                    period="2026")
     assert sharing_world.agency(REFUSED, table="housing_support_map")["refused"]
     grants.decide(settings, admin, asked.request_id, approve=True,
-                  ends_on=date.today() + timedelta(days=30))
+                  ends_on=clock.today() + timedelta(days=30))
     got = sharing_world.agency(READ, table="housing_support_map")
     assert len(got["rows"]) > 0 and "house_key" in got["columns"]
     _, url = _query(sharing_world, "housing_support_map")

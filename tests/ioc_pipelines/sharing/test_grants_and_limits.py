@@ -3,11 +3,12 @@ settings, and the per-agency rate limit of the sharing doors (in-process portal)
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
+from ioc_pipelines import clock
 from ioc_pipelines.core import accounts, grants, ratelimit, tokens
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.datasets import DatasetError
@@ -53,7 +54,7 @@ def test_the_workflow_refuses_what_it_must(app_settings):
         grants.decide(settings, ADMIN, asked.request_id, approve=False, reason="")
     with pytest.raises(grants.GrantError, match="không phải là quyền đang có"):
         grants.revoke(settings, ADMIN, asked.request_id, reason="x")
-    ends = date.today() + timedelta(days=10)
+    ends = clock.today() + timedelta(days=10)
     grants.decide(settings, ADMIN, asked.request_id, approve=True, ends_on=ends)
     with pytest.raises(grants.GrantError, match="đã được quyết định"):
         grants.decide(settings, ADMIN, asked.request_id, approve=False, reason="đổi ý")

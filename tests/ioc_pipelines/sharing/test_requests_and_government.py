@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import dagster as dg
 import httpx
 import pytest
 
+from ioc_pipelines import clock
 from ioc_pipelines.core import audit
 from ioc_pipelines.core.publishing import release_table
 from ioc_pipelines.defs.sharing.assets import government_packet
@@ -52,9 +53,9 @@ def test_request_refuse_approve_revoke_through_portal_and_cli(sharing_world):
     second = _request_id(_post(agency, "/sharing/requests", dataset=DATASET,
                                purpose="Lập kế hoạch y tế", legal_basis="Văn bản 34/UBND",
                                period="2026").text)
-    past = (date.today() - timedelta(days=1)).isoformat()
+    past = (clock.today() - timedelta(days=1)).isoformat()
     assert _post(admin, f"/admin/sharing/{second}/approve", ends_on=past).status_code == 400
-    until = (date.today() + timedelta(days=60)).isoformat()
+    until = (clock.today() + timedelta(days=60)).isoformat()
     assert _post(admin, f"/admin/sharing/{second}/approve", ends_on=until).status_code == 200
     assert f'id="dataset-{DATASET}"' in agency.get("/sharing").text
     token = {"Authorization": f"Bearer {sharing_world.token}"}
