@@ -235,9 +235,13 @@ def main() -> None:
     service_peak = peak_rss_mb(live.pid)
     live.terminate()
     live.wait(60)
+    client.loop_stop()  # before DISCONNECT: amqtt drops what a disconnecting publisher queued
+    client.disconnect()
     broker.terminate()
-    broker.wait(30)
-    client.loop_stop()
+    try:
+        broker.wait(30)
+    except subprocess.TimeoutExpired:
+        broker.kill()
 
     with connect(settings, work=False, live=True, live_read_only=True) as con:
         rows, distinct = con.execute(

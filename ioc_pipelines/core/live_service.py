@@ -212,8 +212,8 @@ def serve(settings: Settings, *, stop: threading.Event, log: Log,
                 stop.wait(max(0.0, settings.live.batch_interval - (time.monotonic() - started)))
         finally:
             if client is not None:
+                client.disconnect()  # the DISCONNECT goes out while the loop still runs
                 client.loop_stop()
-                client.disconnect()
             if poller is not None:
                 poller.join(timeout=60)
 

@@ -84,6 +84,17 @@ def webhook_port(received):
     server.shutdown()
 
 
+def stop_process(proc: subprocess.Popen, seconds: float = 20) -> None:
+    """SIGTERM, and SIGKILL when it is not gone in ``seconds`` (amqtt, busy closing its
+    sessions on a loaded machine, can take longer than a test should wait)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=30)
+
+
 @dataclass(frozen=True)
 class Broker:
     port: int
@@ -107,8 +118,7 @@ def broker(tmp_path):
         users = servers.mqtt_broker_users(settings)
         yield Broker(port, servers.mqtt_url(settings, port), ("sensor", users["sensor"]))
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop_process(proc)
         log.close()
 
 
@@ -140,5 +150,7 @@ def publish(broker: Broker, messages: list[tuple[str, bytes]]) -> None:
         for topic, payload in messages:
             client.publish(topic, payload, qos=1).wait_for_publish(timeout=30)
     finally:
+        # the loop stops first: amqtt drops the deliveries still queued from a publisher
+        # that says DISCONNECT, not from one whose connection just ends
         client.loop_stop()
         client.disconnect()
