@@ -43,15 +43,15 @@ def deliver_to_warehouse(settings: Settings, *, now: datetime | None = None) -> 
     cutoff = moment.replace(minute=moment.minute - moment.minute % EVERY_MINUTES, second=0,
                             microsecond=0, tzinfo=None)
     out = Delivered()
-    with connect(settings, work=False, live=True, live_read_only=True) as con:
-        providers = [r[0] for r in con.execute(
-            f"SELECT DISTINCT _provider FROM {LIVE}.raw.iot__readings "
-            "WHERE _loaded_at <= ? ORDER BY 1", [cutoff]).fetchall()]
-    for provider in providers:
-        since = live_spool.cursor(settings, _cursor_name(provider))
-        with tempfile.TemporaryDirectory(prefix="ioc-live-") as folder:
-            path = Path(folder) / f"{provider}__truc_tuyen_{cutoff:%Y-%m-%dT%H%M}.csv"
-            with connect(settings, work=False, live=True, live_read_only=True) as con:
+    day = cutoff.replace(tzinfo=UTC).astimezone(TZ).date()
+    with tempfile.TemporaryDirectory(prefix="ioc-live-") as folder:
+        ready = []  # (provider, file, readings, newest _loaded_at): written in one read
+        with connect(settings, work=False, live=True, live_read_only=True) as con:
+            providers = [r[0] for r in con.execute(
+                f"SELECT DISTINCT _provider FROM {LIVE}.raw.iot__readings "
+                "WHERE _loaded_at <= ? ORDER BY 1", [cutoff]).fetchall()]
+            for provider in providers:
+                since = live_spool.cursor(settings, _cursor_name(provider))
                 where = f"_provider = {sql_literal(provider)} AND _loaded_at <= ?"
                 params: list = [cutoff]
                 if since:
@@ -62,21 +62,23 @@ def deliver_to_warehouse(settings: Settings, *, now: datetime | None = None) -> 
                     f"WHERE {where}", params).fetchone()
                 if not count:
                     continue
+                path = Path(folder) / f"{provider}__truc_tuyen_{cutoff:%Y-%m-%dT%H%M}.csv"
                 con.execute(
                     f"COPY (SELECT sensor_id AS ma_tram, strftime(timezone('UTC', observed_at), "
                     f"'%Y-%m-%dT%H:%M:%SZ') AS thoi_gian, quantity AS thong_so, value AS "
                     f"gia_tri, unit AS don_vi FROM {LIVE}.raw.iot__readings WHERE {where} "
                     f"ORDER BY observed_at, sensor_id, quantity) TO {sql_literal(str(path))} "
                     "(HEADER, DELIMITER ',')", params)
+                ready.append((provider, path, count, newest))
+        for provider, path, count, newest in ready:
             try:
                 [outcome] = ingest(settings, "iot", [path], actor=LIVE_ACTOR, provider=provider,
-                                   delivery_date=cutoff.replace(tzinfo=UTC).astimezone(TZ).date(),
-                                   wait=False)
+                                   delivery_date=day, wait=False)
             except Busy:
                 out.busy = True
                 return out
             if outcome.error is not None:  # said by the ingest's audit; kept to retry
                 raise outcome.error
-        live_spool.set_cursor(settings, _cursor_name(provider), newest.isoformat())
-        out.files[provider] = count
+            live_spool.set_cursor(settings, _cursor_name(provider), newest.isoformat())
+            out.files[provider] = count
     return out

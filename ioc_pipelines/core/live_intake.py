@@ -40,8 +40,8 @@ def receive(settings: Settings, *, channel: str, origin: str | None, provider: s
     received_at = datetime.now(UTC).isoformat()
     origin = origin or _subscription(payload) or channel
     try:
-        tables = read_message(settings, get_connector(SOURCE),
-                       live_spool.Message(0, received_at, channel, origin, provider, payload))
+        tables = read_message(settings, get_connector(SOURCE), live_spool.Message(
+            0, received_at, channel, origin, provider, payload))
     except ConnectorError as exc:
         seq = live_spool.put(settings, channel, origin, provider, payload)
         live_spool.reject(settings, [(seq, exc.reason)], 0)

@@ -1,7 +1,7 @@
 """SensorThings API polling for ``ioc live``: each query of ``IOC_STA_URLS`` is fetched
 every ``IOC_STA_POLL_SECONDS``, following ``@iot.nextLink``; each page is read by the IoT
-connector and kept in the spool (``live_intake.receive``, the same door as a notification) before
-the query's cursor moves. ``{since}`` in a query becomes the newest observation time read
+connector and kept in the spool (``live_intake.receive``, the door of the notifications)
+before the query's cursor moves. ``{since}`` in a query becomes the newest observation time read
 from it (at first, a day ago) — so a restart re-reads from there, and what is read twice is
 one reading (the natural key)."""
 
@@ -58,9 +58,9 @@ def poll_once(settings: Settings, *, log: Callable[[str], None] = lambda _m: Non
                 continue
             report.pages += 1
             try:
-                got = live_intake.receive(settings, channel="sensorthings", origin=url[:200],
-                                   provider=provider,
-                                   payload=json.dumps(page, ensure_ascii=False).encode())
+                got = live_intake.receive(
+                    settings, channel="sensorthings", origin=url[:200], provider=provider,
+                    payload=json.dumps(page, ensure_ascii=False).encode())
             except CoreError as exc:  # kept in the spool as refused, with the reason
                 report.refused += 1
                 log(f"SensorThings: a page of {url} refused: {exc}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from ioc_pipelines.clock import TZ
 from ioc_pipelines.core import alert_rules, alerts, state
@@ -41,8 +42,13 @@ def _vi_time(moment: datetime | None) -> str:
     return f"{moment:%H:%M %d/%m/%Y}" if moment is not None else "chưa bao giờ"
 
 
+@cache
+def _department_names() -> dict[str, str]:
+    return {r["code"]: r["name"] for r in read_reference("departments_2025.csv")}
+
+
 def _provider_name(code: str) -> str:
-    names = {r["code"]: r["name"] for r in read_reference("departments_2025.csv")}
+    names = _department_names()
     return f"{names[code]} ({code})" if code in names else code
 
 
@@ -177,7 +183,7 @@ def _candidate_alerts(settings: Settings, con, rules: dict,
             f"đã chờ tổ liên ngành duyệt {waited.total_seconds() / 3600:.0f} giờ. Dữ liệu "
             f"cần duyệt: {sources}. Trong lúc chờ, kho vẫn phục vụ bản phát hành trước.",
             f"candidate/{row['candidate_id']}",
-            link=f"{settings.live.portal_url}/review/{row['candidate_id']}"))
+            link=f"{settings.live.portal_url}/candidates/{row['candidate_id']}"))
     return found
 
 

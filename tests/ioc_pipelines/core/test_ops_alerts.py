@@ -14,11 +14,12 @@ import pytest
 from sqlalchemy import select
 
 from ioc_pipelines.clock import TZ
-from ioc_pipelines.core import accounts, alerts, event_alerts, ops_alerts
+from ioc_pipelines.core import accounts, alerts, event_alerts, ops_alerts, state
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.defs.alerts.sensors import alert_on_failed_runs, alert_on_stale_sources
 from ioc_pipelines.resources.appdb import engine
 from ioc_pipelines.resources.appdb.tables import notifications
+from ioc_pipelines.resources.lakes import connect
 from tests.dbt_project.lake import deliver, home_settings, load
 
 PASSWORD = "Mật-khẩu-thử-2026"
@@ -210,3 +211,22 @@ def test_a_failed_run_alerts_the_admins_once(home):
     # the same run reported by the CLI door (ioc run raises it too): still one
     assert not event_alerts.run_failed(settings, run_id=result.run_id, job="ioc_raw_iot_job",
                                      failures=[], blocked=False)
+
+
+def test_a_candidate_waiting_too_long_reaches_the_reviewers(home):
+    settings, ids = home
+    reviewer = accounts.create(settings, Actor("test"), username="review.e", full_name="Duyệt",
+                               unit="Tổ liên ngành", role="reviewer", password=PASSWORD)
+    with connect(settings) as con:
+        state.ensure(con)
+        number = state.insert_candidate(con, snapshot=1, run_id="run-waiting",
+                                        awaiting={"population": ["d1"]}, checks={})
+    now = datetime.now(TZ)
+    assert ops_alerts.watch(settings, now=now, only={"candidate_waiting"}).raised == 0
+    later = now + timedelta(hours=25)
+    assert ops_alerts.watch(settings, now=later, only={"candidate_waiting"}).raised == 1
+    assert ops_alerts.watch(settings, now=later, only={"candidate_waiting"}).raised == 0
+    [waiting] = [a for a in alerts.recent(settings) if a["rule"] == "candidate_waiting"]
+    assert waiting["key"] == f"candidate_waiting|{number}"
+    assert waiting["link"].endswith(f"/candidates/{number}")  # the portal's review page
+    assert _inboxes(settings, waiting["alert_id"]) == {reviewer.account_id, ids["admin.a"]}
