@@ -13,7 +13,6 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,25 +20,15 @@ import polars as pl
 import pyarrow as pa
 
 from connectors import formats, xlsx
+from connectors.assemble import LINEAGE_COLUMNS, assemble
 from connectors.contract import Contract, Delivery, Entity, Field, Part, _contract
 from connectors.errors import ConnectorError
 from connectors.headers import normalise_header
-from connectors.values import type_columns
 
-LINEAGE_COLUMNS = (
-    "_source",
-    "_provider",
-    "_delivery_id",
-    "_delivery_date",
-    "_file",
-    "_file_sha256",
-    "_record_number",
-    "_encoding",
-    "_invalid",
-    "_loaded_at",
-)
+# a delivery as parsed: each part with its entity — or why it cannot be read
+Parsed = list[tuple[Entity, Part]] | ConnectorError
 
-__all__ = ["LINEAGE_COLUMNS", "Connector", "ConnectorError", "Contract", "Delivery", "Entity",
+__all__ = ["LINEAGE_COLUMNS", "ManyReading", "Connector", "ConnectorError", "Contract", "Delivery", "Entity",
            "Field", "Part", "Reading", "normalise_header", "sha256_bytes"]
 
 
@@ -69,6 +58,15 @@ class Reading:
             said.append(f"{len(self.skipped_rows)} heading rows not read as records: "
                         f"{shown}{more}")
         return ". ".join(said)
+
+
+@dataclass(frozen=True)
+class ManyReading:
+    """Many deliveries read at once: the raw tables of all that could be read, and the
+    reason each of the others (by its position) was refused."""
+
+    tables: dict[str, pa.Table]
+    refused: dict[int, str]
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -105,48 +103,59 @@ class Connector:
 
     def read_delivery(self, data: bytes, delivery: Delivery) -> Reading:
         """:meth:`read_bytes`, also saying which delivered columns were not used."""
-        file = delivery.file_name
-        if not data.strip():
-            raise ConnectorError(file, "the file is empty")
-        suffix = Path(file).suffix.lower().lstrip(".")
-        if suffix not in self.contract.formats:
-            raise ConnectorError(file, f"format .{suffix} is not accepted for {self.source} "
-                                       f"(accepted: {', '.join(self.contract.formats)})")
-        parts, encoding = self.parse(file, suffix, data)
-        loaded_at = datetime.now(UTC).replace(tzinfo=None)
-        frames: dict[str, list[pl.DataFrame]] = {}
+        (entities, encoding), = self._parsed([(data, delivery)])
+        if isinstance(entities, ConnectorError):
+            raise entities
         unused: list[str] = []
-        skipped: list[str] = []
-        for part in parts:
-            entity = self._entity_of(file, part)
-            typed = self.finish(entity.name, self._typed(file, entity, part), delivery)
-            rule = self.not_records(entity.name)
-            if rule is not None:
-                mask, label = rule
-                skipped += [str(v) if v is not None else "(blank)"
-                            for v in typed.filter(mask)[label].to_list()]
-                typed = typed.filter(~mask)
-            frames.setdefault(entity.name, []).append(typed)
+        for entity, part in entities:
             unused += [c for c in self._unused(entity, part) if c not in unused]
-        out = {}
-        for name, chunks in frames.items():
-            frame = pl.concat(chunks, how="vertical")
-            frame = frame.with_columns(
-                pl.lit(self.source).alias("_source"),
-                pl.lit(delivery.provider).alias("_provider"),
-                pl.lit(delivery.delivery_id).alias("_delivery_id"),
-                pl.lit(delivery.delivery_date, dtype=pl.Date).alias("_delivery_date"),
-                pl.lit(file).alias("_file"),
-                pl.lit(delivery.sha256).alias("_file_sha256"),
-                pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias("_record_number"),
-                pl.lit(encoding).alias("_encoding"),
-                pl.lit(loaded_at, dtype=pl.Datetime("us")).alias("_loaded_at"),
-            )
-            cols = [f.name for f in self.contract.entities[name].fields] + list(LINEAGE_COLUMNS)
-            out[self.contract.raw_table(name)] = frame.select(cols).to_arrow()
-        if not out or all(t.num_rows == 0 for t in out.values()):
-            raise ConnectorError(file, "no records")
-        return Reading(out, tuple(unused), tuple(skipped), encoding)
+        tables, skipped, counts = assemble(self, [(entities, encoding, delivery)])
+        if not counts[0]:
+            raise ConnectorError(delivery.file_name, "no records")
+        return Reading(tables, tuple(unused), tuple(skipped[0]), encoding)
+
+    def read_many(self, items: list[tuple[bytes, Delivery]]) -> ManyReading:
+        """Many small deliveries read at once (the live path's micro-batch of messages): the
+        same rows and lineage as :meth:`read_delivery` of each, at a fraction of the cost —
+        each is parsed on its own (one that cannot be read is refused alone, with its
+        reason), then all are typed together."""
+        parsed = self._parsed(items)
+        good = [(entities, encoding, delivery)
+                for (entities, encoding), (_data, delivery) in zip(parsed, items, strict=True)
+                if not isinstance(entities, ConnectorError)]
+        refused = {i: entities.reason for i, (entities, _enc) in enumerate(parsed)
+                   if isinstance(entities, ConnectorError)}
+        tables, _skipped, counts = assemble(self, good) if good else ({}, [], [])
+        kept = [i for i in range(len(items)) if i not in refused]
+        for index, count in zip(kept, counts, strict=True):
+            if not count:
+                refused[index] = "no records"
+        return ManyReading(tables, refused)
+
+    def _parsed(self, items: list[tuple[bytes, Delivery]]) -> list[tuple[Parsed, str]]:
+        """Each delivery's parts, each with its entity (every required field delivered), and
+        its encoding — or the :class:`ConnectorError` that refuses it."""
+        out: list[tuple[Parsed, str]] = []
+        for data, delivery in items:
+            file = delivery.file_name
+            try:
+                if not data.strip():
+                    raise ConnectorError(file, "the file is empty")
+                suffix = Path(file).suffix.lower().lstrip(".")
+                if suffix not in self.contract.formats:
+                    raise ConnectorError(file, f"format .{suffix} is not accepted for "
+                                               f"{self.source} (accepted: "
+                                               f"{', '.join(self.contract.formats)})")
+                parts, encoding = self.parse(file, suffix, data)
+                entities = []
+                for part in parts:
+                    entity = self._entity_of(file, part)
+                    self.naming(file, entity, part)  # raises if a required field is missing
+                    entities.append((entity, part))
+                out.append((entities, encoding))
+            except ConnectorError as exc:
+                out.append((exc, ""))
+        return out
 
     def parse(self, file: str, suffix: str, data: bytes) -> tuple[list[Part], str]:
         """Bytes -> parts of text columns named as delivered, and the encoding label."""
@@ -181,7 +190,9 @@ class Connector:
         return parts
 
     def finish(self, entity: str, frame: pl.DataFrame, delivery: Delivery) -> pl.DataFrame:
-        """Last per-source step on a typed frame (e.g. deciding a coordinate system)."""
+        """Last per-source step on a typed frame (e.g. deciding a coordinate system). It may
+        depend on the delivery's provider, not on the file: deliveries read together
+        (:meth:`read_many`) are finished once per provider."""
         return frame
 
     def not_records(self, entity: str) -> tuple[pl.Expr, str] | None:
@@ -244,23 +255,23 @@ class Connector:
                 and frame[c].cast(pl.Utf8).str.strip_chars().replace("", None)
                 .drop_nulls().len() > 0]
 
-    def _typed(self, file: str, entity: Entity, part: Part) -> pl.DataFrame:
-        """Map delivered headers through the allow-list (never into SQL), then type them."""
-        frame = part.frame
+    def naming(self, file: str, entity: Entity, part: Part) -> list[pl.Expr]:
+        """How a part's delivered columns become the entity's fields — text, in the
+        contract's order — through the allow-list (never into SQL); a part that lacks a
+        required field is refused, naming it."""
         renames = self._renames(entity, part)
         missing = [r for r in entity.required
                    if r not in renames.values() and r not in part.constants]
         if missing:
             raise ConnectorError(file, f"required column(s) missing: {entity.headers(missing)} "
-                                       f"(columns found: {', '.join(frame.columns)[:300]})")
-        frame = frame.select([pl.col(c).cast(pl.Utf8).alias(n) for c, n in renames.items()])
-        frame = frame.with_columns(
-            [pl.lit(None if v is None else str(v), dtype=pl.Utf8).alias(k)
-             for k, v in part.constants.items()
-             if k in {f.name for f in entity.fields} and k not in frame.columns])
-        frame = frame.with_columns(
-            [pl.lit(None, dtype=pl.Utf8).alias(f.name) for f in entity.fields
-             if f.name not in frame.columns])
-        return type_columns(frame, entity.fields, self.contract)
-
-
+                                       f"(columns found: {', '.join(part.frame.columns)[:300]})")
+        delivered = {field: column for column, field in renames.items()}
+        out = []
+        for f in entity.fields:
+            if f.name in delivered:
+                out.append(pl.col(delivered[f.name]).cast(pl.Utf8).alias(f.name))
+            else:
+                value = part.constants.get(f.name)
+                out.append(pl.lit(None if value is None else str(value), dtype=pl.Utf8)
+                           .alias(f.name))
+        return out

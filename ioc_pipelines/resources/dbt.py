@@ -144,3 +144,40 @@ def dbt_resource(settings: Settings, target: str = "work") -> DbtCliResource:
     project = dbt_project(settings)
     return DbtCliResource(project_dir=project, profiles_dir=str(project.profiles_dir),
                           profile=PROFILE, target=target, dbt_executable=dbt_executable())
+
+
+_runners: dict[str, tuple[str, object]] = {}  # home -> (what was parsed, a runner holding it)
+
+
+def build_in_process(settings: Settings, target: str, select: str, given: dict,
+                     target_path: Path) -> list[str]:
+    """``dbt build --select <select>`` in this process, the project parsed once per set of
+    variables and kept (a long-running service builds every few seconds: no new dbt process,
+    no re-parse, no version probe each time). The failures; empty when all passed. Logs go
+    to ``target_path`` only."""
+    from dbt.cli.main import dbtRunner
+
+    project = dbt_project(settings)
+    common = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(project.profiles_dir),
+              "--profile", PROFILE, "--target", target, "--target-path", str(target_path),
+              "--log-path", str(target_path), "--vars", json.dumps(given, sort_keys=True),
+              "--quiet"]
+    key = "\0".join(common)
+    held = _runners.get(str(settings.home))
+    if held is None or held[0] != key or _manifest_stale(target_path / "manifest.json"):
+        install_extensions()
+        parsed = dbtRunner().invoke(["parse", *common])
+        if not parsed.success:
+            return [f"dbt could not parse the project: "
+                    f"{parsed.exception or f'its log is in {target_path}'}"]
+        held = (key, dbtRunner(manifest=parsed.result))
+        _runners[str(settings.home)] = held
+    done = held[1].invoke(["build", "--select", select, *common])
+    results = list(getattr(done.result, "results", None) or [])
+    failures = [f"{r.node.unique_id}: {r.status} {(r.message or '')[:300]}"
+                for r in results if str(r.status) in ("error", "fail")]
+    if done.exception is not None:
+        failures.append(f"dbt failed: {done.exception}")
+    elif not results:
+        failures.append(f"dbt built nothing (its log: {target_path})")
+    return failures
