@@ -13,6 +13,7 @@ from ioc_pipelines.cli import (
     accounts,
     data,
     live,
+    operations,
     output,
     releases,
     reports,
@@ -24,7 +25,7 @@ from ioc_pipelines.cli import (
 from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.settings import SettingsError, load_settings
 
-GROUPS = [setup, data, runs, releases, reports, servers, accounts, sharing, live]
+GROUPS = [setup, data, runs, releases, reports, servers, accounts, sharing, live, operations]
 
 
 def build_parser() -> argparse.ArgumentParser:

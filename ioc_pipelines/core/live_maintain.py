@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.core.live import ensure_live_lake
+from ioc_pipelines.core.retention import delete_scheduled_files, expire
 from ioc_pipelines.resources.lakes import LIVE, connect
 from ioc_pipelines.settings import Settings
 
@@ -40,16 +41,11 @@ def maintain(settings: Settings, *, keep: str = "1 hour") -> Maintained:
         snaps, files = counts(con)
         # first the files the previous maintenance scheduled for deletion: a reader that
         # was scanning them then has had an interval to finish
-        con.execute(f"CALL ducklake_cleanup_old_files('{LIVE}', cleanup_all => true)")
+        delete_scheduled_files(con, LIVE)
         con.execute(f"CALL ducklake_merge_adjacent_files('{LIVE}')")
-        # the snapshots older than ``keep``, the newest always kept — by id: DuckLake
-        # 1.5's older_than compares the SQLite catalog's times wrongly (it expires recent
-        # snapshots too)
-        old = [r[0] for r in con.execute(
+        # the snapshots older than ``keep``, the newest always kept
+        expire(con, LIVE, [r[0] for r in con.execute(
             f"SELECT snapshot_id FROM ducklake_snapshots('{LIVE}') WHERE snapshot_time < "
             f"now() - INTERVAL '{keep}' AND snapshot_id < (SELECT max(snapshot_id) FROM "
-            f"ducklake_snapshots('{LIVE}')) ORDER BY 1").fetchall()]
-        if old:
-            con.execute(f"CALL ducklake_expire_snapshots('{LIVE}', versions => "
-                        f"[{', '.join(str(int(v)) for v in old)}])")
+            f"ducklake_snapshots('{LIVE}')) ORDER BY 1").fetchall()])
         return Maintained(snaps, *counts(con)[:1], files, counts(con)[1])

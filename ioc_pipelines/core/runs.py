@@ -143,6 +143,7 @@ def _run(settings: Settings, *, actor: Actor, approve_by: str | None,
             result.blocked_report = blocked if blocked.is_file() else None
             return result
         candidate = candidate_of_run(settings, outcome.run_id)
+        upkeep(settings)
         if candidate is not None and candidate.status == "waiting":
             tag_outcome(settings, outcome.run_id, "waiting_signoff")
             return RunResult("waiting_signoff", outcome.run_id, current_release(settings),
@@ -157,6 +158,22 @@ def _run(settings: Settings, *, actor: Actor, approve_by: str | None,
                          rejections_dir=settings.reports_dir / "rejections", log_file=log_file,
                          analyst_attach=(analyst_attach_sql(settings, None)
                                          if settings.s3 is None else None))
+
+
+def upkeep(settings: Settings) -> None:
+    """The work lake's retention after a run that passed its checks (docs/operations.md,
+    "Retention"); it never fails the run — a problem is said, and the next run tries again."""
+    from ioc_pipelines.core import retention
+
+    try:
+        done = retention.retain(settings)
+    except Exception as exc:  # noqa: BLE001 - upkeep must not undo a run that passed
+        progress.report("note", f"retention skipped this time: {type(exc).__name__}: {exc}")
+        return
+    if done.expired or done.files_deleted or done.orphans:
+        progress.report("stage", f"retention: {len(done.expired)} work-lake snapshot(s) "
+                        f"expired, {done.files_deleted} file(s) and {len(done.orphans)} "
+                        "orphaned file(s) deleted")
 
 
 def after_publish(settings: Settings, release: Release, *, actor: Actor, log_file: Path,

@@ -43,7 +43,7 @@ def write_profile(settings: Settings) -> Path:
         "attach": [{
             "path": work.catalog.ducklake_uri(),
             "alias": WORK,
-            "options": {"data_path": work.data_path,
+            "options": {"data_path": work.data_path, "override_data_path": 1,
                         **{key.lower(): value for key, value in work.sqlite_options().items()}},
         }],
         "database": WORK,
@@ -60,7 +60,7 @@ def write_profile(settings: Settings) -> Path:
             **{k: v for k, v in output.items() if k not in ("attach", "plugins", "extensions")},
             "threads": 1,
             "attach": [{"path": live.catalog.ducklake_uri(), "alias": LIVE,
-                        "options": {"data_path": live.data_path, **{
+                        "options": {"data_path": live.data_path, "override_data_path": 1, **{
                             key.lower(): value for key, value in live.sqlite_options().items()}}}],
             "database": LIVE,
         }

@@ -46,10 +46,11 @@ class Lake:
         return options
 
     def attach_sql(self, *, alias: str | None = None, read_only: bool = False,
-                   snapshot: int | None = None, create: bool = False) -> str:
-        opts = []
-        if create:
-            opts.append(f"DATA_PATH {sql_literal(self.data_path)}")
+                   snapshot: int | None = None) -> str:
+        """ATTACH this lake (made on first use). Its data path is always the one the settings
+        give, overriding the one the catalog recorded when it was made: a home copied or
+        restored to another path or bucket reads its own files (docs/operations.md)."""
+        opts = [f"DATA_PATH {sql_literal(self.data_path)}", "OVERRIDE_DATA_PATH true"]
         if read_only:
             opts.append("READ_ONLY")
         if snapshot is not None:
@@ -112,7 +113,7 @@ def init_lakes(settings: Settings) -> None:
             con.execute(secret)
         for lake in lakes(settings).values():
             _prepare_catalog_dir(lake)
-            con.execute(lake.attach_sql(create=True))
+            con.execute(lake.attach_sql())
             con.execute(f"CALL {lake.alias}.set_option('data_inlining_row_limit', 0)")
     finally:
         con.close()
@@ -134,16 +135,14 @@ def connect(settings: Settings, *, work: bool = True, published: bool = False,
             con.execute(secret)
         if work:
             _prepare_catalog_dir(all_lakes[WORK])
-            con.execute(all_lakes[WORK].attach_sql(create=True))
+            con.execute(all_lakes[WORK].attach_sql())
         if published:
             _prepare_catalog_dir(all_lakes[PUBLISHED])
             con.execute(all_lakes[PUBLISHED].attach_sql(
-                read_only=published_read_only, snapshot=published_snapshot,
-                create=not published_read_only))
+                read_only=published_read_only, snapshot=published_snapshot))
         if live:
             _prepare_catalog_dir(all_lakes[LIVE])
-            con.execute(all_lakes[LIVE].attach_sql(read_only=live_read_only,
-                                                   create=not live_read_only))
+            con.execute(all_lakes[LIVE].attach_sql(read_only=live_read_only))
         yield con
     finally:
         con.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import tempfile
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ class ObjectStoreError(RuntimeError):
 class ObjectInfo:
     key: str
     size: int
+    stamp: str = ""  # changes when the object is rewritten (S3 ETag; local mtime)
 
 
 def check_key(key: str) -> str:
@@ -53,7 +55,15 @@ class ObjectStore(ABC):
     def get_bytes(self, bucket: str, key: str) -> bytes: ...
 
     @abstractmethod
+    def get_file(self, bucket: str, key: str, path: Path) -> None:
+        """Copy an object into a local file, streamed (objects may be gigabytes)."""
+
+    @abstractmethod
     def exists(self, bucket: str, key: str) -> bool: ...
+
+    @abstractmethod
+    def delete(self, bucket: str, key: str) -> None:
+        """Remove one object (retention's explicit list only)."""
 
     @abstractmethod
     def list(self, bucket: str, prefix: str = "") -> list[ObjectInfo]: ...
@@ -87,7 +97,22 @@ class LocalObjectStore(ObjectStore):
             raise
 
     def put_file(self, bucket: str, key: str, path: Path) -> None:
-        self._atomic_write(self._path(bucket, key), Path(path).read_bytes())
+        dest = self._path(bucket, key)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")
+        os.close(fd)
+        try:
+            shutil.copyfile(path, tmp)
+            os.replace(tmp, dest)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def get_file(self, bucket: str, key: str, path: Path) -> None:
+        try:
+            shutil.copyfile(self._path(bucket, key), path)
+        except FileNotFoundError as exc:
+            raise ObjectStoreError(f"no object {bucket}/{key}") from exc
 
     def put_bytes(self, bucket: str, key: str, data: bytes) -> None:
         self._atomic_write(self._path(bucket, key), data)
@@ -101,6 +126,9 @@ class LocalObjectStore(ObjectStore):
     def exists(self, bucket: str, key: str) -> bool:
         return self._path(bucket, key).is_file()
 
+    def delete(self, bucket: str, key: str) -> None:
+        self._path(bucket, key).unlink(missing_ok=True)
+
     def list(self, bucket: str, prefix: str = "") -> list[ObjectInfo]:
         base = self.root / bucket
         if not base.is_dir():
@@ -110,7 +138,8 @@ class LocalObjectStore(ObjectStore):
             if path.is_file() and not path.name.startswith(".tmp-"):
                 key = path.relative_to(base).as_posix()
                 if key.startswith(prefix):
-                    out.append(ObjectInfo(key, path.stat().st_size))
+                    stat = path.stat()
+                    out.append(ObjectInfo(key, stat.st_size, str(stat.st_mtime_ns)))
         return out
 
     def duckdb_url(self, bucket: str, key: str = "") -> str:
@@ -160,6 +189,13 @@ class S3ObjectStore(ObjectStore):
 
         return self._wrap(f"{bucket}/{key}", read)
 
+    def delete(self, bucket: str, key: str) -> None:
+        self._wrap(f"{bucket}/{key}", lambda: self.client.remove_object(bucket, check_key(key)))
+
+    def get_file(self, bucket: str, key: str, path: Path) -> None:
+        self._wrap(f"{bucket}/{key}",
+                   lambda: self.client.fget_object(bucket, check_key(key), str(path)))
+
     def exists(self, bucket: str, key: str) -> bool:
         from minio.error import S3Error
 
@@ -176,7 +212,7 @@ class S3ObjectStore(ObjectStore):
             f"{bucket}/{prefix}",
             lambda: sorted(
                 (
-                    ObjectInfo(o.object_name, o.size or 0)
+                    ObjectInfo(o.object_name, o.size or 0, o.etag or "")
                     for o in self.client.list_objects(bucket, prefix=prefix, recursive=True)
                     if not o.is_dir
                 ),

@@ -49,7 +49,7 @@ def test_every_command_is_documented_in_help():
         "setup", "docs", "dbt", "sql", "ingest", "demo-data", "run", "status", "releases",
         "publish", "approve", "reject", "report", "reports", "quality-report",
         "rejection-report", "up", "down", "ui", "serve", "accounts", "audit", "sharing",
-        "live", "alerts"}
+        "live", "alerts", "backup", "restore", "maintain"}
     assert all(action.help for action in parser._subparsers._group_actions[0]._choices_actions)  # noqa: SLF001
     for name in ("run", "approve", "reject", "publish", "ingest"):
         assert "--no-wait" in commands[name].format_help(), name
