@@ -44,6 +44,8 @@ def restored(tmp_path_factory):
     original = root / "a" / "ioc"
     env = clean_env(original)
     run_ioc(env, "run", "--scale", SCALE, "--approve-by", "test")
+    # a second release (a rollback to the first, recorded as release 2): a past one to render
+    run_ioc(env, "publish", "--release", "1", "--by", "test", "--reason", "a past release")
     vault = root / "vault"
     first = run_ioc(env, "backup", str(vault))
     second = run_ioc(env, "backup", str(vault))
@@ -84,8 +86,14 @@ def test_the_restored_home_has_the_same_releases_status_and_audit_chain(restored
     for doc in (old_status, new_status):
         doc.pop("published_attach")
     assert new_status == old_status
-    chain_before, chain_after = audit.verify(_settings(moved)), audit.verify(_settings(new))
-    assert chain_after.ok and chain_after.entries == chain_before.entries + 1  # home.restore
+    # the chain as backed up (the home then recorded its backup), then the restore's entry
+    backed_up = _manifests(restored["vault"])[-1]["verify"]["audit"]["entries"]
+    chain = audit.verify(_settings(new))
+    assert chain.ok and chain.entries == backed_up + 1
+    hashes = [[e["entry_hash"] for e in sorted(audit.entries(_settings(home)),
+                                               key=lambda e: e["entry_id"])][:backed_up]
+              for home in (moved, new)]
+    assert len(hashes[0]) == backed_up and hashes[1] == hashes[0]
     [entry] = [e for e in audit.entries(_settings(new)) if e["action"] == "home.restore"]
     assert entry["object"] == str(restored["vault"].resolve())
 
