@@ -103,7 +103,7 @@ def audited(settings: Settings, actor: Actor, action: str, obj: str = "",
 
 def entries(settings: Settings, *, since: datetime | None = None, actor: str | None = None,
             action: str | None = None, outcome: str | None = None, limit: int | None = None,
-            newest_first: bool = False) -> Iterator[dict]:
+            newest_first: bool = False, object_: str | None = None) -> Iterator[dict]:
     """Entries matching the filters (``action`` matches a prefix: ``login`` finds
     ``login.failure``), oldest first unless ``newest_first``."""
     query = select(audit_log)
@@ -115,6 +115,8 @@ def entries(settings: Settings, *, since: datetime | None = None, actor: str | N
         query = query.where(audit_log.c.action.startswith(action))
     if outcome:
         query = query.where(audit_log.c.outcome == outcome)
+    if object_ is not None:
+        query = query.where(audit_log.c.object == object_)
     order = audit_log.c.entry_id.desc() if newest_first else audit_log.c.entry_id
     query = query.order_by(order).limit(limit)
     with engine(settings).connect() as connection:

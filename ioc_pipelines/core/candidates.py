@@ -19,6 +19,7 @@ from ioc_pipelines.core.publishing import (
     PublishError,
     Release,
     current_release,
+    list_releases,
     mart_tables,
     publish_tables,
     sources_as_of,
@@ -134,15 +135,27 @@ def publish_candidate(settings: Settings, candidate: Candidate, *, actor: Actor,
         signed[source] = sorted(set(signed.get(source, [])) | set(ids))
     approval = {"required_for": {s: len(ids) for s, ids in candidate.awaiting.items()},
                 "approved_by": approver}
-    release = publish_tables(
+    # a crash after the release was committed and before the candidate was marked leaves
+    # the candidate waiting: publishing it again finishes the bookkeeping, never a second
+    # release (the fault-injection harness kills here: tests/faults)
+    release = published_from(settings, candidate.id) or publish_tables(
         settings, mart_tables(settings, candidate.work_snapshot), run_id=candidate.run_id,
         checks=candidate.checks, author=approver or "ioc-pipeline",
         extra={"candidate": candidate.id, "work_snapshot": candidate.work_snapshot,
                "sign_off": approval, "signed_off_deliveries": signed,
                "as_of": sources_as_of(settings, candidate.work_snapshot)})
-    decide(settings, candidate.id, "published", approver, None, release.id)
-    audit.record(settings, actor, "release.publish", f"release {release.id}",
-                 detail={"run_id": candidate.run_id, "candidate": candidate.id,
-                         "approved_by": approver})
+    # the audit entry before the candidate is marked: a re-run still finds it waiting
+    if not any(True for _ in audit.entries(settings, action="release.publish",
+                                           object_=f"release {release.id}")):
+        audit.record(settings, actor, "release.publish", f"release {release.id}",
+                     detail={"run_id": candidate.run_id, "candidate": candidate.id,
+                             "approved_by": release.approved_by})
+    decide(settings, candidate.id, "published", release.approved_by, None, release.id)
     event_alerts.after_publication(settings, release.id)
     return release
+
+
+def published_from(settings: Settings, candidate_id: int) -> Release | None:
+    """The release a candidate was published as (not a later rollback serving it again)."""
+    return next((r for r in list_releases(settings) if r.info.get("candidate") == candidate_id
+                 and "republished_from" not in r.info), None)
