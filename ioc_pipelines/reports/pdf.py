@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ioc_pipelines.reports.rendering import ReportError
+from ioc_pipelines.resources.object_store import write_atomically
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:(\d{14})([^)]*)\)")
@@ -70,7 +71,5 @@ def html_to_pdf(html: Path, pdf: Path, *, created: datetime,
             raise ReportError(f"Chromium could not print {html.name} (exit {proc.returncode}): "
                               + " | ".join(tail))
         data = set_dates(out.read_bytes(), created)
-    tmp = pdf.with_name(f".tmp-{pdf.name}")
-    tmp.write_bytes(data)
-    tmp.replace(pdf)
+    write_atomically(pdf, data)
     return pdf

@@ -12,7 +12,7 @@ from pathlib import Path
 from ioc_pipelines.core.publishing import Release, current_release, get_release
 from ioc_pipelines.reports.rendering import PROVINCE_NAMES, ReportError, environment
 from ioc_pipelines.resources.lakes import connect
-from ioc_pipelines.resources.object_store import object_store
+from ioc_pipelines.resources.object_store import object_store, write_atomically
 from ioc_pipelines.settings import Settings
 
 QUERY = Path(__file__).with_name("population.sql").read_text(encoding="utf-8")
@@ -63,5 +63,5 @@ def render_population_report(settings: Settings, release_id: int | None = None) 
     object_store(settings).put_bytes(settings.published_bucket, key, data)
     local = local_path(settings, release.id)
     local.parent.mkdir(parents=True, exist_ok=True)
-    local.write_bytes(data)
+    write_atomically(local, data)
     return RenderedReport(release.id, key, local, total)

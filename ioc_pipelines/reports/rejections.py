@@ -30,7 +30,7 @@ from ioc_pipelines.core import state
 from ioc_pipelines.reports.rendering import environment
 from ioc_pipelines.reports.spreadsheet import append_row, csv_text, write_row
 from ioc_pipelines.resources.lakes import connect
-from ioc_pipelines.resources.object_store import object_store
+from ioc_pipelines.resources.object_store import object_store, write_atomically
 from ioc_pipelines.settings import Settings
 
 # lineage keys of the delivered values: shown once in the header, not per record
@@ -110,7 +110,7 @@ def render_rejection_reports(settings: Settings, *, provider: str | None = None,
         local = settings.reports_dir / "rejections" / safe_name(prov)
         local.mkdir(parents=True, exist_ok=True)
         for extension, data in files.items():
-            (local / f"{name}.{extension}").write_bytes(data)
+            write_atomically(local / f"{name}.{extension}", data)
             store.put_bytes(settings.work_bucket, f"{folder}/{name}.{extension}", data)
         reports.append(RejectionReport(prov, delivery, first["source"], len(table),
                                        f"{folder}/{name}.csv", f"{folder}/{name}.xlsx",

@@ -41,6 +41,20 @@ def check_key(key: str) -> str:
     return key
 
 
+def write_atomically(dest: Path, data: bytes) -> None:
+    """Write a file whole or not at all (a temporary name beside it, then a rename): a crash
+    never leaves half a file where a reader looks (docs/operations.md)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 class ObjectStore(ABC):
     @abstractmethod
     def ensure_bucket(self, bucket: str) -> None: ...
@@ -86,15 +100,7 @@ class LocalObjectStore(ObjectStore):
         (self.root / bucket).mkdir(parents=True, exist_ok=True)
 
     def _atomic_write(self, dest: Path, data: bytes) -> None:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, dest)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(dest, data)
 
     def put_file(self, bucket: str, key: str, path: Path) -> None:
         dest = self._path(bucket, key)

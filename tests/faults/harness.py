@@ -16,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,10 +40,21 @@ def start_step(phase: str, home: Path) -> subprocess.Popen:
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
 
 
+def _ready(proc: subprocess.Popen, phase: str, timeout: float = 300) -> float:
+    """Wait for the step's "ready" (imports done); the moment it came."""
+    line = proc.stdout.readline() if proc.stdout else ""
+    if line.strip() != "ready":
+        proc.kill()
+        rest = proc.communicate(timeout=timeout)[0] if proc.stdout else ""
+        raise AssertionError(f"step {phase} did not start: {line}{rest[-3000:]}")
+    return time.monotonic()
+
+
 def run_step(phase: str, home: Path, timeout: float = 900) -> float:
-    """The step to its end; its duration. A failing step is an error naming its output."""
-    started = time.monotonic()
+    """The step to its end; the duration of its work (after its imports). A failing step is
+    an error naming its output."""
     proc = start_step(phase, home)
+    started = _ready(proc, phase)
     out, _ = proc.communicate(timeout=timeout)
     if proc.returncode != 0:
         raise AssertionError(f"step {phase} exited {proc.returncode}:\n{out[-3000:]}")
@@ -50,19 +62,19 @@ def run_step(phase: str, home: Path, timeout: float = 900) -> float:
 
 
 def kill_step(phase: str, home: Path, after: float) -> bool:
-    """Start the step and SIGKILL its whole process group after ``after`` seconds; True if
-    it was still running (False: it had finished — not a kill)."""
+    """Start the step and SIGKILL its whole process group ``after`` seconds into its work;
+    True if it was still running (False: it had finished — not a kill)."""
     proc = start_step(phase, home)
     try:
+        _ready(proc, phase)
+        # what it says after is read and dropped: a full pipe would stall it
+        threading.Thread(target=proc.stdout.read, daemon=True).start()
         proc.wait(timeout=after)
         return False
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         return True
-    finally:
-        if proc.stdout:
-            proc.stdout.close()
 
 
 def settings_of(home: Path):
@@ -140,6 +152,37 @@ def outcome(phase: str, home: Path) -> dict:
             for p in sorted((settings.reports_dir / "briefing" / REPORT_PERIOD).rglob("*.html"))}
 
 
+def delivery_rows(home: Path) -> dict[tuple[str, str], int]:
+    """(raw table, delivery) -> rows: a delivery is in its raw tables whole or not at all."""
+    from ioc_pipelines.resources.lakes import connect
+
+    settings = settings_of(home)
+    out = {}
+    with connect(settings) as con:
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'work' AND "
+            "schema_name = 'raw' ORDER BY 1").fetchall()]
+        for table in tables:
+            for delivery, rows in con.execute(
+                    f'SELECT _delivery_id, count(*) FROM work.raw."{table}" GROUP BY 1'
+                    ).fetchall():
+                out[(table, delivery)] = rows
+    return out
+
+
+def half_done(phase: str, work: Path, expected: dict, reference: Path) -> list[str]:
+    """What a kill must never leave, before anything runs again: a delivery half loaded
+    into its raw tables, a report file that is not the whole report."""
+    if phase == "raw":
+        whole = delivery_rows(reference)
+        return [f"delivery {d} has {n} of its {whole.get((t, d))} rows in raw.{t}"
+                for (t, d), n in delivery_rows(work).items() if n != whole.get((t, d))]
+    if phase == "report":
+        return [f"report {name} is there but not whole" for name, data in
+                outcome(phase, work).items() if data != expected.get(name)]
+    return []
+
+
 @dataclass
 class PhaseResult:
     phase: str
@@ -171,13 +214,13 @@ def exercise(phase: str, start: Path, scratch: Path, kills: int, *, seed: int = 
     while result.kills < kills and attempt < kills * 3:
         attempt += 1
         reset(start, work)
-        delay = rng.uniform(0.05, result.step_seconds)
+        delay = rng.uniform(0.0, result.step_seconds)
         if not kill_step(phase, work, delay):
             result.finished_before_kill += 1
             continue
         result.kills += 1
         label = f"{phase} kill {result.kills} at {delay:.2f} s"
-        problems = served_problems(work)
+        problems = served_problems(work) + half_done(phase, work, expected, reference_home)
         after = intake(work)
         if after["landing"] != before["landing"]:
             problems.append("landing files changed by the kill")
@@ -199,3 +242,35 @@ def exercise(phase: str, start: Path, scratch: Path, kills: int, *, seed: int = 
         result.failures += [f"{label}: {p}" for p in problems]
         log(f"{label}: {'ok' if not problems else '; '.join(problems)}")
     return result
+
+
+def ioc(home: Path, *args: str, timeout: float = 3600) -> subprocess.CompletedProcess:
+    proc = subprocess.run([str(Path(sys.executable).with_name("ioc")), *args], cwd=REPO,
+                          env=env_for(home), capture_output=True, text=True, timeout=timeout)
+    if proc.returncode not in (0, 1):
+        raise AssertionError(f"ioc {' '.join(args)} exited {proc.returncode}:\n"
+                             f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return proc
+
+
+def prepare_starts(root: Path, *, scale: str, months: int = 2) -> dict[str, Path]:
+    """A home at the start of each phase, kept under ``root``: delivered (raw), checked and
+    waiting for sign-off (dbt, publish), published (report)."""
+    home = root / "home" / "ioc"
+    ioc(home, "demo-data", "--scale", scale, "--months", str(months), "--ingest")
+    starts = {}
+
+    def save(name: str, *phases: str) -> None:
+        copy = root / f"start-{name}"
+        shutil.copytree(home, copy, symlinks=True)
+        for phase in phases:
+            starts[phase] = copy
+
+    save("delivered", "raw")
+    proc = ioc(home, "run", "--no-demo")
+    if "waits for sign-off" not in proc.stdout:
+        raise AssertionError(f"the run did not stop for sign-off:\n{proc.stdout[-3000:]}")
+    save("waiting", "dbt", "publish")
+    ioc(home, "approve", "1", "--by", "harness")
+    save("published", "report")
+    return starts

@@ -54,6 +54,7 @@ from ioc_pipelines.reports.briefing.sections.area import area_vi
 from ioc_pipelines.reports.periods import Period
 from ioc_pipelines.reports.rendering import PROVINCE_NAMES, ReportError, environment
 from ioc_pipelines.resources.lakes import connect
+from ioc_pipelines.resources.object_store import write_atomically
 from ioc_pipelines.settings import Settings
 
 
@@ -160,7 +161,7 @@ def render_report(settings: Settings, kind: str, period: Period, *,
     local = local_html(settings, key)
     local.parent.mkdir(parents=True, exist_ok=True)
     data = html.encode("utf-8")
-    local.write_bytes(data)
+    write_atomically(local, data)
     store.put_bytes(settings.published_bucket, key + ".html", data)
     pdf_path = None
     if pdf:

@@ -7,7 +7,7 @@ from ioc_pipelines.reports.charts import bars, heatmap, line_chart
 from ioc_pipelines.reports.quality.figures import gather
 from ioc_pipelines.reports.quality.scopes import QualityReport, Scope, local_path, object_key
 from ioc_pipelines.reports.rendering import PROVINCE_NAMES, environment
-from ioc_pipelines.resources.object_store import object_store
+from ioc_pipelines.resources.object_store import object_store, write_atomically
 from ioc_pipelines.settings import Settings
 
 STATUS_VI = {"missing": "Chưa nộp", "late": "Nộp muộn", "on_time": "Đúng hạn"}
@@ -33,5 +33,5 @@ def render_quality_report(settings: Settings, scope: Scope) -> QualityReport:
     object_store(settings).put_bytes(settings.work_bucket, key, data)
     local = local_path(settings, scope.label)
     local.parent.mkdir(parents=True, exist_ok=True)
-    local.write_bytes(data)
+    write_atomically(local, data)
     return QualityReport(scope.label, key, local, figures)

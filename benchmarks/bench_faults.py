@@ -1,0 +1,64 @@
+"""Benchmark: crash safety under many kills — SIGKILL at random moments in each phase (raw
+loads, the dbt build, the publish step, report rendering), the invariants checked after each
+kill, the re-run compared with an uninterrupted run (figures only; never pass/fail on time).
+
+    .venv/bin/python benchmarks/bench_faults.py [--kills 100] [--scale 0.002] [--phase P ...]
+
+Prints, per phase: kills, steps that finished before their kill time (not counted), failures
+(an invariant broken or a re-run that differs: 0 is the goal), the uninterrupted step's
+duration and the phase's wall time; then the machine. The harness is tests/faults/harness.py
+(docs/operations.md, "What a crash can leave behind").
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import machine
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.faults import harness  # noqa: E402 - the repository root is on the path now
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--kills", type=int, default=100, help="kills per phase")
+    parser.add_argument("--scale", default="0.002", help="demo scale (0.002 ≈ 1,000 people)")
+    parser.add_argument("--phase", action="append", choices=harness.PHASES, default=None)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    phases = args.phase or list(harness.PHASES)
+    root = Path(tempfile.mkdtemp(prefix="bench-faults-"))
+    print(machine())
+    print(f"{args.kills} kills per phase, scale {args.scale}; homes under {root}", flush=True)
+    started = time.monotonic()
+    starts = harness.prepare_starts(root, scale=args.scale)
+    print(f"start homes ready in {time.monotonic() - started:.0f} s", flush=True)
+    rows = []
+    for phase in phases:
+        began = time.monotonic()
+        result = harness.exercise(phase, starts[phase], root / f"scratch-{phase}", args.kills,
+                                  seed=args.seed, log=lambda line: print(line, flush=True))
+        rows.append((phase, result, time.monotonic() - began))
+    print()
+    print("| phase | kills | finished before the kill | failures | step (uninterrupted) | "
+          "wall |")
+    print("|---|---|---|---|---|---|")
+    for phase, result, wall in rows:
+        print(f"| {phase} | {result.kills} | {result.finished_before_kill} | "
+              f"{len(result.failures)} | {result.step_seconds:.1f} s | {wall:.0f} s |")
+    failures = [f for _p, r, _w in rows for f in r.failures]
+    if failures:
+        print("\nfailures:")
+        for line in failures:
+            print(f"- {line}")
+
+
+if __name__ == "__main__":
+    main()
