@@ -23,7 +23,7 @@ from common import machine
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.faults import harness  # noqa: E402 - the repository root is on the path now
+from tests.faults import harness, starts  # noqa: E402 - the repository root is on the path
 
 
 def main() -> None:
@@ -38,12 +38,12 @@ def main() -> None:
     print(machine())
     print(f"{args.kills} kills per phase, scale {args.scale}; homes under {root}", flush=True)
     started = time.monotonic()
-    starts = harness.prepare_starts(root, scale=args.scale)
+    homes = starts.prepare_starts(root, scale=args.scale)
     print(f"start homes ready in {time.monotonic() - started:.0f} s", flush=True)
     rows = []
     for phase in phases:
         began = time.monotonic()
-        result = harness.exercise(phase, starts[phase], root / f"scratch-{phase}", args.kills,
+        result = harness.exercise(phase, homes[phase], root / f"scratch-{phase}", args.kills,
                                   seed=args.seed, log=lambda line: print(line, flush=True))
         rows.append((phase, result, time.monotonic() - began))
     print()

@@ -193,84 +193,82 @@ class PhaseResult:
 
 
 def reset(start: Path, work: Path) -> None:
+    """A fresh copy of ``start`` at ``work`` (this process's pooled connections to the old
+    copy's operational database closed first: they would read the deleted file)."""
+    from ioc_pipelines.resources import appdb
+
     if work.exists():
+        appdb.dispose(settings_of(work))
         shutil.rmtree(work)
     shutil.copytree(start, work, symlinks=True)
 
 
+def _one_kill(phase: str, start: Path, work: Path, delay: float, before: dict,
+              expected: dict, reference: Path) -> list[str] | None:
+    """One kill from a fresh copy of ``start`` in ``work``: the problems found (None: the
+    step had finished before its kill time)."""
+    reset(start, work)
+    if not kill_step(phase, work, delay):
+        return None
+    problems = served_problems(work) + half_done(phase, work, expected, reference)
+    after = intake(work)
+    if after["landing"] != before["landing"]:
+        problems.append("landing files changed by the kill")
+    duplicated = {d: n for d, n in after["deliveries"].items() if n > 1}
+    lost = set(before["deliveries"]) - set(after["deliveries"])
+    if duplicated or lost:
+        problems.append(f"delivery records duplicated {duplicated} or lost {sorted(lost)}")
+    try:
+        run_step(phase, work)
+    except AssertionError as exc:
+        return [*problems, f"the re-run failed: {exc}"]
+    problems += served_problems(work)
+    got = outcome(phase, work)
+    if got != expected:
+        differing = sorted(k for k in set(got) | set(expected)
+                           if got.get(k) != expected.get(k))
+        problems.append(f"the re-run differs from an uninterrupted run: {differing}")
+    return problems
+
+
 def exercise(phase: str, start: Path, scratch: Path, kills: int, *, seed: int = 0,
-             log=lambda _line: None) -> PhaseResult:
+             workers: int = 2, log=lambda _line: None) -> PhaseResult:
     """``kills`` SIGKILLs of ``phase`` from the home ``start`` (never changed), each checked
-    and re-run; the failures found (empty: every invariant held)."""
+    and re-run, ``workers`` at a time (each in its own copy); the failures found (empty:
+    every invariant held)."""
     rng = random.Random(seed)
     result = PhaseResult(phase)
-    reference_home = scratch / "reference"
-    reset(start, reference_home)
-    before = intake(reference_home)
-    result.step_seconds = run_step(phase, reference_home)
-    expected = outcome(phase, reference_home)
-    work = scratch / "work"
-    attempt = 0
-    while result.kills < kills and attempt < kills * 3:
-        attempt += 1
-        reset(start, work)
-        delay = rng.uniform(0.0, result.step_seconds)
-        if not kill_step(phase, work, delay):
-            result.finished_before_kill += 1
-            continue
-        result.kills += 1
-        label = f"{phase} kill {result.kills} at {delay:.2f} s"
-        problems = served_problems(work) + half_done(phase, work, expected, reference_home)
-        after = intake(work)
-        if after["landing"] != before["landing"]:
-            problems.append("landing files changed by the kill")
-        duplicated = {d: n for d, n in after["deliveries"].items() if n > 1}
-        lost = set(before["deliveries"]) - set(after["deliveries"])
-        if duplicated or lost:
-            problems.append(f"delivery records duplicated {duplicated} or lost {sorted(lost)}")
-        try:
-            run_step(phase, work)
-        except AssertionError as exc:
-            problems.append(f"the re-run failed: {exc}")
-        else:
-            problems += served_problems(work)
-            got = outcome(phase, work)
-            if got != expected:
-                differing = sorted(k for k in set(got) | set(expected)
-                                   if got.get(k) != expected.get(k))
-                problems.append(f"the re-run differs from an uninterrupted run: {differing}")
-        result.failures += [f"{label}: {p}" for p in problems]
-        log(f"{label}: {'ok' if not problems else '; '.join(problems)}")
+    reference = scratch / "reference"
+    reset(start, reference)
+    before = intake(reference)
+    result.step_seconds = run_step(phase, reference)
+    expected = outcome(phase, reference)
+    lock = threading.Lock()
+    delays = iter([rng.uniform(0.0, result.step_seconds) for _ in range(kills * 3)])
+
+    def worker(number: int) -> None:
+        while True:
+            with lock:
+                if result.kills + result.finished_before_kill >= kills * 3 or \
+                        result.kills >= kills:
+                    return
+                delay = next(delays)
+            problems = _one_kill(phase, start, scratch / f"work-{number}", delay, before,
+                                 expected, reference)
+            with lock:
+                if problems is None:
+                    result.finished_before_kill += 1
+                    continue
+                if result.kills >= kills:
+                    return
+                result.kills += 1
+                label = f"{phase} kill {result.kills} at {delay:.2f} s"
+                result.failures += [f"{label}: {p}" for p in problems]
+            log(f"{label}: {'ok' if not problems else '; '.join(problems)}")
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     return result
-
-
-def ioc(home: Path, *args: str, timeout: float = 3600) -> subprocess.CompletedProcess:
-    proc = subprocess.run([str(Path(sys.executable).with_name("ioc")), *args], cwd=REPO,
-                          env=env_for(home), capture_output=True, text=True, timeout=timeout)
-    if proc.returncode not in (0, 1):
-        raise AssertionError(f"ioc {' '.join(args)} exited {proc.returncode}:\n"
-                             f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    return proc
-
-
-def prepare_starts(root: Path, *, scale: str, months: int = 2) -> dict[str, Path]:
-    """A home at the start of each phase, kept under ``root``: delivered (raw), checked and
-    waiting for sign-off (dbt, publish), published (report)."""
-    home = root / "home" / "ioc"
-    ioc(home, "demo-data", "--scale", scale, "--months", str(months), "--ingest")
-    starts = {}
-
-    def save(name: str, *phases: str) -> None:
-        copy = root / f"start-{name}"
-        shutil.copytree(home, copy, symlinks=True)
-        for phase in phases:
-            starts[phase] = copy
-
-    save("delivered", "raw")
-    proc = ioc(home, "run", "--no-demo")
-    if "waits for sign-off" not in proc.stdout:
-        raise AssertionError(f"the run did not stop for sign-off:\n{proc.stdout[-3000:]}")
-    save("waiting", "dbt", "publish")
-    ioc(home, "approve", "1", "--by", "harness")
-    save("published", "report")
-    return starts

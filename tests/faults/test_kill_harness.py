@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import pytest
 
-from tests.faults import harness
+from tests.faults import harness, starts
 
 pytestmark = pytest.mark.slow
 KILLS = {"raw": 5, "dbt": 5, "publish": 20, "report": 5}
 
 
 @pytest.fixture(scope="module")
-def starts(tmp_path_factory):
+def homes(tmp_path_factory):
     root = tmp_path_factory.mktemp("faults")
-    return root, harness.prepare_starts(root, scale="0.002")
+    return root, starts.prepare_starts(root, scale="0.002")
 
 
 @pytest.mark.parametrize("phase", list(KILLS))
-def test_a_kill_leaves_nothing_half_done(starts, phase):
-    root, saved = starts
+def test_a_kill_leaves_nothing_half_done(homes, phase):
+    root, saved = homes
     result = harness.exercise(phase, saved[phase], root / f"scratch-{phase}", KILLS[phase],
                               seed=len(phase))
     assert result.kills == KILLS[phase], result
