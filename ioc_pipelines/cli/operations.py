@@ -61,8 +61,9 @@ def cmd_backup(settings: Settings, args) -> int:
                            progress=lambda line: say(f"· {line}"))
     say(f"Backup {report.backup_id}: {report.files:,} file(s), "
         f"{report.total_bytes / 2**20:,.1f} MiB; copied {report.copied:,} "
-        f"({report.copied_bytes / 2**20:,.1f} MiB), the rest unchanged since the last "
-        f"backup; {report.seconds:.1f} s")
+        f"({report.copied_bytes / 2**20:,.1f} MiB)"
+        + (", the rest unchanged since the last backup" if report.copied < report.files
+           else "") + f"; {report.seconds:.1f} s")
     say(f"Manifest: {report.path}")
     if args.keep is not None:
         gone, files, freed = vault.Vault(args.directory).prune(args.keep)

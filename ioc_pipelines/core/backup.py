@@ -20,6 +20,7 @@ from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.lock import home_lock
 from ioc_pipelines.core.publishing import list_releases
 from ioc_pipelines.core.vault import BackupError, Vault
+from ioc_pipelines.resources.appdb import sqlite_file
 from ioc_pipelines.resources.object_store import ObjectStoreError, object_store
 from ioc_pipelines.settings import Settings
 
@@ -48,11 +49,6 @@ def bucket_roles(settings: Settings) -> dict[str, str]:
     return {"work": settings.work_bucket, "published": settings.published_bucket}
 
 
-def sqlite_path(url: str) -> Path | None:
-    """The file of a ``sqlite:///`` URL (None for another database)."""
-    return Path(url.split("sqlite:///", 1)[1]) if url.startswith("sqlite:///") else None
-
-
 def databases(settings: Settings) -> dict[str, Path]:
     """Role -> SQLite file of each database a home keeps outside its home parts; a
     PostgreSQL one is refused for now, naming it."""
@@ -68,7 +64,7 @@ def databases(settings: Settings) -> dict[str, Path]:
                               "with pg_dump (docs/operations.md); ioc backup copies SQLite "
                               "catalogs")
         out[role] = catalog.sqlite_path
-    app = sqlite_path(settings.app_db)
+    app = sqlite_file(settings.app_db)
     if app is None:
         raise BackupError("the operational database is on PostgreSQL: back it up with pg_dump "
                           "(docs/operations.md); ioc backup copies a SQLite one")
@@ -166,7 +162,10 @@ def backup(settings: Settings, destination: Path, *, actor: Actor, wait: bool = 
             objects = store.list(bucket)
             progress(f"bucket {bucket}: {len(objects)} object(s), "
                      f"{sum(o.size for o in objects) / 2**20:,.1f} MiB")
-            for info in objects:
+            for number, info in enumerate(objects, start=1):
+                if number % 500 == 0:
+                    progress(f"bucket {bucket}: {number:,} of {len(objects):,} object(s), "
+                             f"{copied:,} copied so far")
                 try:
                     keep({"part": "object", "bucket": role, "key": info.key, "size": info.size},
                          info.stamp, lambda dest, info=info, bucket=bucket:

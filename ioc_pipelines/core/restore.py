@@ -44,9 +44,10 @@ class RestoreReport:
 
 def _empty_or_say(settings: Settings) -> None:
     """A restore never mixes two homes: refuse a home that holds data, saying what."""
-    held = [f"{role.replace('_', ' ')} ({path})" for role, path in databases(settings).items()
+    places = databases(settings)
+    held = [f"{role.replace('_', ' ')} ({path})" for role, path in places.items()
             if path.exists() and path.stat().st_size > 0 and role != "app_db"]
-    if (app := databases(settings)["app_db"]).exists() and audit.verify(settings).entries:
+    if (app := places["app_db"]).exists() and audit.verify(settings).entries:
         held.append(f"the operational database ({app})")
     store = object_store(settings)
     for bucket in bucket_roles(settings).values():
