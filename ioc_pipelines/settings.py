@@ -7,10 +7,11 @@ Everything else receives a :class:`Settings` object. Misconfiguration fails at s
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, unquote, urlparse
 
 from dotenv import dotenv_values
 
@@ -54,6 +55,8 @@ KNOWN = {
     "chromium, chromium-browser, google-chrome on PATH",
     "IOC_APP_DB": "operational database (accounts, sessions, tokens, audit log): a SQLAlchemy "
     "URL, default sqlite under $IOC_HOME/app/ioc.sqlite; postgresql://user:pw@host/db in production",
+    "IOC_PG_BIN": "directory of PostgreSQL's pg_dump and pg_restore (same major version as "
+    "the server), used by ioc backup / restore for databases on PostgreSQL; default: PATH",
     "IOC_PORTAL_HOST": "address the portal (ioc serve) binds; default 127.0.0.1 (put TLS in front)",
     "IOC_PORTAL_PORT": "port of the portal; default 8088",
     "IOC_SESSION_KEY": "secret that signs portal session cookies; generated in $IOC_HOME if unset",
@@ -91,7 +94,7 @@ class CatalogConfig:
     def ducklake_uri(self) -> str:
         if self.kind == "sqlite":
             return f"ducklake:sqlite:{self.sqlite_path}"
-        return f"ducklake:postgres:{_libpq_conninfo(self.postgres_url or '')}"
+        return f"ducklake:postgres:{libpq_conninfo(self.postgres_url or '')}"
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ class Settings:
     sharing_url_minutes: int = 15
     live: LiveSettings = field(default_factory=LiveSettings)
     live_catalog: CatalogConfig | None = None  # None: no live lake (Settings built by hand)
+    pg_bin: Path | None = None  # None: pg_dump / pg_restore from PATH
 
     @property
     def dagster_home(self) -> Path:
@@ -133,22 +137,24 @@ class Settings:
         return self.home / "reports"
 
 
-def _libpq_conninfo(url: str) -> str:
-    """postgresql://u:p@h:5432/db -> 'dbname=db host=h port=5432 user=u password=p'."""
+def libpq_conninfo(url: str, *, password: bool = True) -> str:
+    """postgresql://u:p@h:5432/db?sslmode=require -> libpq's 'dbname=db host=h port=5432 user=u
+    password=p sslmode=require'; a socket directory goes in the query (``?host=/run/pg``)."""
     u = urlparse(url)
-    parts = [f"dbname={(u.path or '/').lstrip('/')}"]
-    if u.hostname:
-        parts.append(f"host={u.hostname}")
-    if u.port:
-        parts.append(f"port={u.port}")
-    if u.username:
-        parts.append(f"user={u.username}")
-    if u.password:
-        parts.append(f"password={u.password}")
-    return " ".join(parts)
+    pairs = [("dbname", unquote((u.path or "/").lstrip("/")))]
+    for key, value in (("host", u.hostname), ("port", u.port), ("user", u.username),
+                       ("password", u.password if password else None)):
+        if value:
+            pairs.append((key, unquote(str(value))))
+    pairs += parse_qsl(u.query)
+    return " ".join(f"{key}={_conninfo_value(value)}" for key, value in pairs)
 
 
-
+def _conninfo_value(value: str) -> str:
+    """A libpq conninfo value, quoted when it holds a space, a quote or a backslash."""
+    if value and not re.search(r"[\s'\\]", value):
+        return value
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _catalog(env: dict[str, str], name: str, sqlite_path: Path) -> CatalogConfig:
@@ -258,6 +264,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
                                                            "webhook.key"),
                            portal=f"http://{portal_host}:{portal_port}"),
         live_catalog=_catalog(env, "IOC_LIVE_CATALOG", home / "catalog" / "live.sqlite"),
+        pg_bin=Path(env["IOC_PG_BIN"]).expanduser() if env.get("IOC_PG_BIN") else None,
     )
 
 

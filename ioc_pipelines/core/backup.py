@@ -9,7 +9,6 @@ restore"."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,17 +19,19 @@ from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.lock import home_lock
 from ioc_pipelines.core.publishing import list_releases
 from ioc_pipelines.core.vault import BackupError, Vault
-from ioc_pipelines.resources.appdb import sqlite_file
+from ioc_pipelines.resources import databases
+from ioc_pipelines.resources.databases import DatabaseError, is_sqlite, snapshot_sqlite
 from ioc_pipelines.resources.object_store import ObjectStoreError, object_store
 from ioc_pipelines.settings import Settings
 
-FORMAT = 1
+FORMAT = 2
 # what of the home itself is kept (besides the catalogs and the operational database, placed
 # by their settings): keys, reports, run logs, uploads waiting to land, Dagster's storage,
 # the live spool, a province's own alert rules
 HOME_PARTS = ("secrets", "reports", "logs", "inbox", "dagster/storage", "live/spool.sqlite",
               "alert_rules.yml")
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+# format 2: a database entry names its format (sqlite or pg_dump)
 
 
 @dataclass
@@ -47,45 +48,6 @@ class BackupReport:
 def bucket_roles(settings: Settings) -> dict[str, str]:
     """Role -> bucket: a restore puts each object into the bucket of the same role."""
     return {"work": settings.work_bucket, "published": settings.published_bucket}
-
-
-def databases(settings: Settings) -> dict[str, Path]:
-    """Role -> SQLite file of each database a home keeps outside its home parts; a
-    PostgreSQL one is refused for now, naming it."""
-    out: dict[str, Path] = {}
-    catalogs = {"work_catalog": settings.work_catalog,
-                "published_catalog": settings.published_catalog,
-                "live_catalog": settings.live_catalog}
-    for role, catalog in catalogs.items():
-        if catalog is None:
-            continue
-        if catalog.kind != "sqlite" or catalog.sqlite_path is None:
-            raise BackupError(f"the {role.replace('_', ' ')} is on PostgreSQL: back it up "
-                              "with pg_dump (docs/operations.md); ioc backup copies SQLite "
-                              "catalogs")
-        out[role] = catalog.sqlite_path
-    app = sqlite_file(settings.app_db)
-    if app is None:
-        raise BackupError("the operational database is on PostgreSQL: back it up with pg_dump "
-                          "(docs/operations.md); ioc backup copies a SQLite one")
-    out["app_db"] = app
-    return out
-
-
-def _is_sqlite(path: Path) -> bool:
-    with open(path, "rb") as fh:
-        return fh.read(16) == b"SQLite format 3\x00"
-
-
-def _snapshot_sqlite(source: Path, dest: Path) -> None:
-    """A consistent copy of a SQLite database while others may use it (the backup API)."""
-    src = sqlite3.connect(source, timeout=60)
-    dst = sqlite3.connect(dest)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
 
 
 def _home_files(settings: Settings) -> list[Path]:
@@ -140,19 +102,22 @@ def backup(settings: Settings, destination: Path, *, actor: Actor, wait: bool = 
         entries.append({**entry, "sha256": digest, "size": size, "stamp": stamp})
 
     with home_lock(settings, actor, "backup", wait=wait, on_wait=on_wait):
-        dbs = databases(settings)
-        progress(f"databases: {len(dbs)}")
-        for role, path in dbs.items():
-            if path.exists():
-                keep({"part": "database", "role": role}, "",
-                     lambda dest, path=path: _snapshot_sqlite(path, dest))
+        places = databases.places(settings)
+        progress(f"databases: {len(places)}")
+        for role, place in places.items():
+            if databases.exists(place):
+                try:
+                    keep({"part": "database", "role": role, "format": place.format}, "",
+                         lambda dest, place=place: databases.dump(settings, place, dest))
+                except DatabaseError as exc:
+                    raise BackupError(str(exc)) from None
         files = _home_files(settings)
         progress(f"home files: {len(files)}")
         for path in files:
             relative = path.relative_to(settings.home).as_posix()
-            if _is_sqlite(path):
+            if is_sqlite(path):
                 keep({"part": "file", "path": relative}, "",
-                     lambda dest, path=path: _snapshot_sqlite(path, dest))
+                     lambda dest, path=path: snapshot_sqlite(path, dest))
             else:
                 stat = path.stat()
                 keep({"part": "file", "path": relative, "size": stat.st_size},

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from ioc_pipelines.core import audit, content
 from ioc_pipelines.core.actors import Actor
-from ioc_pipelines.core.backup import bucket_roles, databases, expectations
+from ioc_pipelines.core.backup import FORMAT, bucket_roles, expectations
 from ioc_pipelines.core.vault import BackupError, Vault
-from ioc_pipelines.resources import appdb
+from ioc_pipelines.resources import appdb, databases
+from ioc_pipelines.resources.databases import SQLITE, DatabaseError, Place
 from ioc_pipelines.resources.object_store import ObjectStoreError, check_key, object_store
 from ioc_pipelines.settings import Settings, load_settings
 
@@ -42,13 +43,12 @@ class RestoreReport:
         return all(c.ok for c in self.checks)
 
 
-def _empty_or_say(settings: Settings) -> None:
+def _empty_or_say(settings: Settings, places: dict[str, Place]) -> None:
     """A restore never mixes two homes: refuse a home that holds data, saying what."""
-    places = databases(settings)
-    held = [f"{role.replace('_', ' ')} ({path})" for role, path in places.items()
-            if path.exists() and path.stat().st_size > 0 and role != "app_db"]
-    if (app := places["app_db"]).exists() and audit.verify(settings).entries:
-        held.append(f"the operational database ({app})")
+    try:
+        held = [place.label for place in places.values() if databases.holds(place)]
+    except DatabaseError as exc:
+        raise BackupError(str(exc)) from None
     store = object_store(settings)
     for bucket in bucket_roles(settings).values():
         try:
@@ -56,11 +56,12 @@ def _empty_or_say(settings: Settings) -> None:
                 held.append(f"objects in bucket {bucket}")
         except Exception:  # noqa: BLE001, S112 - a bucket that does not exist holds nothing
             continue
-    if (settings.dagster_home / "storage").exists():
-        held.append(f"Dagster's storage ({settings.dagster_home / 'storage'})")
+    if (runs := settings.dagster_home / "storage" / "history" / "runs.db").exists():
+        held.append(f"Dagster's storage ({runs.parent.parent})")
     if held:
         raise BackupError(f"the home {settings.home} is not empty — it holds "
-                          f"{'; '.join(held)}; restore into a new, empty IOC_HOME")
+                          f"{'; '.join(held)}; restore into a new, empty IOC_HOME (and empty "
+                          "PostgreSQL databases)")
 
 
 def restore(settings: Settings, source: Path, *, backup_id: str | None = None,
@@ -69,9 +70,12 @@ def restore(settings: Settings, source: Path, *, backup_id: str | None = None,
     started = time.monotonic()
     vault = Vault(source)
     manifest = vault.manifest(backup_id)
-    _empty_or_say(settings)
+    if manifest.get("format", 1) > FORMAT:
+        raise BackupError(f"backup {manifest['id']} was written by a newer version (format "
+                          f"{manifest['format']}); restore it with that version or newer")
     appdb.dispose(settings)
-    places = databases(settings)
+    places = databases.places(settings)
+    _empty_or_say(settings, places)
     store = object_store(settings)
     buckets = bucket_roles(settings)
     for bucket in buckets.values():
@@ -95,6 +99,12 @@ def restore(settings: Settings, source: Path, *, backup_id: str | None = None,
             if bucket is not None:
                 store.put_file(bucket, entry["key"], staged)
                 continue
+            if entry["part"] == "database":
+                try:
+                    databases.load(settings, places[entry["role"]], staged)
+                except DatabaseError as exc:
+                    raise BackupError(str(exc)) from None
+                continue
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(staged, dest)
             if entry["part"] == "file" and entry["path"].startswith("secrets/"):
@@ -112,7 +122,7 @@ def restore(settings: Settings, source: Path, *, backup_id: str | None = None,
     return report
 
 
-def _target(settings: Settings, places: dict[str, Path], buckets: dict[str, str],
+def _target(settings: Settings, places: dict[str, Place], buckets: dict[str, str],
             entry: dict) -> tuple[str | None, Path | None]:
     """Where an entry goes: (bucket, None) for an object, (None, path) for a file; a
     manifest naming anything else is refused before anything is written."""
@@ -125,7 +135,18 @@ def _target(settings: Settings, places: dict[str, Path], buckets: dict[str, str]
                               "refused") from None
         return buckets[entry["bucket"]], None
     if part == "database" and entry.get("role") in places:
-        return None, places[entry["role"]]
+        place, kept = places[entry["role"]], entry.get("format", SQLITE)
+        if kept != place.format:
+            raise BackupError(
+                f"the backup holds {place.label.split(' (')[0]} as {kept}, and this home keeps "
+                f"it {'in SQLite' if place.format == SQLITE else 'on PostgreSQL'}: set "
+                "the home's IOC_*_CATALOG / IOC_APP_DB / IOC_DAGSTER_STORAGE as the backed-up "
+                "home had them (an empty PostgreSQL database for a pg_dump)")
+        return None, place.sqlite
+    if part == "database" and entry.get("format") == databases.PG_DUMP:
+        raise BackupError(f"the backup holds the {entry.get('role', '?').replace('_', ' ')} as "
+                          "a pg_dump, and this home has no PostgreSQL database for it: set its "
+                          "setting (IOC_DAGSTER_STORAGE, …) to an empty PostgreSQL database")
     if part == "file":
         return None, settings.home / _inside(str(entry.get("path", "")))
     raise BackupError(f"the backup holds an entry this version cannot place ({part!r}, "
@@ -171,6 +192,11 @@ def drill(settings: Settings, source: Path, *, backup_id: str | None = None,
           actor: Actor, progress=lambda _line: None) -> RestoreReport:
     """Restore into a temporary home (the embedded default: local store, SQLite), verify,
     and remove it: what a scheduled drill runs."""
+    if any(e.get("format") == databases.PG_DUMP for e in Vault(source).manifest(backup_id)
+           ["entries"] if e["part"] == "database"):
+        raise BackupError("this backup holds PostgreSQL databases (pg_dump), which a drill "
+                          "cannot restore into its temporary embedded home: run `ioc restore` "
+                          "into a scratch home whose settings name empty PostgreSQL databases")
     folder = Path(tempfile.mkdtemp(prefix="ioc-drill-"))
     try:
         home = folder / "ioc"

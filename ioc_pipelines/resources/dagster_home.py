@@ -18,7 +18,10 @@ def write_dagster_home(settings: Settings) -> Path:
     if settings.dagster_storage == "sqlite":
         storage = {"sqlite": {"base_dir": str(home / "storage")}}
     else:
-        storage = {"postgres": {"postgres_url": settings.dagster_storage}}
+        # dagster-postgres speaks psycopg2; SQLAlchemy 2.1 would otherwise pick psycopg 3,
+        # whose server-side parameters break Dagster's `NOTIFY run_events, %s`
+        url = "postgresql+psycopg2://" + settings.dagster_storage.split("://", 1)[1]
+        storage = {"postgres": {"postgres_url": url}}
     config = {"storage": storage, "telemetry": {"enabled": False},
               "local_artifact_storage": {"module": "dagster._core.storage.root",
                                          "class": "LocalArtifactStorage",

@@ -34,9 +34,10 @@ def write_profile(settings: Settings) -> Path:
     output: dict = {
         "type": "duckdb",
         "path": ":memory:",
-        # a SQLite catalog takes one writer at a time: concurrent dbt threads would fail with
-        # "database is locked"; PostgreSQL catalogs take parallel commits.
-        "threads": 1 if work.catalog.kind == "sqlite" else 2,
+        # one thread whatever the catalog: a SQLite catalog takes one writer at a time
+        # ("database is locked"), and on PostgreSQL dbt-duckdb's threads intermittently miss
+        # each other's `<model>__dbt_tmp` table (duckdb/dbt-duckdb#748, open), failing a run
+        "threads": 1,
         "settings": {"TimeZone": "Asia/Ho_Chi_Minh"},
         # installed from its PyPI package by `ioc setup`: loading needs no network
         "extensions": ["spatial"],

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -18,7 +20,8 @@ def analyst_query(attach_sql: str, sql: str):
     """Run ``sql`` on a fresh DuckDB connection that knows only the analyst's attach SQL."""
     con = duckdb.connect()
     try:
-        ensure_extensions(con, ["ducklake", "httpfs", "sqlite_scanner"])
+        ensure_extensions(con, ["ducklake", "httpfs", "sqlite_scanner"] + (
+            ["postgres_scanner"] if "ducklake:postgres:" in attach_sql else []))
         for statement in filter(None, (s.strip() for s in attach_sql.split(";"))):
             con.execute(statement)
         return con.execute(sql).fetchall()
@@ -32,3 +35,29 @@ def truth(home: Path) -> dict:
 
 def expected_quarantine(manifest: dict) -> dict[tuple[str, int], list[str]]:
     return {(d["file"], d["record_number"]): sorted(d["reasons"]) for d in manifest["defects"]}
+
+
+def read_while_a_run_publishes(env: dict[str, str], read: Callable[[], object],
+                               pause: float = 0.0) -> tuple[list, list[str]]:
+    """Start `ioc run --no-demo` and call ``read`` over and over until it ends: (results, errors);
+    the run must succeed."""
+    import time
+
+    from tests.conftest import BIN, REPO
+
+    writer = subprocess.Popen([str(BIN / "ioc"), "run", "--no-demo"], env=env, cwd=REPO,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    results, errors = [], []
+    try:
+        while writer.poll() is None:
+            try:
+                results.append(read())
+            except Exception as exc:  # noqa: BLE001 - every failed read is a finding
+                errors.append(str(exc))
+            time.sleep(pause)
+        out = writer.communicate()[0]
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+    assert writer.returncode == 0, out[-3000:]
+    return results, errors

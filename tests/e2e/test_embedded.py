@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,13 @@ import pytest
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import load_settings
 from tests.conftest import BIN, REPO, clean_env, run_ioc
-from tests.e2e.helpers import analyst_query, expected_quarantine, status, truth
+from tests.e2e.helpers import (
+    analyst_query,
+    expected_quarantine,
+    read_while_a_run_publishes,
+    status,
+    truth,
+)
 
 pytestmark = pytest.mark.slow
 SCALE = "0.004"  # ≈ 2,000 people of Lai Châu
@@ -132,23 +137,15 @@ def test_analyst_duckdb_cli_reads_while_the_pipeline_writes(embedded):
     attach_latest = before["published_attach"].replace(
         f", SNAPSHOT_VERSION {before['release']}", "")
     query = f"{attach_latest} SELECT sum(population) FROM ioc.population_by_commune_sex_age;"
-    writer = subprocess.Popen([str(BIN / "ioc"), "run", "--no-demo"], env=env, cwd=REPO,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    totals, errors = [], []
-    try:
-        while writer.poll() is None:
-            proc = subprocess.run([str(BIN / "duckdb"), "-csv", "-noheader", "-c", query],
-                                  capture_output=True, text=True, timeout=60)
-            if proc.returncode == 0:
-                totals.append(int(proc.stdout.strip().splitlines()[-1]))
-            else:
-                errors.append(proc.stderr)
-            time.sleep(0.05)
-        out = writer.communicate()[0]
-    finally:
-        if writer.poll() is None:
-            writer.kill()
-    assert writer.returncode == 0, out[-3000:]
+
+    def read() -> int:
+        proc = subprocess.run([str(BIN / "duckdb"), "-csv", "-noheader", "-c", query],
+                              capture_output=True, text=True, timeout=60)
+        if proc.returncode != 0:
+            raise RuntimeError(proc.stderr)
+        return int(proc.stdout.strip().splitlines()[-1])
+
+    totals, errors = read_while_a_run_publishes(env, read, pause=0.05)
     assert not errors, errors[:3]
     assert len(totals) >= 5
     assert set(totals) == {truth(home)["valid_rows"]}

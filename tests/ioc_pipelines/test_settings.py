@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from ioc_pipelines.settings import SettingsError, load_settings
+from ioc_pipelines.settings import SettingsError, libpq_conninfo, load_settings
 
 
 def env(tmp_path: Path, **kw: str) -> dict[str, str]:
@@ -60,3 +60,14 @@ def test_env_file_is_read_and_process_env_wins(tmp_path):
                        "IOC_PUBLISHED_BUCKET": "pub-env"})
     assert s.work_bucket == "from-file"
     assert s.published_bucket == "pub-env"
+
+
+def test_a_postgresql_url_becomes_libpq_conninfo_with_socket_and_quoting(tmp_path):
+    s = load_settings(env(tmp_path, IOC_WORK_CATALOG="postgresql://ioc:p%27w%20x@/lake?"
+                          "host=/run/pg%20sock&sslmode=require", IOC_PG_BIN="/opt/pg/bin"))
+    assert s.work_catalog.ducklake_uri() == (
+        "ducklake:postgres:dbname=lake user=ioc password='p\\'w x' host='/run/pg sock' "
+        "sslmode=require")
+    assert libpq_conninfo(s.work_catalog.postgres_url, password=False) == (
+        "dbname=lake user=ioc host='/run/pg sock' sslmode=require")
+    assert str(s.pg_bin) == "/opt/pg/bin"
