@@ -33,11 +33,12 @@ agency-clients: $(AGENCY_STAMP)
 run: $(STAMP)
 	$(BIN)/ioc run --approve-by "make run (demo)"
 
-## test: lint + the whole test suite (end-to-end tests included)
+## test: lint + the whole test suite (end-to-end tests included), on two workers: each test
+## module runs whole on one worker, so a module's shared fixtures are built once
 test: $(STAMP) $(AGENCY_STAMP)
-	$(BIN)/ruff check ioc_pipelines connectors quality_checks tests
+	$(BIN)/ruff check ioc_pipelines connectors quality_checks tests benchmarks
 	$(BIN)/sqlfluff lint dbt_project
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 ## serve: the web portal and JSON API on http://127.0.0.1:8088 (first admin: docs/security.md)
 serve: $(STAMP)
