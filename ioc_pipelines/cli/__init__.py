@@ -22,6 +22,7 @@ from ioc_pipelines.cli import (
     setup,
     sharing,
 )
+from ioc_pipelines.core import storage_failure
 from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.settings import SettingsError, load_settings
 
@@ -52,6 +53,11 @@ def main(argv: list[str] | None = None) -> int:
         return output.OK
     except CoreError as exc:  # a refusal no command caught: said in one line, not a trace
         return output.refuse(exc)
+    except Exception as exc:
+        # a full disk or an object store that does not answer: the cause in one line
+        if (said := storage_failure.describe(settings, exc)) is None:
+            raise
+        return output.fail(said, output.FAILED)
 
 
 if __name__ == "__main__":

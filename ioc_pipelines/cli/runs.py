@@ -110,6 +110,8 @@ def cmd_status(settings: Settings, args) -> int:
     if args.json:
         say(json.dumps(st.as_json(), ensure_ascii=False, indent=2))
         return OK
+    if st.problem:
+        say(f"⚠ {st.problem}")
     last = st.last_run
     if last is not None and last["status"] != "SUCCESS":
         say(f"Last run {last['run_id'][:8]} ({last['started_at'] or '?'}): {last['status']} — "

@@ -114,8 +114,14 @@ def newest_main_run(instance) -> dict | None:
 
 
 def last_main_run(settings: Settings) -> dict | None:
+    """The newest main run, or None — also when Dagster's storage cannot be opened (a full
+    disk: SQLite cannot open its journal), so that status still shows the release served."""
     write_dagster_home(settings)
     import dagster as dg
+    from sqlalchemy.exc import OperationalError
 
-    with dg.DagsterInstance.get() as instance:
-        return newest_main_run(instance)
+    try:
+        with dg.DagsterInstance.get() as instance:
+            return newest_main_run(instance)
+    except OperationalError:
+        return None

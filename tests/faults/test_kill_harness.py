@@ -28,3 +28,34 @@ def test_a_kill_leaves_nothing_half_done(homes, phase):
                               seed=len(phase))
     assert result.kills == KILLS[phase], result
     assert not result.failures, "\n".join(result.failures)
+
+
+def test_a_full_disk_is_named_and_the_release_stays_served(homes):
+    """The home on a small tmpfs filled to 2 MiB: the run fails saying the disk is full, the
+    release keeps being served whole, nothing delivered is lost; with space again the next
+    run publishes (tests/faults/full_disk.py, in a private mount namespace)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.faults.harness import REPO, env_for
+
+    root, saved = homes
+    work = root / "full-disk"
+    namespace = ["unshare", "--mount", "--propagation", "private"] + (
+        [] if os.geteuid() == 0 else ["--map-root-user"])
+    proc = subprocess.run([*namespace, sys.executable, "-m", "tests.faults.full_disk",
+                           str(saved["report"]), str(work)], cwd=REPO, env=env_for(work),
+                          capture_output=True, text=True, timeout=3600)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    seen = json.loads(proc.stdout.strip().splitlines()[-1])
+    full = seen["full_run"]
+    assert full["rc"] == 1, full
+    assert "the disk is full" in full["stderr"] + full["stdout"], full
+    assert "Traceback" not in full["stderr"], full["stderr"]
+    assert seen["status"]["rc"] == 0 and "Current release: 1 " in seen["status"]["stdout"]
+    assert seen["served_when_full"] == [] and seen["intake_same"]
+    assert seen["rerun"]["rc"] == 0, seen["rerun"]
+    assert seen["served_after"] == [] and seen["releases"] == [1, 2]
+    assert seen["population_same"]
