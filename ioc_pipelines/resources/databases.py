@@ -18,6 +18,9 @@ from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.resources.appdb import sqlite_file
 from ioc_pipelines.settings import Settings, libpq_conninfo
 
+# tables a new, empty database already has rows in (the operational database's migrations
+# write them): they do not make a database "hold" anything
+SEEDED = ("alembic_version", "audit_head")
 SQLITE = "sqlite"
 PG_DUMP = "pg_dump"  # the format of a PostgreSQL database's copy
 
@@ -117,17 +120,16 @@ def holds(place: Place) -> bool:
         with sqlite3.connect(place.sqlite, timeout=60) as con:
             tables = [r[0] for r in con.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT LIKE 'sqlite_%' AND name <> 'alembic_version'")]
+                "AND name NOT LIKE 'sqlite_%'") if r[0] not in SEEDED]
             return any(con.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone() for t in tables)
     import psycopg
     from psycopg import sql
 
     try:
         with psycopg.connect(libpq_conninfo(place.postgres or ""), connect_timeout=30) as con:
-            tables = con.execute(
+            tables = [(s, t) for s, t in con.execute(
                 "SELECT schemaname, tablename FROM pg_tables WHERE schemaname NOT IN "
-                "('pg_catalog', 'information_schema') AND tablename <> 'alembic_version'"
-            ).fetchall()
+                "('pg_catalog', 'information_schema')").fetchall() if t not in SEEDED]
             return any(con.execute(sql.SQL("SELECT 1 FROM {}.{} LIMIT 1").format(
                 sql.Identifier(s), sql.Identifier(t))).fetchone() for s, t in tables)
     except psycopg.Error as exc:
