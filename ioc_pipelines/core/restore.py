@@ -138,7 +138,7 @@ def _target(settings: Settings, places: dict[str, Place], buckets: dict[str, str
         place, kept = places[entry["role"]], entry.get("format", SQLITE)
         if kept != place.format:
             raise BackupError(
-                f"the backup holds {place.label.split(' (')[0]} as {kept}, and this home keeps "
+                f"the backup holds {place.what} as {kept}, and this home keeps "
                 f"it {'in SQLite' if place.format == SQLITE else 'on PostgreSQL'}: set "
                 "the home's IOC_*_CATALOG / IOC_APP_DB / IOC_DAGSTER_STORAGE as the backed-up "
                 "home had them (an empty PostgreSQL database for a pg_dump)")

@@ -40,12 +40,15 @@ class Place:
         return SQLITE if self.sqlite is not None else PG_DUMP
 
     @property
+    def what(self) -> str:
+        return "the " + self.role.replace("_", " ").replace("app db", "operational database")
+
+    @property
     def label(self) -> str:
-        what = self.role.replace("_", " ").replace("app db", "operational database")
         if self.sqlite is not None:
-            return f"the {what} ({self.sqlite})"
+            return f"{self.what} ({self.sqlite})"
         u = urlparse(self.postgres or "")
-        return f"the {what} (PostgreSQL database {u.path.strip('/')!r})"
+        return f"{self.what} (PostgreSQL database {u.path.strip('/')!r})"
 
 
 def places(settings: Settings) -> dict[str, Place]:
