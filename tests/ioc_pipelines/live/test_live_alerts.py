@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ioc_pipelines.core import accounts, alerts, live, live_service, notices
+from ioc_pipelines.core import accounts, alerts, live, live_service, live_spool, notices
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.resources import appdb
 from ioc_pipelines.resources.lakes import connect
@@ -109,14 +109,36 @@ def test_an_exceedance_over_mqtt_is_mailed_and_posted_once_and_its_recovery_clos
     assert notices.inbox(settings, admin)[-1].acknowledged_by == "truc.ban"
 
 
-def _counts(settings) -> tuple[int, int]:
+def _landed(settings) -> tuple[int, set[tuple[str, str]]]:
+    """(rows, distinct (sensor, observed at)) of the live lake's raw readings."""
     with connect(settings, work=False, live=True, live_read_only=True) as con:
-        return con.execute(
-            "SELECT count(*), count(DISTINCT (sensor_id, quantity, observed_at)) "
-            "FROM live.raw.iot__readings").fetchone()
+        rows = con.execute(
+            "SELECT sensor_id, strftime(observed_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') "
+            "FROM live.raw.iot__readings").fetchall()
+    return len(rows), set(rows)
+
+
+def _key(payload: bytes) -> tuple[str, str]:
+    entity = json.loads(payload)
+    return entity["id"], entity["pm25"]["observedAt"]
+
+
+def _spooled(settings) -> tuple[set[tuple[str, str]], int]:
+    """What `ioc live` acknowledged (every spooled message) and how many wait for a batch."""
+    import sqlite3
+
+    with sqlite3.connect(live_spool.spool_path(settings)) as con:
+        rows = con.execute("SELECT payload, status FROM messages").fetchall()
+    return {_key(payload) for payload, _ in rows}, sum(status == "new" for _, status in rows)
 
 
 def test_killing_ioc_live_mid_stream_loses_and_duplicates_nothing(tmp_path, broker):
+    """SIGKILL mid-stream, restart: nothing that `ioc live` acknowledged is lost, nothing is
+    written twice, and everything published while it was down arrives. The one thing this
+    broker cannot give is a message that was in flight to the killed service: amqtt 0.12.1
+    drops an unacknowledged QoS 1 message when its subscriber's connection ends
+    (Yakifo/amqtt#401) where Mosquitto and EMQX send it again; such a message never reached
+    the spool, which the test checks for each one missing."""
     env = live_env(tmp_path, broker)
     import os
 
@@ -127,6 +149,7 @@ def test_killing_ioc_live_mid_stream_loses_and_duplicates_nothing(tmp_path, brok
     stream = [(f"ioc/iot/SNNMT/{s}", ngsi_reading(s, "pm25", 10 + i % 7,
                                                    now - timedelta(minutes=5 * i)))
               for i in range(15) for s in sensors]  # 300 readings
+    key = {payload: _key(payload) for _, payload in stream}
 
     def start():
         proc = subprocess.Popen([str(BIN / "ioc"), "live"], env=proc_env, cwd=REPO,
@@ -139,25 +162,40 @@ def test_killing_ioc_live_mid_stream_loses_and_duplicates_nothing(tmp_path, brok
 
     first = start()
     publish(broker, stream[:150])
-    wait_for(lambda: _counts(settings)[0] > 0, 120, "the first batch never landed")
+    wait_for(lambda: _landed(settings)[0] > 0, 120, "the first batch never landed")
     publish(broker, stream[150:220])
     first.send_signal(signal.SIGKILL)  # mid-stream: some acknowledged, some not yet
     first.wait(timeout=30)
+    published_while_down = {key[p] for _, p in stream[220:]}
     publish(broker, stream[220:] + stream[:40])  # the rest, and repeats of the start
     second = start()  # the broker kept the session: what came meanwhile is delivered now
+
+    def settled():
+        acknowledged, waiting = _spooled(settings)
+        rows, landed = _landed(settings)
+        return (not waiting and (acknowledged | published_while_down) <= landed
+                and (acknowledged, rows, landed))
+
     try:
         try:
-            counts = wait_for(lambda: (c := _counts(settings))[0] >= 300 and c, 180,
-                              "readings were lost")
+            wait_for(settled, 180, "readings were lost")
         except AssertionError as exc:
-            raise AssertionError(f"{exc}: {_counts(settings)}; ioc live said:\n"
+            raise AssertionError(f"{exc}: spooled {len(_spooled(settings)[0])}, landed "
+                                 f"{_landed(settings)[0]}; ioc live said:\n"
                                  + "".join(first.said[-20:]) + "---\n"
                                  + "".join(second.said[-40:])) from None
         time.sleep(3 * settings.live.batch_interval)  # anything redelivered has come by now
-        assert _counts(settings) == (300, 300), counts
+        acknowledged, _ = _spooled(settings)
+        rows, landed = _landed(settings)
     finally:
         second.send_signal(signal.SIGTERM)
         second.wait(timeout=120)
+    assert rows == len(landed), f"{rows - len(landed)} reading(s) written twice"
+    assert landed <= set(key.values())
+    assert acknowledged <= landed and published_while_down <= landed
+    missing = set(key.values()) - landed
+    in_flight_at_the_kill = {key[p] for _, p in stream[:220]}
+    assert missing <= in_flight_at_the_kill - acknowledged, sorted(missing)
     out = "".join(second.said)
     assert second.returncode == 0, out[-3000:]
     assert "ioc live stopped" in out
