@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ioc_pipelines.core import storage_failure
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.resources.dagster_home import write_dagster_home
 from ioc_pipelines.settings import Settings
@@ -30,6 +31,7 @@ class JobOutcome:
     success: bool
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    storage: str | None = None  # a full disk or the object store down, said in one line
 
 
 def check_outcomes(events) -> tuple[list[str], list[str]]:
@@ -51,9 +53,24 @@ def check_outcomes(events) -> tuple[list[str], list[str]]:
             # what the step said (a dg.Failure's description), else that it failed
             said = getattr(getattr(event.event_specific_data, "user_failure_data", None),
                            "description", None)
+            cause = _innermost(getattr(event.event_specific_data, "error", None))
             failures.append(f"{said} (bước {event.step_key})" if said
-                            else f"step {event.step_key} failed")
+                            else f"step {event.step_key} failed" + (f": {cause}" if cause
+                                                                    else ""))
     return failures, warnings
+
+
+def _innermost(error) -> str:
+    """The first line of the deepest cause of a step's error (what DuckDB, S3 or the disk
+    said, not Dagster's wrapper), at most 200 characters."""
+    while error is not None and getattr(error, "cause", None) is not None:
+        error = error.cause
+    message = (getattr(error, "message", "") or "").strip()
+    line = message.splitlines()[0] if message else ""
+    kind, _, rest = line.partition(": ")  # "_duckdb.IOException: IO Error: …" → "IO Error: …"
+    if rest and getattr(error, "cls_name", None) and kind.endswith(error.cls_name):
+        line = rest
+    return line[:200]
 
 
 def run_job(settings: Settings, job_name: str, *, actor: Actor,
@@ -80,7 +97,8 @@ def run_job(settings: Settings, job_name: str, *, actor: Actor,
         result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags,
                                         run_config={**(run_config or {}), "loggers": loggers})
         failures, warnings = check_outcomes(result.all_events)
-    return JobOutcome(job_name, result.run_id, result.success, failures, warnings)
+    storage = None if result.success else storage_failure.describe_texts(settings, failures)
+    return JobOutcome(job_name, result.run_id, result.success, failures, warnings, storage)
 
 
 def tag_outcome(settings: Settings, run_id: str, outcome: str) -> None:

@@ -93,6 +93,12 @@ def run(settings: Settings, *, actor: Actor, approve_by: str | None = None,
     return result
 
 
+def _failures(outcome) -> list[str]:
+    """What stopped a job: the storage's failure in one line when that was the cause (every
+    step then failed the same way), else each step's and check's own failure."""
+    return [outcome.storage] if outcome.storage else outcome.failures
+
+
 def _run(settings: Settings, *, actor: Actor, approve_by: str | None,
          demo: DemoRequest | None, wait: bool, on_wait, console: bool,
          log_file: Path | None) -> RunResult:
@@ -118,9 +124,9 @@ def _run(settings: Settings, *, actor: Actor, approve_by: str | None,
                               log_file=log_file, console=console)
             if not outcome.success:
                 event_alerts.run_failed(settings, run_id=outcome.run_id, job=job_name,
-                                      failures=outcome.failures, blocked=False)
+                                      failures=_failures(outcome), blocked=False)
                 return RunResult("failed", outcome.run_id, current_release(settings),
-                                 failures=outcome.failures or [f"{job_name} failed"],
+                                 failures=_failures(outcome) or [f"{job_name} failed"],
                                  demo=summary, log_file=log_file)
         progress.report("stage", "main job: raw → dbt → checks → candidate")
         config = ({"ops": {"published__release": {"config": {"approved_by": approve_by}}}}
@@ -130,10 +136,12 @@ def _run(settings: Settings, *, actor: Actor, approve_by: str | None,
         if not outcome.success:
             tag_outcome(settings, outcome.run_id, "blocked")
             event_alerts.run_failed(settings, run_id=outcome.run_id, job=MAIN_JOB,
-                                  failures=outcome.failures, blocked=True)
+                                  failures=_failures(outcome), blocked=True)
             result = RunResult("blocked", outcome.run_id, current_release(settings),
-                               failures=outcome.failures, warnings=outcome.warnings,
+                               failures=_failures(outcome), warnings=outcome.warnings,
                                demo=summary, log_file=log_file)
+            if outcome.storage:  # the reports would fail the same way: say the cause only
+                return result
             progress.report("stage", "rejection reports and what blocked the run")
             # the quarantine was built: providers still get their rejection reports
             if run_job(settings, "rejection_reports_job", actor=actor, log_file=log_file,

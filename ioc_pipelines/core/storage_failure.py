@@ -47,9 +47,16 @@ def _free(path: Path) -> int | None:
 
 def describe(settings: Settings, exc: BaseException) -> str | None:
     """The cause in one line when ``exc`` is a storage failure, else None."""
-    texts = [str(e).lower() for e in _chain(exc)]
-    full = any(isinstance(e, OSError) and e.errno in FULL_ERRNOS for e in _chain(exc)) or \
-        any(w in t for t in texts for w in FULL_WORDS)
+    chain = list(_chain(exc))
+    return describe_texts(settings, [str(e) for e in chain],
+                          full=any(isinstance(e, OSError) and e.errno in FULL_ERRNOS
+                                   for e in chain))
+
+
+def describe_texts(settings: Settings, texts: list[str], *, full: bool = False) -> str | None:
+    """The same from what failed steps said (a run's step failures are texts by then)."""
+    texts = [t.lower() for t in texts]
+    full = full or any(w in t for t in texts for w in FULL_WORDS)
     free = {p: _free(p) for p in _places(settings)}
     tight = {p: f for p, f in free.items() if f is not None and f < NEARLY_FULL}
     if full or (tight and any(w in t for t in texts for w in AMBIGUOUS_WORDS)):

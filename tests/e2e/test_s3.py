@@ -1,20 +1,26 @@
 """End to end against a real SeaweedFS (`ioc up`: loopback, free ports, stopped afterwards):
-the same pipeline, and the analyst identity's denied access."""
+the same pipeline, the analyst identity's denied access, and SeaweedFS killed mid-run."""
 
 from __future__ import annotations
 
 import io
+import os
+import signal
+import subprocess
+import time
 
 import duckdb
 import pytest
 from minio import Minio
 from minio.error import S3Error
 
+from ioc_pipelines.core.publishing import list_releases
 from ioc_pipelines.resources.extensions import ensure_extensions
 from ioc_pipelines.resources.seaweedfs import running
 from ioc_pipelines.settings import load_settings
-from tests.conftest import clean_env, run_ioc
+from tests.conftest import BIN, REPO, clean_env, run_ioc
 from tests.e2e.helpers import analyst_query, status, truth
+from tests.faults.harness import intake, served_problems
 
 pytestmark = [pytest.mark.slow, pytest.mark.s3]
 
@@ -108,3 +114,48 @@ def test_analyst_duckdb_cannot_read_the_work_lake(published):
     with pytest.raises(duckdb.Error, match="403|Forbidden|Access"):
         con.execute("SELECT max(full_name) FROM w.validated.citizens").fetchall()
     con.close()
+
+
+def test_the_object_store_killed_mid_run_is_named_and_the_release_stays(published):
+    """SIGKILL SeaweedFS while `ioc run` builds: the run says the object store does not
+    answer (one line, no traceback) and publishes nothing; `ioc status` says it too; once
+    `ioc up` brings it back the previous release is served whole, no landing file or delivery
+    record was lost or doubled, and the next run publishes. (Last in the module: the others
+    read the first release.)"""
+    home, env, _ = published
+    settings = _settings(env)
+    releases_before = [r.id for r in list_releases(settings)]
+    before = intake(settings)
+    run = subprocess.Popen([str(BIN / "ioc"), "run", "--no-demo"], cwd=REPO,
+                           env=env | {"PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+    said = []
+    for line in run.stdout:  # the main job has begun: its raw loads read the object store
+        said.append(line)
+        if "main job" in line:
+            break
+    time.sleep(2)
+    assert run.poll() is None, "".join(said)
+    server = running(home / "seaweedfs")
+    os.kill(server.pid, signal.SIGKILL)
+    said += run.stdout.readlines()
+    run.wait(timeout=600)
+    out = "".join(said)
+    assert run.returncode == 1, out
+    assert f"the object store (S3 at {settings.s3.endpoint}) does not answer" in out, out
+    assert f"still serves release {releases_before[-1]}" in out, out
+    assert "Traceback" not in out, out
+    down = run_ioc(env, "status", check=False)
+    assert down.returncode == 0, down.stderr
+    assert "⚠ the object store" in down.stdout and \
+        f"Current release: {releases_before[-1]}" in down.stdout, down.stdout
+
+    up = run_ioc(clean_env(home), "up", timeout=120)
+    assert "SeaweedFS S3 on http://127.0.0.1:" in up.stdout
+    settings = _settings(env)  # `ioc up` may have taken other free ports
+    assert [r.id for r in list_releases(settings)] == releases_before
+    assert served_problems(settings) == []
+    assert intake(settings) == before
+    run_ioc(env, "run", "--no-demo")
+    assert [r.id for r in list_releases(settings)] == releases_before + [releases_before[-1] + 1]
+    assert served_problems(settings) == []

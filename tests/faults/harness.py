@@ -77,13 +77,17 @@ def kill_step(phase: str, home: Path, after: float) -> bool:
         return True
 
 
-def settings_of(home: Path):
-    from ioc_pipelines.settings import load_settings
+def settings_of(home):
+    """The settings of an embedded home at ``home`` (a Settings is taken as it is: a home on
+    S3 needs its env file)."""
+    from ioc_pipelines.settings import Settings, load_settings
 
+    if isinstance(home, Settings):
+        return home
     return load_settings({"IOC_HOME": str(home), "IOC_ENV_FILE": str(home / "no.env")})
 
 
-def served_problems(home: Path) -> list[str]:
+def served_problems(home) -> list[str]:
     """What is wrong with what the home serves: the current release must attach and read
     fully, with the row counts its metadata records; release ids stay contiguous."""
     from ioc_pipelines.core import content
@@ -105,7 +109,7 @@ def served_problems(home: Path) -> list[str]:
     return problems
 
 
-def intake(home: Path) -> dict:
+def intake(home) -> dict:
     """The landing zone's files and the delivery records: a kill must lose or duplicate none."""
     from ioc_pipelines.resources.lakes import connect
     from ioc_pipelines.resources.object_store import object_store
