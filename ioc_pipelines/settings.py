@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlparse
 
@@ -57,6 +57,10 @@ KNOWN = {
     "URL, default sqlite under $IOC_HOME/app/ioc.sqlite; postgresql://user:pw@host/db in production",
     "IOC_PG_BIN": "directory of PostgreSQL's pg_dump and pg_restore (same major version as "
     "the server), used by ioc backup / restore for databases on PostgreSQL; default: PATH",
+    "IOC_BACKUP_S3_ENDPOINT": "S3 server of `ioc backup s3://bucket/prefix` (http(s)://host:port); "
+    "default: the home's own object store",
+    "IOC_BACKUP_S3_ACCESS_KEY": "access key on the backup S3 server",
+    "IOC_BACKUP_S3_SECRET_KEY": "secret key on the backup S3 server",
     "IOC_PORTAL_HOST": "address the portal (ioc serve) binds; default 127.0.0.1 (put TLS in front)",
     "IOC_PORTAL_PORT": "port of the portal; default 8088",
     "IOC_SESSION_KEY": "secret that signs portal session cookies; generated in $IOC_HOME if unset",
@@ -122,6 +126,7 @@ class Settings:
     live: LiveSettings = field(default_factory=LiveSettings)
     live_catalog: CatalogConfig | None = None  # None: no live lake (Settings built by hand)
     pg_bin: Path | None = None  # None: pg_dump / pg_restore from PATH
+    backup_s3: S3Config | None = field(default=None, repr=False)  # where s3:// backups go
 
     @property
     def dagster_home(self) -> Path:
@@ -206,23 +211,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if store_kind not in {"local", "s3"}:
         raise SettingsError(f"IOC_OBJECT_STORE={store_kind!r} must be 'local' or 's3'")
 
-    path_style = bool_value(env, "IOC_S3_PATH_STYLE", True)
     s3 = None
     if store_kind == "s3":
-        endpoint = require(env, "IOC_S3_ENDPOINT", "when IOC_OBJECT_STORE=s3")
-        u = urlparse(endpoint if "://" in endpoint else f"http://{endpoint}")
-        if u.scheme not in {"http", "https"} or not u.hostname:
-            raise SettingsError(f"IOC_S3_ENDPOINT={endpoint!r} is not an http(s) URL")
-        s3 = S3Config(
-            endpoint=u.netloc,
-            use_ssl=u.scheme == "https",
-            region=env.get("IOC_S3_REGION") or "us-east-1",
-            path_style=path_style,
-            access_key=require(env, "IOC_S3_ACCESS_KEY", "when IOC_OBJECT_STORE=s3"),
-            secret_key=require(env, "IOC_S3_SECRET_KEY", "when IOC_OBJECT_STORE=s3"),
-            analyst_access_key=env.get("IOC_ANALYST_ACCESS_KEY") or None,
-            analyst_secret_key=env.get("IOC_ANALYST_SECRET_KEY") or None,
-        )
+        s3 = replace(_s3_config(env, "IOC_S3", "when IOC_OBJECT_STORE=s3"),
+                     analyst_access_key=env.get("IOC_ANALYST_ACCESS_KEY") or None,
+                     analyst_secret_key=env.get("IOC_ANALYST_SECRET_KEY") or None)
+    backup_s3 = (_s3_config(env, "IOC_BACKUP_S3", "when IOC_BACKUP_S3_ENDPOINT is set")
+                 if env.get("IOC_BACKUP_S3_ENDPOINT") else s3)
 
     dagster_storage = (env.get("IOC_DAGSTER_STORAGE") or "sqlite").strip()
     if dagster_storage != "sqlite" and urlparse(dagster_storage).scheme not in {
@@ -265,9 +260,21 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
                            portal=f"http://{portal_host}:{portal_port}"),
         live_catalog=_catalog(env, "IOC_LIVE_CATALOG", home / "catalog" / "live.sqlite"),
         pg_bin=Path(env["IOC_PG_BIN"]).expanduser() if env.get("IOC_PG_BIN") else None,
+        backup_s3=backup_s3,
     )
 
 
+def _s3_config(env: dict[str, str], prefix: str, why: str) -> S3Config:
+    """An S3 server's settings from ``<prefix>_ENDPOINT``, ``_ACCESS_KEY``, ``_SECRET_KEY``."""
+    endpoint = require(env, f"{prefix}_ENDPOINT", why)
+    u = urlparse(endpoint if "://" in endpoint else f"http://{endpoint}")
+    if u.scheme not in {"http", "https"} or not u.hostname:
+        raise SettingsError(f"{prefix}_ENDPOINT={endpoint!r} is not an http(s) URL")
+    return S3Config(endpoint=u.netloc, use_ssl=u.scheme == "https",
+                    region=env.get("IOC_S3_REGION") or "us-east-1",
+                    path_style=bool_value(env, "IOC_S3_PATH_STYLE", True),
+                    access_key=require(env, f"{prefix}_ACCESS_KEY", why),
+                    secret_key=require(env, f"{prefix}_SECRET_KEY", why))
 
 
 def _app_db(env: dict[str, str], home: Path) -> str:

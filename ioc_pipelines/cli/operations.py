@@ -5,19 +5,19 @@ lake's retention). docs/operations.md."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ioc_pipelines.cli.output import FAILED, OK, add_wait_flag, say, waiting
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.settings import Settings
 
 
 def register(sub) -> None:
-    p = sub.add_parser("backup", help="back the home up into a directory outside it "
+    p = sub.add_parser("backup", help="back the home up into a directory outside it or an "
+                       "S3 bucket (s3://bucket/prefix) "
                        "(incremental; catalogs, data, landing zone, operational database, "
                        "Dagster's storage, keys, reports)")
-    p.add_argument("directory", type=Path, help="the backup directory (another disk or a "
-                   "mounted share; made if missing)")
+    p.add_argument("directory", metavar="DIR_OR_S3", help="the backup directory (another "
+                   "disk or a mounted share; made if missing) or s3://bucket/prefix (the server "
+                   "of IOC_BACKUP_S3_ENDPOINT, else the home's own; not one of its buckets)")
     p.add_argument("--list", action="store_true", help="list the backups it holds")
     p.add_argument("--keep", type=int, default=None, metavar="N", help="after the backup, "
                    "keep the newest N backups and remove the others' files")
@@ -25,7 +25,8 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_backup)
     r = sub.add_parser("restore", help="restore a backup into this (empty) home and verify "
                        "it; --drill: into a temporary home, then say what was verified")
-    r.add_argument("directory", type=Path, help="the backup directory")
+    r.add_argument("directory", metavar="DIR_OR_S3", help="the backup directory or "
+                   "s3://bucket/prefix")
     r.add_argument("--backup", default=None, help="which backup (default: the newest; "
                    "`ioc backup DIR --list`)")
     r.add_argument("--drill", action="store_true", help="restore into a temporary home, "
@@ -45,7 +46,7 @@ def cmd_backup(settings: Settings, args) -> int:
     from ioc_pipelines.core import backup, vault
 
     if args.list:
-        store = vault.Vault(args.directory)
+        store = vault.open_vault(settings, args.directory)
         found = store.backups()
         if not found:
             say(f"no complete backup in {store.root}")
@@ -66,7 +67,7 @@ def cmd_backup(settings: Settings, args) -> int:
            else "") + f"; {report.seconds:.1f} s")
     say(f"Manifest: {report.path}")
     if args.keep is not None:
-        gone, files, freed = vault.Vault(args.directory).prune(args.keep)
+        gone, files, freed = vault.open_vault(settings, args.directory).prune(args.keep)
         say(f"Kept the newest {args.keep} backup(s); removed {len(gone)} "
             f"({', '.join(gone) or 'none'}): {files:,} file(s), {freed / 2**20:,.1f} MiB")
     return OK

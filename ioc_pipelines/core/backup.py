@@ -1,5 +1,5 @@
 """``ioc backup``: a consistent, self-contained copy of a home in a backup directory
-(:mod:`ioc_pipelines.core.vault`) — the work, published and live lakes (catalogs and Parquet
+or bucket (:mod:`ioc_pipelines.core.vault`) — the work, published and live lakes (catalogs and Parquet
 files), the landing zone, the operational database, Dagster's storage, the home's keys,
 reports and run logs — taken under the home's lock (no run, sign-off or delivery changes
 anything meanwhile; readers carry on) and incremental: a file whose size and stamp have not
@@ -18,7 +18,7 @@ from ioc_pipelines.core import audit, content
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.lock import home_lock
 from ioc_pipelines.core.publishing import list_releases
-from ioc_pipelines.core.vault import BackupError, Vault
+from ioc_pipelines.core.vault import BackupError, Vault, open_vault
 from ioc_pipelines.resources import databases
 from ioc_pipelines.resources.databases import DatabaseError, is_sqlite, snapshot_sqlite
 from ioc_pipelines.resources.object_store import ObjectStoreError, object_store
@@ -37,7 +37,7 @@ SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 @dataclass
 class BackupReport:
     backup_id: str
-    path: Path
+    path: str  # the manifest's place
     files: int
     copied: int
     copied_bytes: int
@@ -62,21 +62,13 @@ def _home_files(settings: Settings) -> list[Path]:
     return files
 
 
-def backup(settings: Settings, destination: Path, *, actor: Actor, wait: bool = True,
+def backup(settings: Settings, destination: str | Path, *, actor: Actor, wait: bool = True,
            on_wait=None, progress=lambda _line: None) -> BackupReport:
-    """Back the home up into ``destination`` (a directory outside the home); waits for the
-    home's lock (``wait=False``: :class:`~ioc_pipelines.core.lock.Busy` at once)."""
-    destination = Path(destination).resolve()
+    """Back the home up into ``destination`` (a directory outside the home, or
+    ``s3://bucket/prefix`` not one of its buckets); waits for the home's lock
+    (``wait=False``: :class:`~ioc_pipelines.core.lock.Busy` at once)."""
+    vault = open_vault(settings, destination, backing_up=True)
     home = settings.home.resolve()
-    if destination == home or home in destination.parents:
-        raise BackupError(f"the backup directory {destination} is inside the home it backs "
-                          f"up ({home}); keep backups elsewhere (another disk or machine)")
-    if settings.object_store == "local" and (
-            destination == settings.local_store_dir or
-            settings.local_store_dir in destination.parents):
-        raise BackupError(f"the backup directory {destination} is inside the object store "
-                          "it backs up")
-    vault = Vault(destination)
     started = time.monotonic()
     backup_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     if backup_id in vault.backups():
@@ -147,7 +139,7 @@ def backup(settings: Settings, destination: Path, *, actor: Actor, wait: bool = 
     manifest["seconds"] = round(time.monotonic() - started, 1)
     path = vault.write_manifest(backup_id, manifest)
     total = sum(e.get("size", 0) for e in entries)
-    audit.record(settings, actor, "home.backup", str(destination),
+    audit.record(settings, actor, "home.backup", vault.root,
                  detail={"backup": backup_id, "files": len(entries), "copied": copied,
                          "copied_bytes": copied_bytes})
     return BackupReport(backup_id, path, len(entries), copied, copied_bytes, total,

@@ -16,7 +16,7 @@ from pathlib import Path
 from ioc_pipelines.core import audit, content
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.backup import FORMAT, bucket_roles, expectations
-from ioc_pipelines.core.vault import BackupError, Vault
+from ioc_pipelines.core.vault import BackupError, Vault, open_vault
 from ioc_pipelines.resources import appdb, databases
 from ioc_pipelines.resources.databases import SQLITE, DatabaseError, Place
 from ioc_pipelines.resources.object_store import ObjectStoreError, check_key, object_store
@@ -64,11 +64,11 @@ def _empty_or_say(settings: Settings, places: dict[str, Place]) -> None:
                           "PostgreSQL databases)")
 
 
-def restore(settings: Settings, source: Path, *, backup_id: str | None = None,
+def restore(settings: Settings, source: str | Path | Vault, *, backup_id: str | None = None,
             actor: Actor, progress=lambda _line: None) -> RestoreReport:
     """Restore a backup into this (empty) home, then verify it."""
     started = time.monotonic()
-    vault = Vault(source)
+    vault = source if isinstance(source, Vault) else open_vault(settings, source)
     manifest = vault.manifest(backup_id)
     if manifest.get("format", 1) > FORMAT:
         raise BackupError(f"backup {manifest['id']} was written by a newer version (format "
@@ -117,7 +117,7 @@ def restore(settings: Settings, source: Path, *, backup_id: str | None = None,
     report.checks = verify(settings, manifest)
     report.seconds = time.monotonic() - started
     if report.ok:
-        audit.record(settings, actor, "home.restore", str(Path(source).resolve()),
+        audit.record(settings, actor, "home.restore", vault.root,
                      detail={"backup": manifest["id"], "from_home": manifest["home"]})
     return report
 
@@ -188,12 +188,13 @@ def verify(settings: Settings, manifest: dict) -> list[Check]:
     return checks
 
 
-def drill(settings: Settings, source: Path, *, backup_id: str | None = None,
+def drill(settings: Settings, source: str | Path, *, backup_id: str | None = None,
           actor: Actor, progress=lambda _line: None) -> RestoreReport:
     """Restore into a temporary home (the embedded default: local store, SQLite), verify,
     and remove it: what a scheduled drill runs."""
-    if any(e.get("format") == databases.PG_DUMP for e in Vault(source).manifest(backup_id)
-           ["entries"] if e["part"] == "database"):
+    vault = open_vault(settings, source)  # this home's settings name a backup bucket
+    if any(e.get("format") == databases.PG_DUMP for e in vault.manifest(backup_id)["entries"]
+           if e["part"] == "database"):
         raise BackupError("this backup holds PostgreSQL databases (pg_dump), which a drill "
                           "cannot restore into its temporary embedded home: run `ioc restore` "
                           "into a scratch home whose settings name empty PostgreSQL databases")
@@ -203,7 +204,7 @@ def drill(settings: Settings, source: Path, *, backup_id: str | None = None,
         drill_settings = load_settings({"IOC_HOME": str(home),
                                         "IOC_ENV_FILE": str(folder / "none.env"),
                                         "IOC_PROVINCE": settings.province_code})
-        report = restore(drill_settings, source, backup_id=backup_id, actor=actor,
+        report = restore(drill_settings, vault, backup_id=backup_id, actor=actor,
                          progress=progress)
         appdb.dispose(drill_settings)
         return report

@@ -4,6 +4,7 @@ the same pipeline, the analyst identity's denied access, and SeaweedFS killed mi
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import subprocess
@@ -114,6 +115,38 @@ def test_analyst_duckdb_cannot_read_the_work_lake(published):
     with pytest.raises(duckdb.Error, match="403|Forbidden|Access"):
         con.execute("SELECT max(full_name) FROM w.validated.citizens").fetchall()
     con.close()
+
+
+def test_backup_into_an_s3_bucket_restores_in_a_drill(published):
+    """`ioc backup s3://bucket/prefix`: never one of the home's own buckets; incremental (a
+    second backup copies no Parquet file again); listed; a drill restores it and verifies."""
+    home, env, _ = published
+    own = run_ioc(env, "backup", "s3://ioc-published/backups", check=False)
+    assert own.returncode == 2 and "is a bucket of the home it backs up" in own.stderr, \
+        own.stdout + own.stderr
+    hostile = run_ioc(env, "backup", "s3://ioc-backup/../x", check=False)
+    assert hostile.returncode == 2 and "is not a backup place" in hostile.stderr
+
+    first = run_ioc(env, "backup", "s3://ioc-backup/nightly", timeout=900)
+    assert "Manifest: s3://ioc-backup/nightly/backups/" in first.stdout, first.stdout
+    second = run_ioc(env, "backup", "s3://ioc-backup/nightly", timeout=900)
+    assert "the rest unchanged since the last backup" in second.stdout, second.stdout
+    settings = _settings(env)
+    client = Minio(settings.s3.endpoint, access_key=settings.s3.access_key,
+                   secret_key=settings.s3.secret_key, secure=False, region="us-east-1")
+    keys = [o.object_name for o in client.list_objects("ioc-backup", prefix="nightly/",
+                                                        recursive=True)]
+    manifests = sorted(k for k in keys if k.endswith(".json"))
+    assert len(manifests) == 2 and all(k.startswith("nightly/") for k in keys)
+    [old, new] = [json.loads(client.get_object("ioc-backup", k).read()) for k in manifests]
+    parquet = {e["sha256"] for e in old["entries"] if e.get("key", "").endswith(".parquet")}
+    assert parquet and parquet <= {e["sha256"] for e in new["entries"]}
+    stored = {k.rsplit("/", 1)[1] for k in keys if "/objects/" in k}
+    assert {e["sha256"] for e in new["entries"]} <= stored
+    listed = run_ioc(env, "backup", "s3://ioc-backup/nightly", "--list")
+    assert listed.stdout.count("release ") == 2, listed.stdout
+    drill = run_ioc(env, "restore", "s3://ioc-backup/nightly", "--drill", timeout=900)
+    assert drill.stdout.count("✓") == 4 and "✗" not in drill.stdout, drill.stdout
 
 
 def test_the_object_store_killed_mid_run_is_named_and_the_release_stays(published):
