@@ -211,12 +211,14 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if store_kind not in {"local", "s3"}:
         raise SettingsError(f"IOC_OBJECT_STORE={store_kind!r} must be 'local' or 's3'")
 
+    path_style = bool_value(env, "IOC_S3_PATH_STYLE", True)  # checked even when unused
     s3 = None
     if store_kind == "s3":
-        s3 = replace(_s3_config(env, "IOC_S3", "when IOC_OBJECT_STORE=s3"),
+        s3 = replace(_s3_config(env, "IOC_S3", "when IOC_OBJECT_STORE=s3", path_style),
                      analyst_access_key=env.get("IOC_ANALYST_ACCESS_KEY") or None,
                      analyst_secret_key=env.get("IOC_ANALYST_SECRET_KEY") or None)
-    backup_s3 = (_s3_config(env, "IOC_BACKUP_S3", "when IOC_BACKUP_S3_ENDPOINT is set")
+    backup_s3 = (_s3_config(env, "IOC_BACKUP_S3", "when IOC_BACKUP_S3_ENDPOINT is set",
+                            path_style)
                  if env.get("IOC_BACKUP_S3_ENDPOINT") else s3)
 
     dagster_storage = (env.get("IOC_DAGSTER_STORAGE") or "sqlite").strip()
@@ -264,7 +266,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     )
 
 
-def _s3_config(env: dict[str, str], prefix: str, why: str) -> S3Config:
+def _s3_config(env: dict[str, str], prefix: str, why: str, path_style: bool) -> S3Config:
     """An S3 server's settings from ``<prefix>_ENDPOINT``, ``_ACCESS_KEY``, ``_SECRET_KEY``."""
     endpoint = require(env, f"{prefix}_ENDPOINT", why)
     u = urlparse(endpoint if "://" in endpoint else f"http://{endpoint}")
@@ -272,7 +274,7 @@ def _s3_config(env: dict[str, str], prefix: str, why: str) -> S3Config:
         raise SettingsError(f"{prefix}_ENDPOINT={endpoint!r} is not an http(s) URL")
     return S3Config(endpoint=u.netloc, use_ssl=u.scheme == "https",
                     region=env.get("IOC_S3_REGION") or "us-east-1",
-                    path_style=bool_value(env, "IOC_S3_PATH_STYLE", True),
+                    path_style=path_style,
                     access_key=require(env, f"{prefix}_ACCESS_KEY", why),
                     secret_key=require(env, f"{prefix}_SECRET_KEY", why))
 
