@@ -5,7 +5,8 @@ kill, the re-run compared with an uninterrupted run (figures only; never pass/fa
     .venv/bin/python benchmarks/bench_faults.py [--kills 100] [--scale 0.002] [--phase P ...]
 
 Prints, per phase: kills, steps that finished before their kill time (not counted), failures
-(an invariant broken or a re-run that differs: 0 is the goal), the uninterrupted step's
+(an invariant broken or a re-run that differs: 0 is the goal), rows lost (rows of the
+uninterrupted run's tables a re-run does not have, over all kills: 0), the uninterrupted step's
 duration and the phase's wall time; then the machine. The harness is tests/faults/harness.py
 (docs/operations.md, "What a crash can leave behind").
 """
@@ -47,12 +48,13 @@ def main() -> None:
                                   seed=args.seed, log=lambda line: print(line, flush=True))
         rows.append((phase, result, time.monotonic() - began))
     print()
-    print("| phase | kills | finished before the kill | failures | step (uninterrupted) | "
-          "wall |")
-    print("|---|---|---|---|---|---|")
+    print("| phase | kills | finished before the kill | failures | rows lost | "
+          "step (uninterrupted) | wall |")
+    print("|---|---|---|---|---|---|---|")
     for phase, result, wall in rows:
         print(f"| {phase} | {result.kills} | {result.finished_before_kill} | "
-              f"{len(result.failures)} | {result.step_seconds:.1f} s | {wall:.0f} s |")
+              f"{len(result.failures)} | {result.rows_lost:,} | {result.step_seconds:.1f} s | "
+              f"{wall:.0f} s |")
     failures = [f for _p, r, _w in rows for f in r.failures]
     if failures:
         print("\nfailures:")

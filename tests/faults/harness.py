@@ -194,6 +194,20 @@ class PhaseResult:
     finished_before_kill: int = 0
     failures: list[str] = field(default_factory=list)
     step_seconds: float = 0.0
+    rows_lost: int = 0  # rows the re-runs hold fewer than the uninterrupted run, all kills
+
+
+def rows_lost(phase: str, got: dict, expected: dict) -> int:
+    """Rows of the uninterrupted run's tables that a re-run after a kill does not have."""
+    if phase in ("raw", "dbt"):
+        pairs = [(rows, (got.get(name) or (0, None))[0]) for name, (rows, _) in
+                 expected.items()]
+    elif phase == "publish":
+        pairs = [(v["rows"] or 0, (got["content"].get(name) or {}).get("rows") or 0)
+                 for name, v in expected["content"].items()]
+    else:  # reports hold no rows: their bytes are compared
+        return 0
+    return sum(max(0, want - have) for want, have in pairs)
 
 
 def reset(start: Path, work: Path) -> None:
@@ -208,9 +222,9 @@ def reset(start: Path, work: Path) -> None:
 
 
 def _one_kill(phase: str, start: Path, work: Path, delay: float, before: dict,
-              expected: dict, reference: Path) -> list[str] | None:
-    """One kill from a fresh copy of ``start`` in ``work``: the problems found (None: the
-    step had finished before its kill time)."""
+              expected: dict, reference: Path) -> tuple[list[str], int] | None:
+    """One kill from a fresh copy of ``start`` in ``work``: the problems found and the rows
+    lost (None: the step had finished before its kill time)."""
     reset(start, work)
     if not kill_step(phase, work, delay):
         return None
@@ -225,14 +239,14 @@ def _one_kill(phase: str, start: Path, work: Path, delay: float, before: dict,
     try:
         run_step(phase, work)
     except AssertionError as exc:
-        return [*problems, f"the re-run failed: {exc}"]
+        return [*problems, f"the re-run failed: {exc}"], 0
     problems += served_problems(work)
     got = outcome(phase, work)
     if got != expected:
         differing = sorted(k for k in set(got) | set(expected)
                            if got.get(k) != expected.get(k))
         problems.append(f"the re-run differs from an uninterrupted run: {differing}")
-    return problems
+    return problems, rows_lost(phase, got, expected)
 
 
 def exercise(phase: str, start: Path, scratch: Path, kills: int, *, seed: int = 0,
@@ -257,15 +271,17 @@ def exercise(phase: str, start: Path, scratch: Path, kills: int, *, seed: int = 
                         result.kills >= kills:
                     return
                 delay = next(delays)
-            problems = _one_kill(phase, start, scratch / f"work-{number}", delay, before,
-                                 expected, reference)
+            found = _one_kill(phase, start, scratch / f"work-{number}", delay, before,
+                              expected, reference)
             with lock:
-                if problems is None:
+                if found is None:
                     result.finished_before_kill += 1
                     continue
                 if result.kills >= kills:
                     return
+                problems, lost = found
                 result.kills += 1
+                result.rows_lost += lost
                 label = f"{phase} kill {result.kills} at {delay:.2f} s"
                 result.failures += [f"{label}: {p}" for p in problems]
             log(f"{label}: {'ok' if not problems else '; '.join(problems)}")

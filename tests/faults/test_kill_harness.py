@@ -28,6 +28,17 @@ def test_a_kill_leaves_nothing_half_done(homes, phase):
                               seed=len(phase))
     assert result.kills == KILLS[phase], result
     assert not result.failures, "\n".join(result.failures)
+    assert result.rows_lost == 0
+
+
+def test_rows_lost_counts_what_a_rerun_lacks():
+    expected = {"raw.a": (5, "x"), "raw.b": (2, "y")}
+    assert harness.rows_lost("raw", {"raw.a": (3, "z"), "raw.b": (4, "w")}, expected) == 2
+    assert harness.rows_lost("dbt", {}, expected) == 7
+    published = {"content": {"t": {"rows": 10, "hash": "h"}}}
+    assert harness.rows_lost("publish", {"content": {"t": {"rows": 9, "hash": "g"}}},
+                             published) == 1
+    assert harness.rows_lost("publish", published, published) == 0
 
 
 def test_a_full_disk_is_named_and_the_release_stays_served(homes):
