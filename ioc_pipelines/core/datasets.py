@@ -23,6 +23,7 @@ from ioc_pipelines.core.publishing import (
     _published_nodes,
     current_release,
     get_release,
+    mart_descriptions,
     quote_ident,
     release_table,
 )
@@ -81,12 +82,13 @@ def all_datasets() -> dict[str, Dataset]:
     """Every published mart that may be shared, by name (a mart with a personal column is left
     out: it cannot be shared by any grant)."""
     out = {}
+    described = mart_descriptions()
     for node in _published_nodes():
         meta = (node.get("config", {}).get("meta") or {}).get("dataset") or {}
-        docs = {c: (v.get("description") or "").strip() for c, v in node["columns"].items()}
+        text, docs = described[node["name"]]
         if personal_columns(node["name"], list(docs)):
             continue
-        description_en = " ".join(node.get("description", "").split())
+        description_en = " ".join(text.split())
         out[node["name"]] = Dataset(
             name=node["name"], title=meta.get("title") or node["name"],
             description=meta.get("description") or description_en,

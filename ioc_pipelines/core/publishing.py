@@ -108,6 +108,7 @@ def publish_tables(settings: Settings, tables: dict[str, str], *, run_id: str,
                             f"SELECT * FROM {_relation(source)}")
                 counts[name] = con.execute(
                     f"SELECT count(*) FROM {PUBLISHED}.main.{quote_ident(name)}").fetchone()[0]
+                _describe(con, name)
             if exact:
                 for (name,) in con.execute(
                         "SELECT table_name FROM duckdb_tables() WHERE database_name = ? "
@@ -130,6 +131,31 @@ def publish_tables(settings: Settings, tables: dict[str, str], *, run_id: str,
     if release is None:
         raise PublishError(f"snapshot {release_id} was committed but is not readable")
     return release
+
+
+@cache
+def mart_descriptions() -> dict[str, tuple[str, dict[str, str]]]:
+    """Each published mart's dbt description and its columns' ({mart: (text, {col: text})})."""
+    return {n["name"]: ((n.get("description") or "").strip(),
+                        {c: (v.get("description") or "").strip()
+                         for c, v in (n.get("columns") or {}).items()})
+            for n in _published_nodes()}
+
+
+def _describe(con, name: str) -> None:
+    """The mart's dbt descriptions as the published table's and columns' comments (a table
+    replaced loses them: every release writes them again, in its own transaction)."""
+    text, columns = mart_descriptions().get(name, ("", {}))
+    table = f"{PUBLISHED}.main.{quote_ident(name)}"
+    if text:
+        con.execute(f"COMMENT ON TABLE {table} IS {sql_literal(text)}")
+    present = {row[0] for row in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND "
+        "schema_name = 'main' AND table_name = ?", [PUBLISHED, name]).fetchall()}
+    for column, said in columns.items():
+        if said and column in present:
+            con.execute(f"COMMENT ON COLUMN {table}.{quote_ident(column)} IS "
+                        f"{sql_literal(said)}")
 
 
 def release_table(name: str, release_id: int) -> str:

@@ -71,6 +71,28 @@ def test_mart_total_equals_generated_valid_rows(embedded):
     assert manifest["valid_rows"] < manifest["people"]  # defects were injected
 
 
+def test_every_published_table_and_column_explains_itself(embedded):
+    """The dbt descriptions are the published lake's comments: an analyst's DESCRIBE or a BI
+    tool shows what a table and each of its columns mean."""
+    _, env, _ = embedded
+    st = status(run_ioc, env)
+    tables = analyst_query(st["published_attach"],
+                           "SELECT table_name, comment FROM duckdb_tables() "
+                           "WHERE database_name = 'ioc'")
+    assert {name for name, _ in tables} == set(st["tables"])
+    assert [name for name, comment in tables if not (comment or "").strip()] == []
+    columns = analyst_query(st["published_attach"],
+                            "SELECT table_name, column_name, comment FROM duckdb_columns() "
+                            "WHERE database_name = 'ioc'")
+    assert len(columns) > 200
+    assert [f"{t}.{c}" for t, c, comment in columns if not (comment or "").strip()] == []
+    [(said,)] = analyst_query(st["published_attach"],
+                              "SELECT comment FROM duckdb_columns() WHERE database_name = 'ioc' "
+                              "AND table_name = 'population_by_commune' AND "
+                              "column_name = 'elderly'")
+    assert said == "Residents of 60 completed years and over."
+
+
 def test_quarantine_holds_exactly_the_injected_bad_rows(embedded, monkeypatch):
     home, env, _ = embedded
     monkeypatch.setenv("IOC_HOME", str(home))
