@@ -98,7 +98,11 @@ def cmd_quality_report(settings: Settings, args) -> int:
 
 
 def cmd_rejection_report(settings: Settings, args) -> int:
-    made = reports.rejection_reports(settings, provider=args.provider, delivery=args.delivery)
+    try:
+        made = reports.rejection_reports(settings, provider=args.provider,
+                                         delivery=args.delivery)
+    except CoreError as exc:
+        return fail(str(exc))
     if not made:
         say("Nothing to tell a provider (no rejected record, none kept with a warning, "
             "nothing left unread)" + (f" for {args.provider}" if args.provider else "") + ".")

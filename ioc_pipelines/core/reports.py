@@ -99,8 +99,11 @@ def rejection_reports(settings: Settings, *, provider: str | None = None,
                       delivery: str | None = None) -> list:
     """Per provider and delivery, every rejected record with its reasons and what to correct
     (CSV and Excel), from the quarantine."""
+    from ioc_pipelines.core.providers import check_provider
     from ioc_pipelines.reports.rejections import render_rejection_reports
 
+    if provider is not None:
+        check_provider(settings, provider)  # a typo is named, not "nothing to tell"
     return render_rejection_reports(settings, provider=provider, delivery_id=delivery)
 
 

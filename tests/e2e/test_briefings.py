@@ -316,3 +316,33 @@ def test_the_release_alerted_the_leadership_of_its_indicators_not_met(province):
     assert sorted(re.findall(r"\(([A-Z]{2}-\d{2}-\d{2})\)", alert["body"])) == [
         code for code, _ in rows]
     assert alert["severity"] == "warning" and alert["link"].endswith("/releases")
+
+
+def test_inputs_are_checked_before_anything_is_rendered(province):
+    """An area with no commune of the province, a period that had not begun when the release
+    was published, an unknown sector or provider: one line naming the problem, exit ≠ 0, and
+    no document written anywhere."""
+    _, env, settings, _ = province
+
+    def files() -> list[Path]:
+        return sorted(p for p in settings.reports_dir.rglob("*") if p.is_file())
+
+    before = files()
+    refused = [
+        (["report", "sector", "--sector", "health", "--area", "commune:99999"],
+         "holds no commune of the province"),
+        (["report", "sector", "--sector", "health", "--area", "radius:10,10,5"],
+         "holds no commune of the province"),
+        (["report", "briefing", "--period", f"{TODAY.year + 1}-01"], "had not begun when release"),
+        (["report", "operations", "--period", f"{TODAY.year + 1}"], "had not begun when release"),
+        (["report", "sector", "--sector", "astrology", "--area", "commune:03388"],
+         "unknown sector"),
+        (["rejection-report", "--provider", "CA_TINHH"], "did you mean CA_TINH"),
+    ]
+    for args, said in refused:
+        proc = run_ioc(env, *args, check=False)
+        assert proc.returncode != 0, (args, proc.stdout)
+        errors = [line for line in proc.stderr.splitlines() if line.strip()]
+        assert len(errors) == 1 and said in errors[0], (args, proc.stderr)
+        assert "Traceback" not in proc.stdout + proc.stderr
+    assert files() == before

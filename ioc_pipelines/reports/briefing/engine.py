@@ -68,6 +68,10 @@ def build(settings: Settings, kind: str, period: Period, release: Release, *,
                           "(e.g. --period 2026-Q3, 2026-H1, 2026)")
     if kind == "sector" and (sector is None or area is None):
         raise ReportError("a sector view needs --sector and --area")
+    published = release.published_at.date()
+    if period.start > published:  # the release, not the clock: the same inputs, same answer
+        raise ReportError(f"the period {period.code} had not begun when release {release.id} "
+                          f"was published ({published:%Y-%m-%d}): no data can describe it yet")
     with connect(settings, work=True, published=True, published_snapshot=release.id) as con:
         ensure_extensions(con, ["spatial"])
         ctx = Context(settings, con, release, period, area=area)
@@ -76,6 +80,9 @@ def build(settings: Settings, kind: str, period: Period, release: Release, *,
                 ctx.communes = [r["commune_code"] for r in ctx.query("area_communes")]
             except Exception as exc:  # noqa: BLE001 - e.g. a polygon DuckDB cannot read
                 raise ReportError(f"the area cannot be used: {str(exc).splitlines()[0]}") from None
+            if not ctx.communes:
+                raise ReportError(f"the area {area.text[:80]} holds no commune of the province "
+                                  f"in release {release.id} (`ioc status`: dim_admin_units)")
         sections = sections_of(kind, ctx, sector)
         sources = sorted({src for s in sections for src in s.sources})
         if kind != "operations":
