@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,9 @@ class Reading:
     unused_columns: tuple[str, ...] = ()
     skipped_rows: tuple[str, ...] = ()  # labels of rows that are not records (headings)
     encoding: str = "utf-8"  # as detected (a legacy encoding is converted to Unicode)
+    # raw table -> (header as delivered, field it filled) in the file's column order: how the
+    # provider's feedback names its columns
+    columns: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     @property
     def records(self) -> dict[str, int]:
@@ -107,12 +110,18 @@ class Connector:
         if isinstance(entities, ConnectorError):
             raise entities
         unused: list[str] = []
+        columns: dict[str, list[tuple[str, str]]] = {}
         for entity, part in entities:
             unused += [c for c in self._unused(entity, part) if c not in unused]
+            named = columns.setdefault(self.contract.raw_table(entity.name), [])
+            for label, name in self._renames(entity, part).items():
+                if name not in {n for _label, n in named}:
+                    named.append((label, name))
         tables, skipped, counts = assemble(self, [(entities, encoding, delivery)])
         if not counts[0]:
             raise ConnectorError(delivery.file_name, "no records")
-        return Reading(tables, tuple(unused), tuple(skipped[0]), encoding)
+        return Reading(tables, tuple(unused), tuple(skipped[0]), encoding,
+                       {table: tuple(pairs) for table, pairs in columns.items()})
 
     def read_many(self, items: list[tuple[bytes, Delivery]]) -> ManyReading:
         """Many small deliveries read at once (the live path's micro-batch of messages): the

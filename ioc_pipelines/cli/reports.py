@@ -10,14 +10,16 @@ from ioc_pipelines.core import reports
 from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.settings import Settings
 
-KINDS = ["briefing", "operations", "sector", "population"]
+KINDS = ["briefing", "operations", "sector", "population", "dictionary"]
 
 
 def register(sub) -> None:
     p = sub.add_parser("report", help="render a briefing report (HTML and PDF) from a release")
     p.add_argument("kind", choices=KINDS,
                    help="briefing: socio-economic situation; operations: the IOC's own "
-                   "(quarter, half-year, year); sector: one sector for an area; population")
+                   "(quarter, half-year, year); sector: one sector for an area; population; "
+                   "dictionary: every published table and column explained (the data "
+                   "dictionary of the release)")
     p.add_argument("--release", type=int, default=None,
                    help="the release to read (default: the current one); the same kind, "
                    "period and release give the same bytes")
@@ -55,14 +57,14 @@ def cmd_report(settings: Settings, args) -> int:
     """A briefing (socio-economic, IOC operations, sector view) as HTML and PDF, or the
     population table, from one release (default: the current one)."""
     try:
-        if args.kind != "population":
+        if args.kind not in ("population", "dictionary"):
             period = reports.parse_period(args.period, args.kind)
             say(f"{args.kind} report, {period.name_vi} ({period.code}) …")
         made = reports.render(settings, args.kind, period=args.period, release=args.release,
                               sector=args.sector, area=args.area, pdf=not args.no_pdf)
     except CoreError as exc:
         return fail(str(exc))
-    if made.kind == "population":
+    if made.kind in ("population", "dictionary"):
         say(f"release {made.release_id}: {made.html} (object {made.key})")
         return OK
     say(f"release {made.release_id}: {made.html}")

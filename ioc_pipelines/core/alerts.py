@@ -139,17 +139,6 @@ def raise_new(settings: Settings, found: list[Alert]) -> int:
     return raised
 
 
-def vi_number(value, digits: int = 1) -> str:
-    """A figure as a Vietnamese message writes it (the reports' marks: 1.234,5), without
-    trailing zeros."""
-    from ioc_pipelines.reports.charts import vn_number
-
-    if value is None:
-        return "?"
-    text = vn_number(float(value), digits)
-    return text.rstrip("0").rstrip(",") if "," in text else text
-
-
 def _payload(row) -> dict:
     return {"alert_id": row.alert_id, "key": row.dedup_key, "rule": row.rule,
             "severity": row.severity, "subject": row.subject, "body": row.body,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from ioc_pipelines.core import alerts
+from ioc_pipelines.core import alerts, vi_format
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import Settings
 
@@ -82,7 +82,7 @@ def indicators_not_met(settings: Settings, release_id: int) -> bool:
 
 
 def _figure(value, unit: str | None) -> str:
-    text = alerts.vi_number(value, 2)
+    text = vi_format.figure(value, 2)
     return f"{text} {unit}" if unit and value is not None else text
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from ioc_pipelines.clock import TZ
-from ioc_pipelines.core import alert_rules, alerts
+from ioc_pipelines.core import alert_rules, alerts, vi_format
 from ioc_pipelines.resources.lakes import LIVE
 from ioc_pipelines.settings import Settings
 
@@ -93,8 +93,8 @@ def episode_alerts(settings: Settings, con) -> int:
             "sensor_exceedance", f"exceedance|{row['episode_id']}|{level}",
             f"[IOC] {_first_upper(level_vi)}: {what} tại {_place(row)}",
             f"{_first_upper(what)} tại {_place(row)} {level_vi}: cao nhất "
-            f"{alerts.vi_number(row['peak_measure'])} {unit} (ngưỡng "
-            f"{alerts.vi_number(row['threshold'])} {unit}), từ {started}.",
+            f"{vi_format.figure(row['peak_measure'])} {unit} (ngưỡng "
+            f"{vi_format.figure(row['threshold'])} {unit}), từ {started}.",
             f"sensor/{row['sensor_id']}", commune_code=row.get("commune_code"), link=link))
         if row["ended_at"] is not None:
             ended = f"{row['ended_at']:%H:%M %d/%m/%Y}"
@@ -102,7 +102,7 @@ def episode_alerts(settings: Settings, con) -> int:
                 "sensor_recovered", f"recovered|{row['episode_id']}",
                 f"[IOC] Đã trở lại dưới ngưỡng: {what} tại {_place(row)}",
                 f"{_first_upper(what)} tại {_place(row)} đã trở lại dưới ngưỡng lúc {ended} "
-                f"(đợt từ {started}, cao nhất {alerts.vi_number(row['peak_measure'])} {unit}).",
+                f"(đợt từ {started}, cao nhất {vi_format.figure(row['peak_measure'])} {unit}).",
                 f"sensor/{row['sensor_id']}", commune_code=row.get("commune_code"),
                 link=link))
     found += _status_alerts(settings, con, link)
@@ -133,7 +133,7 @@ def _status_alerts(settings: Settings, con, link: str) -> list[alerts.Alert]:
                 "sensor_stuck", f"stuck|{sensor_id}|{quantity}|{last:%Y-%m-%d}",
                 f"[IOC] Số liệu không đổi bất thường: {_place(row)}",
                 f"{_first_upper(_place(row))} gửi số liệu {what} không đổi "
-                f"({alerts.vi_number(value)} {shown}) đến {when}: có thể cảm biến bị kẹt. Đề "
+                f"({vi_format.figure(value)} {shown}) đến {when}: có thể cảm biến bị kẹt. Đề "
                 "nghị kiểm tra thiết bị.",
                 f"sensor/{sensor_id}", commune_code=commune, link=link))
     return found

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from functools import cache
 
 from ioc_pipelines.clock import TZ
-from ioc_pipelines.core import alert_rules, alerts, state
+from ioc_pipelines.core import alert_rules, alerts, state, vi_format
 from ioc_pipelines.core.contracts import expectations, freshness_rules
-from ioc_pipelines.core.reference import read_reference
+from ioc_pipelines.core.providers import provider_name, source_title
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import Settings
 from quality_checks.deliveries import Expectation, covered_periods, freshness
@@ -40,22 +39,6 @@ def _vi_date(day: date) -> str:
 
 def _vi_time(moment: datetime | None) -> str:
     return f"{moment:%H:%M %d/%m/%Y}" if moment is not None else "chưa bao giờ"
-
-
-@cache
-def _department_names() -> dict[str, str]:
-    return {r["code"]: r["name"] for r in read_reference("departments_2025.csv")}
-
-
-def _provider_name(code: str) -> str:
-    names = _department_names()
-    return f"{names[code]} ({code})" if code in names else code
-
-
-def _source_title(source: str) -> str:
-    from connectors import get_connector
-
-    return get_connector(source).contract.raw.get("title") or source
 
 
 def _periods_due_between(exp: Expectation, first: date, last: date) -> list[tuple[date, date]]:
@@ -88,7 +71,7 @@ def _delivery_alerts(settings: Settings, con, rules: dict, today: date) -> list[
     for exp in expectations():
         covered = (covered_periods(con, exp)
                    if state.work_table_exists(con, "raw", exp.table) else {})
-        title = _source_title(exp.source)
+        title = source_title(exp.source)
         # as the completeness check: nothing is late before the source's first delivery
         started = min((p for _, p in covered), default=None)
         first = today - timedelta(days=max(late_back, missing_after + missing_back))
@@ -101,7 +84,7 @@ def _delivery_alerts(settings: Settings, con, rules: dict, today: date) -> list[
             for provider in exp.providers_for(period):
                 if (provider, period) in covered:
                     continue
-                who = _provider_name(provider)
+                who = provider_name(settings, provider)
                 what = f"{title}, kỳ {label}"
                 key = f"{exp.source}|{provider}|{label}"
                 overdue = (today - due).days
@@ -146,15 +129,15 @@ def _stale_alerts(settings: Settings, con, now: datetime,
             continue
         ages = [a for a in (measured["delivery_age_hours"], measured["data_age_hours"])
                 if a is not None]
-        title = _source_title(rule.source)
+        title = source_title(rule.source)
         found.append(alerts.Alert(
             "source_stale", f"source_stale|{rule.source}|{last:%Y-%m-%dT%H:%M:%S}",
             f"[IOC] Dữ liệu không còn mới: {title}",
             f"{title}: lần nộp gần nhất lúc {_vi_time(last)}"
             + (f", bản ghi mới nhất lúc {_vi_time(measured['newest_record_at'])}"
                if measured["newest_record_at"] is not None else "")
-            + f" — đã {alerts.vi_number(max(ages))} giờ, quá thời hạn cam kết "
-            f"{alerts.vi_number(measured['sla_hours'], 2)} giờ.",
+            + f" — đã {vi_format.figure(max(ages))} giờ, quá thời hạn cam kết "
+            f"{vi_format.figure(measured['sla_hours'], 2)} giờ.",
             f"source/{rule.source}", provider_code=_contract_provider(rule.source),
             link=f"{settings.live.portal_url}/due"))
     return found
@@ -175,7 +158,7 @@ def _candidate_alerts(settings: Settings, con, rules: dict,
         waited = now.replace(tzinfo=None) - created
         if row["status"] != "waiting" or waited < timedelta(hours=hours):
             continue
-        sources = ", ".join(_source_title(s) for s in sorted(row["awaiting"])) or "—"
+        sources = ", ".join(source_title(s) for s in sorted(row["awaiting"])) or "—"
         found.append(alerts.Alert(
             "candidate_waiting", f"candidate_waiting|{row['candidate_id']}",
             f"[IOC] Bản phát hành dự kiến số {row['candidate_id']} chờ duyệt quá {hours:g} giờ",

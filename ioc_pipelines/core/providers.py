@@ -6,6 +6,7 @@ centre outside the departments' list)."""
 from __future__ import annotations
 
 import difflib
+from functools import cache
 
 from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.core.reference import read_reference
@@ -44,3 +45,34 @@ def check_provider(settings: Settings, code: str) -> str:
     if reason:
         raise CoreError(reason)
     return code
+
+
+@cache
+def _names(province_code: str) -> dict[str, str]:
+    from connectors import SOURCES, get_connector
+
+    names = {r["code"]: r["name"] for r in read_reference("departments_2025.csv")}
+    names |= {f"XA_{r['code']}": f"UBND {r['name']}" for r in read_reference("admin_units_2025.csv")
+              if r["province_code"] == province_code}
+    for source in SOURCES:  # a contract's own provider outside the departments: its owner
+        contract = get_connector(source).contract
+        owner = str(contract.raw.get("owner") or "").split(" (")[0].split(";")[0].strip()
+        if owner:
+            names.setdefault(contract.provider, owner)
+    return names
+
+
+def provider_name(settings: Settings, code: str) -> str:
+    """A provider as people name it: "Sở Y tế (SYT)", "UBND Xã Mường Tè (XA_03388)",
+    "Công an tỉnh (CA_TINH)"; an unknown code as it is."""
+    name = _names(settings.province_code).get(code)
+    return f"{name} ({code})" if name else code
+
+
+def source_title(source: str) -> str:
+    """A source as its contract titles it ("Hộ gia đình, hộ nghèo, đối tượng chính sách")."""
+    from connectors import SOURCES, get_connector
+
+    if source not in SOURCES:
+        return source
+    return get_connector(source).contract.raw.get("title") or source

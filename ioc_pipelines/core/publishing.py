@@ -47,13 +47,38 @@ class Release:
 
 
 @cache
-def _published_nodes() -> tuple[dict, ...]:
+def _manifest() -> dict:
     manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
     if not manifest.is_file():
         raise PublishError(f"no dbt manifest at {manifest}: run `ioc setup` first")
-    nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"].values()
-    return tuple(n for n in nodes
+    return json.loads(manifest.read_text(encoding="utf-8"))
+
+
+@cache
+def _published_nodes() -> tuple[dict, ...]:
+    return tuple(n for n in _manifest()["nodes"].values()
                  if n["resource_type"] == "model" and PUBLISH_TAG in n.get("tags", []))
+
+
+def mart_sources() -> dict[str, tuple[str, ...]]:
+    """The delivered sources each published mart is built from ({mart: ("population", …)}),
+    walking the dbt lineage back to the raw tables (``<source>__<entity>``)."""
+    manifest = _manifest()
+    nodes, sources = manifest["nodes"], manifest["sources"]
+    out = {}
+    for mart in _published_nodes():
+        found, todo, seen = set(), list(mart["depends_on"]["nodes"]), set()
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            if node in sources and sources[node]["source_name"] == "raw":
+                found.add(sources[node]["name"].split("__")[0])
+            elif node in nodes:
+                todo += nodes[node].get("depends_on", {}).get("nodes", [])
+        out[mart["name"]] = tuple(sorted(found))
+    return out
 
 
 def published_marts() -> tuple[str, ...]:

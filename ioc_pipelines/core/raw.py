@@ -111,6 +111,7 @@ def load_pending(settings: Settings, source: str,
                     finally:
                         con.unregister("incoming")
                 state.mark_loaded(con, delivery_id, key, rows, now(), reading.notice())
+                state.record_columns(con, delivery_id, key, reading.columns)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")

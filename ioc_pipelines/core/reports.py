@@ -51,8 +51,9 @@ def parse_period(text: str | None, kind: str):
 def render(settings: Settings, kind: str, *, period: str | None = None,
            release: int | None = None, sector: str | None = None, area: str | None = None,
            pdf: bool = True) -> Rendered:
-    """A briefing (``briefing``, ``operations``, ``sector``; HTML and PDF) or the
-    ``population`` table, from ``release`` (default: the current one)."""
+    """A briefing (``briefing``, ``operations``, ``sector``; HTML and PDF), the
+    ``population`` table or the release's data ``dictionary``, from ``release`` (default:
+    the current one)."""
     from ioc_pipelines.reports.areas import AreaError, parse_area
     from ioc_pipelines.reports.rendering import ReportError
 
@@ -63,6 +64,12 @@ def render(settings: Settings, kind: str, *, period: str | None = None,
             made = render_population_report(settings, release)
             return Rendered(kind, made.release_id, made.local_path, made.key,
                             settings.published_bucket, summary={"total": made.total})
+        if kind == "dictionary":
+            from ioc_pipelines.reports.dictionary import render_dictionary
+
+            book = render_dictionary(settings, release)
+            return Rendered(kind, book.release_id, book.local_path, book.key,
+                            settings.published_bucket, summary={"tables": book.tables})
         from ioc_pipelines.reports.briefing import render_report
 
         chosen = parse_period(period, kind)

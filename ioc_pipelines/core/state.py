@@ -76,6 +76,33 @@ def mark_loaded(con, delivery_id: str, key: str, rows: int, loaded_at: datetime,
                 [rows, loaded_at, notice, delivery_id, key])
 
 
+def record_columns(con, delivery_id: str, key: str,
+                   columns: dict[str, tuple[tuple[str, str], ...]]) -> None:
+    """How a loaded file headed its columns ({raw table: ((header, field), …)}), replacing
+    what a previous load of the same file recorded."""
+    con.execute("DELETE FROM work.ops.delivered_columns WHERE delivery_id = ? AND file_key = ?",
+                [delivery_id, key])
+    rows = [[delivery_id, key, table, position, header, name]
+            for table, pairs in columns.items()
+            for position, (header, name) in enumerate(pairs, start=1)]
+    if rows:
+        con.executemany("INSERT INTO work.ops.delivered_columns VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+
+def delivered_columns(con, delivery_ids: list[str]) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """{(delivery, raw table): [(header as delivered, field), …]} of the deliveries given
+    (files loaded before the headers were recorded have none)."""
+    out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for delivery, table, header, name in con.execute(
+            "SELECT delivery_id, raw_table, header, field FROM work.ops.delivered_columns "
+            "WHERE list_contains(?, delivery_id) ORDER BY delivery_id, raw_table, file_key, "
+            "position", [delivery_ids]).fetchall():
+        pairs = out.setdefault((delivery, table), [])
+        if name not in {n for _h, n in pairs}:
+            pairs.append((header, name))
+    return out
+
+
 def mark_rejected(con, delivery_id: str, key: str, reason: str) -> None:
     con.execute("UPDATE work.ops.deliveries SET status = 'rejected', reason = ? "
                 "WHERE delivery_id = ? AND file_key = ?", [reason, delivery_id, key])

@@ -13,6 +13,13 @@ CREATE TABLE IF NOT EXISTS work.ops.deliveries (
     landed_at TIMESTAMP, status VARCHAR, row_count BIGINT, reason VARCHAR, loaded_at TIMESTAMP
 );
 
+-- the columns of each loaded file as the provider headed them, in the file's order, and the
+-- field each filled (written with the load): its feedback speaks the provider's words
+CREATE TABLE IF NOT EXISTS work.ops.delivered_columns (
+    delivery_id VARCHAR, file_key VARCHAR, raw_table VARCHAR, position INTEGER,
+    header VARCHAR, field VARCHAR
+);
+
 -- every run whose blocking checks passed: the work lake's snapshot of the checked marts
 -- (waiting → published | rejected | superseded)
 CREATE TABLE IF NOT EXISTS work.ops.release_candidates (

@@ -8,6 +8,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from ioc_pipelines.core import vi_format
+
 # Departments that still type reports in a legacy font, and the one sending CSV in TCVN3.
 LEGACY_XLSX = {"SNNMT": "tcvn3", "SCT": "vni"}
 LEGACY_CSV = {"CA": "tcvn3"}
@@ -45,7 +47,4 @@ def delivery_day(rng: random.Random, period: date, deadline_day: int,
 
 def vi_number(value) -> str:
     """A number as Vietnamese departments type it: 1.234,5."""
-    if value is None:
-        return ""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return vi_format.figure(value, 2, none="")

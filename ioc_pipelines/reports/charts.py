@@ -8,6 +8,8 @@ from html import escape
 
 from markupsafe import Markup
 
+from ioc_pipelines.core import vi_format
+
 # pass share → colour, worst first (the liaison team reads red as "look here")
 SHARE_COLOURS = [(0.80, "#b03a2e"), (0.90, "#e67e22"), (0.95, "#f1c40f"), (0.99, "#58b368"),
                  (1.01, "#1e8449")]
@@ -21,18 +23,26 @@ def share_colour(share: float | None) -> str:
     return next(colour for limit, colour in SHARE_COLOURS if share < limit)
 
 
-def percent(share: float | None, decimals: int = 1) -> str:
-    """0.9856 -> '98,6%' (Vietnamese decimal comma); None -> '—'."""
-    if share is None:
-        return "—"
-    return f"{share * 100:.{decimals}f}".replace(".", ",") + "%"
-
-
 def _svg(width: int, height: int, body: list[str], title: str) -> Markup:
     return Markup(  # noqa: S704 - every label and text in body is escaped
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">'
         f"<title>{escape(title)}</title>" + "".join(body) + "</svg>")
+
+
+def fit(label: str, room: float, size: float) -> tuple[str, bool]:
+    """``label`` cut to what ``room`` px hold at ``size`` px (an average glyph of Noto Sans is
+    about 0.58 em), ending in "…" when cut; (text, cut)."""
+    most = max(4, int(room / (size * 0.58)))
+    return (label, False) if len(label) <= most else (label[:most - 1].rstrip() + "…", True)
+
+
+def _row_label(x: float, y: float, label: str, room: float, size: int = 12) -> str:
+    """A row's label right-aligned at ``x``: cut to ``room`` px, the full text as its title."""
+    shown, cut = fit(label, room, size)
+    tip = f"<title>{escape(label)}</title>" if cut else ""
+    return (f'<text x="{x:.0f}" y="{y:.0f}" text-anchor="end" font-size="{size}">{tip}'
+            f"{escape(shown)}</text>")
 
 
 def heatmap(rows: list[tuple[str, str]], columns: list[tuple[str, str]],
@@ -48,29 +58,17 @@ def heatmap(rows: list[tuple[str, str]], columns: list[tuple[str, str]],
                     f'font-size="13">{escape(label)}</text>')
     for i, (row_key, label) in enumerate(rows):
         y = head_h + i * cell_h
-        body.append(f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end" '
-                    f'font-size="12">{escape(label)}</text>')
+        body.append(_row_label(label_w - 8, y + 17, label, label_w - 12))
         for j, (col_key, _) in enumerate(columns):
             share = shares.get((row_key, col_key))
             x = label_w + j * cell_w
             text_colour = "#fff" if share is not None and share < 0.90 else "#111"
             body.append(f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}"'
                         f' fill="{share_colour(share)}" data-share="{"" if share is None else f"{share:.4f}"}">'
-                        f"<title>{escape(label)}: {percent(share)}</title></rect>")
+                        f"<title>{escape(label)}: {vi_format.percent(share)}</title></rect>")
             body.append(f'<text x="{x + cell_w / 2:.0f}" y="{y + 17}" text-anchor="middle" '
-                        f'font-size="12" fill="{text_colour}">{percent(share)}</text>')
+                        f'font-size="12" fill="{text_colour}">{vi_format.percent(share)}</text>')
     return _svg(width, height, body, title)
-
-
-def vn_number(value: float | int, decimals: int = 0) -> str:
-    """1234567.5 -> '1.234.567,5' (Vietnamese grouping and decimal marks)."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
-def vn_auto(value: float) -> str:
-    """A whole number plain, anything else with one decimal (axis labels: 2,5)."""
-    return vn_number(value, 0 if abs(value - round(value)) < 1e-9 else 1)
 
 
 def _nice_top(value: float) -> float:
@@ -86,7 +84,7 @@ def line_chart(x_labels: list[str], series: dict[str, list[float | None]], title
     """Each series over the x labels. By default a pass share from ``y_min`` to 100 %; with
     ``y_min=None`` the axis starts at the lowest value rounded down, with ``y_max=None`` it
     ends at a round number above the highest; ``fmt`` labels the axis (default percent)."""
-    fmt = fmt or (lambda v: percent(v, 0))
+    fmt = fmt or (lambda v: vi_format.percent(v, 0))
     left, right, top, bottom, width, height = 70, 170, 16, 40, 720, 260
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for vs in series.values() for v in vs if v is not None]
@@ -148,8 +146,7 @@ def progress_bars(items: list[tuple[str, float | None, float | None, str | None]
     colours = {"bad": "#b03a2e", "ok": "#1e8449", None: "#5d6d7e"}
     for i, (label, value, expected, status) in enumerate(items):
         y = 18 + i * bar_h
-        body.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" '
-                    f'font-size="12">{escape(label)}</text>')
+        body.append(_row_label(label_w - 8, y + 15, label, label_w - 12))
         if value is None:
             body.append(f'<text x="{label_w + 4}" y="{y + 15}" font-size="12">—</text>')
             continue
@@ -161,7 +158,7 @@ def progress_bars(items: list[tuple[str, float | None, float | None, str | None]
             body.append(f'<line x1="{lx:.1f}" x2="{lx:.1f}" y1="{y}" y2="{y + bar_h}" '
                         'stroke="#111" stroke-width="2"/>')
         body.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" font-size="12">'
-                    f"{escape(percent(value))}</text>")
+                    f"{escape(vi_format.percent(value))}</text>")
     return _svg(width, height, body, title)
 
 
@@ -190,7 +187,7 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
 
 
 def choropleth(shapes: list[tuple[str, str, dict]], values: dict[str, float | None],
-               title: str, fmt=vn_number,
+               title: str, fmt=vi_format.number,
                points: list[tuple[float, float, str, str]] | None = None,
                outline: dict | None = None, width: int = 700) -> Markup:
     """A map: each shape (code, name, GeoJSON geometry in WGS84) filled by the class of its
@@ -260,7 +257,7 @@ def choropleth(shapes: list[tuple[str, str, dict]], values: dict[str, float | No
 
 
 def bars(items: list[tuple[str, float, float | None]], title: str,
-         value_label=percent) -> Markup:
+         value_label=vi_format.percent) -> Markup:
     """Horizontal bars (label, value 0…1, limit or None); a limit is a dark tick, a bar over
     its limit is red."""
     label_w, bar_w, bar_h = 330, 360, 22
@@ -270,8 +267,7 @@ def bars(items: list[tuple[str, float, float | None]], title: str,
     for i, (label, value, limit) in enumerate(items):
         y = 5 + i * bar_h
         over = limit is not None and value > limit
-        body.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" '
-                    f'font-size="12">{escape(label)}</text>')
+        body.append(_row_label(label_w - 8, y + 15, label, label_w - 12))
         body.append(f'<rect x="{label_w}" y="{y + 3}" width="{bar_w * value / top:.1f}" '
                     f'height="{bar_h - 6}" fill="{"#b03a2e" if over else "#5d6d7e"}"/>')
         if limit is not None:

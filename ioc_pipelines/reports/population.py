@@ -9,10 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ioc_pipelines.core.publishing import Release, current_release, get_release
-from ioc_pipelines.reports.rendering import PROVINCE_NAMES, ReportError, environment
+from ioc_pipelines.reports.rendering import (
+    PROVINCE_NAMES,
+    ReportError,
+    environment,
+    local_copy,
+    pick_release,
+    store,
+)
 from ioc_pipelines.resources.lakes import connect
-from ioc_pipelines.resources.object_store import object_store, write_atomically
 from ioc_pipelines.settings import Settings
 
 QUERY = Path(__file__).with_name("population.sql").read_text(encoding="utf-8")
@@ -23,7 +28,7 @@ def object_key(release_id: int) -> str:
 
 
 def local_path(settings: Settings, release_id: int) -> Path:
-    return settings.reports_dir / object_key(release_id).removeprefix("reports/")
+    return local_copy(settings, object_key(release_id))
 
 
 @dataclass(frozen=True)
@@ -35,11 +40,7 @@ class RenderedReport:
 
 
 def render_population_report(settings: Settings, release_id: int | None = None) -> RenderedReport:
-    release: Release | None = (get_release(settings, release_id) if release_id is not None
-                               else current_release(settings))
-    if release is None:
-        raise ReportError("no published release yet: run `ioc run` first" if release_id is None
-                          else f"release {release_id} does not exist (see `ioc releases`)")
+    release = pick_release(settings, release_id)
     if "population_by_commune" not in release.tables:
         raise ReportError(f"release {release.id} has no mart population_by_commune (made by an "
                           "older version): pick a newer release")
@@ -59,9 +60,5 @@ def render_population_report(settings: Settings, release_id: int | None = None) 
         max_total=max((c["total"] for c in communes), default=1),
     )
     key = object_key(release.id)
-    data = html.encode("utf-8")
-    object_store(settings).put_bytes(settings.published_bucket, key, data)
-    local = local_path(settings, release.id)
-    local.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(local, data)
-    return RenderedReport(release.id, key, local, total)
+    return RenderedReport(release.id, key, store(settings, settings.published_bucket, key, html),
+                          total)

@@ -6,8 +6,12 @@ ID another person also carries …: records kept with warnings), and what the fi
 not read (columns no field takes, heading rows). Nothing is done to a provider's data without
 telling them.
 
-Read from ``work.validated.feedback_records`` and the deliveries' notices; they hold the
-provider's own records, so they
+Each file speaks the provider's language: the columns it delivered, named and ordered as its
+header had them (``work.ops.delivered_columns``, recorded at load) with the values as
+delivered (from the raw tables: a value that could not be typed as it was written) — no
+column the pipeline derived —, the provider and the source by their names, each reason and
+its fix in words, and a sheet explaining every reason code. The records are those of
+``work.validated.feedback_records``; they hold the provider's own records, so they
 go to the work bucket (``reports/rejections/<provider>/<delivery>.{html,csv,xlsx}``) and a local copy
 under ``$IOC_HOME/reports/rejections/``, never to the published warehouse. Produced on every
 run, also when the gate blocks a release: that is when providers need them most.
@@ -15,30 +19,28 @@ run, also when the gate blocks a release: that is when providers need them most.
 
 from __future__ import annotations
 
-import io
 import json
 import re
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from connectors.reasons_vi import notice_vi
-from ioc_pipelines.core import state
+from ioc_pipelines.core import state, vi_format
+from ioc_pipelines.core.providers import provider_name, source_title
+from ioc_pipelines.core.reference import quality_rules
+from ioc_pipelines.reports.rejection_workbook import Sheet, workbook
 from ioc_pipelines.reports.rendering import environment
-from ioc_pipelines.reports.spreadsheet import append_row, csv_text, write_row
+from ioc_pipelines.reports.spreadsheet import csv_text
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.resources.object_store import object_store, write_atomically
 from ioc_pipelines.settings import Settings
 
-# lineage keys of the delivered values: shown once in the header, not per record
-LINEAGE = {"provider_code", "delivery_id", "delivery_date", "file_name", "record_number",
-           "loaded_at"}
-FIXED = ["Số thứ tự bản ghi", "Tệp", "Mã lỗi", "Lỗi", "Cách khắc phục"]
-KEPT_FIXED = ["Số thứ tự bản ghi", "Tệp", "Mã lưu ý", "Lưu ý", "Cách khắc phục"]
-KEPT_SHEET = "Đã nhận, có lưu ý"
+RECORD, CODES = "Bản ghi số", "Mã lỗi"
+FIXED = [RECORD, "Lỗi", "Cách khắc phục"]
+KEPT_FIXED = [RECORD, "Lưu ý", "Cách khắc phục"]
+REJECTED_SHEET, KEPT_SHEET = "Bản ghi bị từ chối", "Đã nhận, có lưu ý"
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def render_rejection_reports(settings: Settings, *, provider: str | None = None,
             return []  # dbt has not built the quarantine yet
         cursor = con.execute(
             "SELECT provider_code, delivery_id, source, raw_table, delivery_date, file_name, "
-            "record_number, reason_codes, is_rejected, reasons_vi, fixes_vi, delivered_values "
+            "record_number, reason_codes, is_rejected, reasons_vi, fixes_vi "
             f"FROM work.validated.feedback_records WHERE {' AND '.join(where)} "
             "ORDER BY provider_code, delivery_id, raw_table, record_number", params)
         names = [d[0] for d in cursor.description]
@@ -78,6 +80,8 @@ def render_rejection_reports(settings: Settings, *, provider: str | None = None,
         notices = [n for n in state.delivery_notices(con)
                    if (not provider or n["provider_code"] == provider)
                    and (not delivery_id or n["delivery_id"] == delivery_id)]
+        headers = state.delivered_columns(con, sorted({r["delivery_id"] for r in rows}))
+        values = _delivered_values(con, rows)
     groups: dict[tuple[str, str], dict] = {}
     for row in [*rows, *notices]:
         key = (row["provider_code"] or "unknown", row["delivery_id"])
@@ -88,23 +92,41 @@ def render_rejection_reports(settings: Settings, *, provider: str | None = None,
             group["rejected" if row["is_rejected"] else "kept"].append(row)
     store = object_store(settings)
     page = environment().get_template("rejections.html.j2")
+    rules = quality_rules()
     reports = []
     for (prov, delivery), group in groups.items():
-        header, table = _table(group["rejected"])
-        kept_header, kept = _table(group["kept"], KEPT_FIXED)
+        records = group["rejected"] + group["kept"]
+        columns = _columns(records, headers, values)
+        rejected = _table(group["rejected"], columns, values)
+        kept = _table(group["kept"], columns, values)
         first = group["first"]
-        kind = ("Báo cáo bản ghi bị từ chối" if table
+        labels = [label for label, _fields in columns]
+        who, what = provider_name(settings, prov), source_title(first["source"])
+        kind = ("Báo cáo bản ghi bị từ chối" if rejected
                 else "Phản hồi lần giao (không có bản ghi bị từ chối)")
-        title = (f"{kind} — đơn vị {prov}, lần giao {delivery} "
-                 f"(ngày {first['delivery_date']:%d/%m/%Y}, nguồn {first['source']})")
+        title = f"{kind} — {who}"
+        about = (f"{what} · tệp {first['file_name']} giao ngày "
+                 f"{vi_format.day(first['delivery_date'])}")
+        codes = sorted({c for r in records for c in r["reason_codes"]})
+        reasons = [_reason(code, rules) for code in codes]
+        sheets = [Sheet(REJECTED_SHEET, [*FIXED, *labels, CODES], rejected,
+                        ["Sửa các bản ghi dưới đây theo cột “Cách khắc phục” rồi giao lại; "
+                         "lần giao sau sẽ thay thế các bản ghi này."])]
+        if kept or group["notices"]:
+            sheets.append(Sheet(KEPT_SHEET, [*KEPT_FIXED, *labels, CODES], kept,
+                                ["Đã nhận nhưng có lưu ý: bản ghi đã được tự chuyển đổi (ví dụ "
+                                 "mã xã cũ sang mã mới) hoặc cần kiểm tra; từ lần giao sau hãy "
+                                 "sửa theo cột “Cách khắc phục”.",
+                                 *(f"Tệp {n}" for n in group["notices"])], warning=True))
         folder = f"reports/rejections/{safe_name(prov)}"
         name = safe_name(delivery)
         files = {
-            "csv": _csv(header, table),
-            "xlsx": _xlsx(title, header, table, kept_header, kept, group["notices"]),
-            "html": page.render(title=title, header=header, rows=table,
-                                kept_header=kept_header, kept=kept,
-                                notices=group["notices"],
+            "csv": _csv([*FIXED, *labels, CODES], rejected),
+            "xlsx": workbook(title, [about, f"Mã lần giao: {delivery}"], sheets, reasons),
+            "html": page.render(title=title, about=about, delivery_id=delivery,
+                                header=[*FIXED, *labels, CODES], rows=rejected,
+                                kept_header=[*KEPT_FIXED, *labels, CODES], kept=kept,
+                                notices=group["notices"], reasons=reasons,
                                 xlsx_name=f"{name}.xlsx", csv_name=f"{name}.csv").encode(),
         }
         local = settings.reports_dir / "rejections" / safe_name(prov)
@@ -112,7 +134,7 @@ def render_rejection_reports(settings: Settings, *, provider: str | None = None,
         for extension, data in files.items():
             write_atomically(local / f"{name}.{extension}", data)
             store.put_bytes(settings.work_bucket, f"{folder}/{name}.{extension}", data)
-        reports.append(RejectionReport(prov, delivery, first["source"], len(table),
+        reports.append(RejectionReport(prov, delivery, first["source"], len(rejected),
                                        f"{folder}/{name}.csv", f"{folder}/{name}.xlsx",
                                        f"{folder}/{name}.html", local, len(kept),
                                        tuple(group["notices"])))
@@ -124,20 +146,71 @@ def safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", text).strip(".") or "_"
 
 
-def _table(records: list[dict], fixed: list[str] = FIXED) -> tuple[list[str], list[list]]:
-    """The fixed columns, then the record's delivered fields (union over the delivery)."""
-    values = [json.loads(r["delivered_values"]) if isinstance(r["delivered_values"], str)
-              else (r["delivered_values"] or {}) for r in records]
-    fields: list[str] = []
-    for value in values:
-        fields += [k for k in value if k not in LINEAGE and k not in fields]
+def _raw_tables() -> set[str]:
+    from connectors import SOURCES, get_connector
+
+    return {t for s in SOURCES for t in get_connector(s).raw_tables.values()}
+
+
+def _delivered_values(con, rows: list[dict]) -> dict[tuple, dict]:
+    """(raw table, delivery, file, record number) -> {field: the value as delivered} for the
+    records of ``rows``, read from the raw tables: the typed value, or the delivered text
+    where it could not be typed."""
+    wanted: dict[tuple[str, str], list[int]] = defaultdict(list)
+    known = _raw_tables()
+    for row in rows:
+        if row["raw_table"] in known:  # never a name from data into SQL
+            wanted[(row["raw_table"], row["delivery_id"])].append(row["record_number"])
+    out: dict[tuple, dict] = {}
+    for (table, delivery), numbers in wanted.items():
+        if not state.work_table_exists(con, "raw", table):
+            continue
+        cursor = con.execute(
+            f"SELECT * FROM work.raw.{table} WHERE _delivery_id = ? "
+            "AND list_contains(?, _record_number)", [delivery, numbers])
+        names = [d[0] for d in cursor.description]
+        for record in cursor.fetchall():
+            value = dict(zip(names, record, strict=True))
+            invalid = json.loads(value["_invalid"]) if value.get("_invalid") else {}
+            fields = {n: invalid.get(n, v) for n, v in value.items() if not n.startswith("_")}
+            out.setdefault((table, delivery, value["_file"], value["_record_number"]), fields)
+    return out
+
+
+def _key(record: dict) -> tuple:
+    return (record["raw_table"], record["delivery_id"], record["file_name"],
+            record["record_number"])
+
+
+def _columns(records: list[dict], headers: dict, values: dict) -> list[tuple[str, dict]]:
+    """The delivery's columns as the provider headed them, in its order: (header, {raw table:
+    field}). A file loaded before headers were recorded: the fields holding a value."""
+    columns: dict[str, dict[str, str]] = {}
+    for table in dict.fromkeys(r["raw_table"] for r in records):
+        delivery = records[0]["delivery_id"]
+        pairs = headers.get((delivery, table))
+        if pairs is None:
+            held = [values.get(_key(r), {}) for r in records if r["raw_table"] == table]
+            pairs = [(n, n) for n in dict.fromkeys(n for v in held for n in v)
+                     if any(v.get(n) not in (None, "") for v in held)]
+        for header, name in pairs:
+            taken = {h.casefold() for h in [*FIXED, *KEPT_FIXED, CODES]}
+            label = header
+            while label.casefold() in taken or (label in columns and table in columns[label]):
+                label += " (bis)"  # an Excel table's headers must differ
+            columns.setdefault(label, {})[table] = name
+    return list(columns.items())
+
+
+def _table(records: list[dict], columns: list[tuple[str, dict]], values: dict) -> list[list]:
     table = []
-    for record, value in zip(records, values, strict=True):
-        table.append([record["record_number"], record["file_name"],
-                      ", ".join(record["reason_codes"]), record["reasons_vi"],
-                      record["fixes_vi"] or "",
-                      *(_cell(value.get(f)) for f in fields)])
-    return fixed + fields, table
+    for record in records:
+        value = values.get(_key(record), {})
+        table.append([record["record_number"], record["reasons_vi"], record["fixes_vi"] or "",
+                      *(_cell(value.get(fields.get(record["raw_table"], ""))) for _h, fields
+                        in columns),
+                      ", ".join(record["reason_codes"])])
+    return table
 
 
 def _cell(value):
@@ -148,46 +221,16 @@ def _cell(value):
     return value
 
 
+def _reason(code: str, rules: dict) -> dict:
+    rule = rules.get(code, {})
+    blocking = rule.get("severity") == "block"
+    return {"code": code, "principle": vi_format.principle(rule.get("principle", "")),
+            "effect": "bản ghi bị từ chối" if blocking else "nhận, có lưu ý",
+            "explanation": rule.get("explanation_vi", ""), "fix": rule.get("fix_vi", "")}
+
+
 def _csv(header: list[str], table: list[list]) -> bytes:
-    return ("\ufeff" + csv_text(header, table)).encode("utf-8")  # BOM: Excel reads it as UTF-8
-
-
-def _xlsx(title: str, header: list[str], table: list[list], kept_header: list[str],
-          kept: list[list], notices: list[str]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Bản ghi bị từ chối"
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=12)
-    sheet.append(["Sửa các bản ghi dưới đây theo cột 'Cách khắc phục' rồi giao lại; bản giao "
-                  "sau sẽ thay thế các bản ghi này."])
-    _table_sheet(sheet, 3, header, table)
-    if kept or notices:
-        other = book.create_sheet(KEPT_SHEET)
-        append_row(other, ["Đã nhận nhưng có lưu ý: bản ghi đã được tự chuyển đổi (ví dụ mã xã "
-                           "cũ sang mã mới) hoặc cần kiểm tra; từ lần giao sau hãy sửa theo "
-                           "cột 'Cách khắc phục'."])
-        other["A1"].font = Font(bold=True)
-        for notice in notices:
-            append_row(other, [f"Tệp {notice}"])
-        _table_sheet(other, other.max_row + 2, kept_header, kept)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _table_sheet(sheet, header_row: int, header: list[str], table: list[list]) -> None:
-    """The header (bold on red) at ``header_row``, the rows under it, filters, widths."""
-    write_row(sheet, header_row, header)
-    for cell in sheet[header_row]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="B03A2E")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for offset, row in enumerate(table, start=1):
-        write_row(sheet, header_row + offset, row)
-    sheet.freeze_panes = f"B{header_row + 1}"
-    sheet.auto_filter.ref = (f"A{header_row}:{get_column_letter(len(header))}"
-                             f"{len(table) + header_row}")
-    for index, name in enumerate(header, start=1):
-        longest = max([len(str(name))] + [len(str(r[index - 1])) for r in table[:200]])
-        sheet.column_dimensions[get_column_letter(index)].width = min(60, max(10, longest + 2))
+    """UTF-8 with a BOM (Excel reads it as such); dates written ISO (YYYY-MM-DD)."""
+    plain = [[c.isoformat() if isinstance(c, (date, datetime)) else c for c in row]
+             for row in table]
+    return ("\ufeff" + csv_text(header, plain)).encode("utf-8")

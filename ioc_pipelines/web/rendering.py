@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader
 
 from connectors.reasons_vi import notice_vi, reason_vi
+from ioc_pipelines.core import vi_format
 from ioc_pipelines.core.accounts import ROLE_NAMES_VI
 
 STATUS_VI = {
@@ -22,10 +23,8 @@ STATUS_VI = {
 
 def records_vi(records: dict[str, int]) -> str:
     """What a file held, as a provider reads it: "3 bản ghi (households__households: 3)"."""
-    from ioc_pipelines.reports.charts import vn_number
-
-    parts = ", ".join(f"{table}: {vn_number(n)}" for table, n in records.items())
-    return f"{vn_number(sum(records.values()))} bản ghi ({parts})" if records else ""
+    parts = ", ".join(f"{table}: {vi_format.count(n)}" for table, n in records.items())
+    return f"{vi_format.count(sum(records.values()))} bản ghi ({parts})" if records else ""
 
 
 def status_vi(status: str) -> str:
@@ -34,9 +33,7 @@ def status_vi(status: str) -> str:
 
 
 def vi_number(value, digits: int = 1) -> str:
-    from ioc_pipelines.core.alerts import vi_number as said
-
-    return "" if value is None else said(value, digits)
+    return vi_format.figure(value, digits, none="")
 
 
 @cache

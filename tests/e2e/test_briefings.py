@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 
 from ioc_pipelines import clock
-from ioc_pipelines.reports.charts import vn_number
+from ioc_pipelines.core.vi_format import number as vn_number
 from ioc_pipelines.reports.periods import parse_period, previous_period
 from ioc_pipelines.resources.extensions import ensure_extensions
 from ioc_pipelines.resources.lakes import PUBLISHED, connect
 from ioc_pipelines.settings import load_settings
-from tests.browser import open_page
+from tests.browser import open_page, print_layout
 from tests.conftest import clean_env, run_ioc
+from tests.e2e.helpers import INTERNAL
 
 pytestmark = pytest.mark.slow
 
@@ -77,6 +78,9 @@ def figures(html: str) -> dict[str, tuple[str, str]]:
                 r'data-key="([^"]+)" data-value="([^"]*)">(.*?)</(?:td|b)>', html)}
 
 
+MIN_COLUMN_PX = 48  # about five characters at the tables' print size
+
+
 def grey_pages(pdf: Path, out: Path) -> list[tuple[int, int]]:
     """Rasterise every page (poppler pdftoppm, grey); (pixels, dark pixels) per page."""
     subprocess.run(["pdftoppm", "-r", "30", "-gray", str(pdf), str(out / "page")], check=True,
@@ -116,6 +120,25 @@ def test_every_kind_renders_in_chromium_and_prints(rendered, name, tmp_path):
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
                            check=True).stdout
     assert "NotoSans" in fonts or "DejaVuSans" in fonts, fonts
+    # print-ready: every page carries its number and the release in the running footer, and
+    # has more on it than the footer (no blank trailing page)
+    release = re.search(r'data-release="(\d+)"', html.read_text(encoding="utf-8")).group(1)
+    printed = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                             text=True, check=True).stdout.split("\f")[:pages]
+    for n, page_text in enumerate(printed, start=1):
+        footer = f"Trang {n}/{pages} · bản phát hành số {release}"
+        assert footer in page_text, (n, page_text[-300:])
+        body = [line for line in page_text.splitlines() if line.strip()
+                and footer not in line]
+        assert len(body) >= 2, f"page {n} of {pdf.name} holds only its footer"
+    # tables keep readable columns and chart texts stay inside their drawing, as printed
+    layout = print_layout(html)
+    narrow = [c for c in layout["columns"] if c["width"] < MIN_COLUMN_PX]
+    assert not narrow, narrow
+    assert not layout["clipped"], layout["clipped"]
+    # a leader's document speaks words: no check key, no English principle name
+    for said in (text, "\n".join(printed)):
+        assert not INTERNAL.findall(said), INTERNAL.findall(said)
 
 
 def _release(settings) -> int:

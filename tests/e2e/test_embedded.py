@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from ioc_pipelines.core.vi_format import count as vn_number
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import load_settings
 from tests.conftest import BIN, REPO, clean_env, run_ioc
@@ -91,6 +93,23 @@ def test_every_published_table_and_column_explains_itself(embedded):
                               "AND table_name = 'population_by_commune' AND "
                               "column_name = 'elderly'")
     assert said == "Residents of 60 completed years and over."
+
+    # … and the release's data dictionary, made when it was published, says the same
+    release = st["release"]
+    page = (load_settings(env).reports_dir / "dictionary" / f"release-{release}" /
+            "tu-dien-du-lieu.html")
+    html = page.read_text(encoding="utf-8")
+    assert set(re.findall(r'<section id="[^"]+" data-table="([^"]+)">', html)) == set(st["tables"])
+    for name, rows in st["tables"].items():
+        section = html[html.index(f'data-table="{name}"'):].split("</section>")[0]
+        assert f'<dd class="rows">{vn_number(rows)}</dd>' in section, name
+        meanings = re.findall(r"<tr><td><code>[^<]+</code></td><td><code>[^<]+</code></td>"
+                              r"<td>([^<]*)</td></tr>", section)
+        assert meanings and all(m.strip() for m in meanings), name
+    assert "Residents of 60 completed years and over." in html
+    assert "Ô có số đếm dưới 10 người được để trống" in html  # the suppressed breakdowns
+    again = run_ioc(env, "report", "dictionary", "--release", str(release))
+    assert str(page) in again.stdout and page.read_text(encoding="utf-8") == html
 
 
 def test_quarantine_holds_exactly_the_injected_bad_rows(embedded, monkeypatch):

@@ -69,7 +69,8 @@ def test_bad_delivery_blocks_and_previous_release_stays(tmp_path):
     briefing = (home / "reports" / page.split("/reports/", 1)[1]).read_text(encoding="utf-8")
     assert f'id="release-id">{before["release"]}<' in briefing
     notice = briefing.split('id="notice">', 1)[1].split("</div>", 1)[0]
-    assert "bị cổng chất lượng chặn" in notice and "rejected_share_within_gate" in notice
+    assert "bị cổng chất lượng chặn" in notice and "tỷ lệ bản ghi bị từ chối vượt" in notice
+    assert "rejected_share_within_gate" not in notice  # said in words, not by the check's key
     assert f"bản phát hành gần nhất đã qua kiểm tra: số {before['release']}" in notice
     assert briefing.index('id="notice"') < briefing.index("<section")
 

@@ -14,11 +14,14 @@ import unicodedata
 import pytest
 
 from ioc_pipelines.core.publishing import current_release, published_marts
+from ioc_pipelines.demo.registry_files import CSV_HEADERS
 from ioc_pipelines.resources.extensions import ensure_extensions
 from ioc_pipelines.resources.lakes import PUBLISHED, connect
 from ioc_pipelines.settings import load_settings
 from quality_checks.truth import EXPECTED_REASON, score, table
+from tests.browser import page_width
 from tests.conftest import clean_env, run_ioc
+from tests.e2e.helpers import INTERNAL
 
 pytestmark = pytest.mark.slow
 
@@ -184,15 +187,22 @@ def test_rejection_reports_list_each_rejected_record_with_reasons(built):
         book = load_workbook(folder / f"{delivery_of[delivery['file']]}.xlsx", read_only=True)
         table = list(book.active.iter_rows(min_row=3, values_only=True))
         header, records = table[0], table[1:]
-        assert header[:5] == ("Số thứ tự bản ghi", "Tệp", "Mã lỗi", "Lỗi", "Cách khắc phục")
+        assert header[:3] == ("Bản ghi số", "Lỗi", "Cách khắc phục") and header[-1] == "Mã lỗi"
+        # the registry's own column names, only those it sent (no pipeline column)
+        sent = (CSV_HEADERS if delivery["file"].endswith(".csv") else
+                ["so_dinh_danh", "ho_ten", "ngay_sinh", "gioi_tinh", "dan_toc", "ton_giao",
+                 "ma_xa", "dia_chi", "ma_ho", "tinh_trang_cu_tru", "ngay_thay_doi"])
+        assert [h for h in sent if h in header] == list(header[3:-1]), header
         assert {r[0] for r in records} == rejected[delivery["file"]]
-        assert all(r[2] and r[3] and r[4] for r in records)  # codes, reason, fix
+        assert all(r[1] and r[2] and r[-1] for r in records)  # reason, fix, codes
         # the injected defects of this file are among them, with their reason code
         injected = {d["record_number"] for d in manifest["defects"]
                     if d["file"] == delivery["file"]}
         assert injected <= {r[0] for r in records}
         text = (folder / f"{delivery_of[delivery['file']]}.csv").read_text(encoding="utf-8-sig")
         assert len(text.strip().splitlines()) == len(records) + 1
+    # the web page of the widest of them fits a 1,280 px screen
+    assert page_width(folder / f"{delivery_of[registry[0]['file']]}.html") <= 1280
 
 
 def _fold(text: str) -> str:
@@ -288,8 +298,8 @@ def test_quality_report_figures_match_the_scorecard(built):
     owner); late and missing deliveries are the truth's; warnings are listed; the samples are
     masked."""
     from connectors import SOURCES, get_connector
-    from ioc_pipelines.reports.charts import percent
-    from ioc_pipelines.reports.rendering import vn_number
+    from ioc_pipelines.core.vi_format import number as vn_number
+    from ioc_pipelines.core.vi_format import percent
 
     settings, manifest, _, _ = built
     release = current_release(settings)
@@ -328,6 +338,15 @@ def test_quality_report_figures_match_the_scorecard(built):
                             r"(?: — [^<]*)?</td><td>([^<]+)</td>", html)
     assert {(s, p.strip(), d) for s, p, d in shown_gaps} == late_or_missing
     assert "quality/source_freshness:fresh_iot" in html  # the warning it was published with
+    # … said first, in words, with whose it is; the key only as the engineers' small print
+    first = html[html.index('id="first-screen"'):html.index('id="summary"')]
+    assert 'id="toc"' in first and "Có công bố được không?" in first
+    said = re.search(r"<li>(Cảm biến IoT[^<]*) <small class=\"engineer\">quality/source_"
+                     r"freshness:fresh_iot</small>", first)
+    assert said and "quá thời hạn cam kết" in said.group(1), first
+    words = re.sub(r'<small class="engineer">.*?</small>|<code>.*?</code>|<[^>]+>', " ",
+                   html[html.index("<body>"):], flags=re.S)
+    assert not INTERNAL.findall(words), INTERNAL.findall(words)
     assert re.search(r'id="over-gate">0<', html)
     # rules: the most frequent first, each with its count from the findings
     with connect(settings) as con:

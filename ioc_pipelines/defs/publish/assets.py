@@ -4,7 +4,7 @@
 import dagster as dg
 from pydantic import Field
 
-from ioc_pipelines.core import state
+from ioc_pipelines.core import check_words, state
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.candidates import (
     candidate_of_run,
@@ -14,6 +14,7 @@ from ioc_pipelines.core.candidates import (
 )
 from ioc_pipelines.core.jobs import newest_main_run
 from ioc_pipelines.core.publishing import PublishError, local_time, published_marts
+from ioc_pipelines.reports.dictionary import render_dictionary
 from ioc_pipelines.reports.population import render_population_report
 from ioc_pipelines.reports.quality import (
     blocked_scope,
@@ -30,19 +31,24 @@ CANDIDATE = dg.AssetKey(["published", "candidate"])
 RELEASE = dg.AssetKey(["published", "release"])
 
 
-def _check_summary(context: dg.AssetExecutionContext) -> dict:
+def _check_summary(context: dg.AssetExecutionContext, settings: Settings) -> dict:
     """What the gate saw in this run, for the release's commit metadata: checks evaluated,
-    passed, and the failed ones by severity (a failed blocking check never gets here)."""
+    passed, and the failed ones by severity (a failed blocking check never gets here), each
+    warning also in Vietnamese words (what is wrong, whose it is) for the documents."""
     evaluations = [entry.dagster_event.event_specific_data
                    for entry in context.instance.all_logs(
                        context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)]
     failed = [e for e in evaluations if not e.passed]
+    warnings = sorted(f"{e.asset_key.to_user_string()}:{e.check_name}" for e in failed
+                      if e.severity == dg.AssetCheckSeverity.WARN)
+    with connect(settings) as con:
+        said = check_words.explain(settings, con, warnings)
     return {
         "gate": "passed",
         "evaluated": len(evaluations),
         "passed": len(evaluations) - len(failed),
-        "warnings": sorted(f"{e.asset_key.to_user_string()}:{e.check_name}" for e in failed
-                           if e.severity == dg.AssetCheckSeverity.WARN),
+        "warnings": warnings,
+        "warnings_vi": said,
     }
 
 
@@ -65,7 +71,7 @@ def _check_summary(context: dg.AssetExecutionContext) -> dict:
 )
 def release_candidate(context: dg.AssetExecutionContext,
                       settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
-    candidate = stage_candidate(settings, run_id=context.run_id, checks=_check_summary(context))
+    candidate = stage_candidate(settings, run_id=context.run_id, checks=_check_summary(context, settings))
     awaiting = {source: len(ids) for source, ids in candidate.awaiting.items()}
     context.log.info(f"candidate {candidate.id} (work snapshot {candidate.work_snapshot})"
                      + (f" needs sign-off for {awaiting}" if awaiting else ""))
@@ -128,8 +134,11 @@ def published_release(context: dg.AssetExecutionContext, config: PublishConfig,
     # warning here (`ioc quality-report --release N` makes it again), not a failed publish
     try:
         report = render_quality_report(settings, release_scope(settings, release.id))
-        made = {"quality_report": dg.MetadataValue.path(str(report.local_path))}
-        context.log.info(f"quality report of release {release.id}: {report.local_path}")
+        dictionary = render_dictionary(settings, release.id)
+        made = {"quality_report": dg.MetadataValue.path(str(report.local_path)),
+                "data_dictionary": dg.MetadataValue.path(str(dictionary.local_path))}
+        context.log.info(f"quality report of release {release.id}: {report.local_path}; "
+                         f"data dictionary: {dictionary.local_path}")
     except ReportError as exc:
         made = {"quality_report_not_made": str(exc)}
         context.log.warning(f"no quality report for release {release.id}: {exc}")

@@ -46,6 +46,7 @@ from ioc_pipelines.reports.briefing.parts import RenderedBriefing, Section
 from ioc_pipelines.reports.briefing.provenance import (
     as_of_rows,
     latest_good_notice,
+    period_notice,
     source_name,
     warned_by,
 )
@@ -155,7 +156,9 @@ def render_report(settings: Settings, kind: str, period: Period, *,
     if release is None:
         raise ReportError("no published release yet: run `ioc run` first" if release_id is None
                           else f"release {release_id} does not exist (see `ioc releases`)")
-    notice = latest_good_notice(settings, release) if release_id is None else None
+    notice = " ".join(n for n in (
+        latest_good_notice(settings, release) if release_id is None else None,
+        period_notice(period, release)) if n) or None
     content = build(settings, kind, period, release, sector=sector_def, area=area)
     title = TITLES[kind] + (f": {sector_def.name_vi}" if sector_def else "")
     html = environment().get_template("briefing.html.j2").render(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ioc_pipelines.reports.charts import percent, vn_number
+from ioc_pipelines.core import vi_format
 from ioc_pipelines.reports.periods import Period
 
 
@@ -71,19 +71,19 @@ def num(value, key: str | None = None, decimals: int | None = None, css: str = "
         return Cell("—", None, key, css)
     v = float(value)
     d = decimals if decimals is not None else (0 if abs(v - round(v)) < 1e-9 else 1)
-    return Cell(vn_number(v, d), value, key, css)
+    return Cell(vi_format.number(v, d), value, key, css)
 
 
 def pct(value_pct, key: str | None = None, css: str = "num") -> Cell:
     """A value already in percent (75.8) as '75,8%'."""
     if value_pct is None:
         return Cell("—", None, key, css)
-    return Cell(vn_number(float(value_pct), 1) + "%", value_pct, key, css)
+    return Cell(vi_format.number(float(value_pct), 1) + "%", value_pct, key, css)
 
 
 def share(value, key: str | None = None, css: str = "num") -> Cell:
     """A share (0.758) as '75,8%'."""
-    return Cell(percent(value), value, key, css)
+    return Cell(vi_format.percent(value), value, key, css)
 
 
 def verdict(flag: bool | None, key: str) -> Cell:

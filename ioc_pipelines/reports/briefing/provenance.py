@@ -4,7 +4,7 @@ on a section, and the notice when the newest attempt after the release did not p
 
 from __future__ import annotations
 
-from ioc_pipelines.core import state
+from ioc_pipelines.core import check_words, state
 from ioc_pipelines.core.publishing import Release, local_time
 from ioc_pipelines.reports.briefing.context import Context
 from ioc_pipelines.reports.briefing.parts import Section
@@ -20,7 +20,7 @@ def source_name(source: str) -> str:
 
     if source not in SOURCES:
         return source
-    return f"{get_connector(source).contract.raw.get('title', source)} ({source})"
+    return get_connector(source).contract.raw.get("title", source)
 
 
 def as_of_rows(ctx: Context, sources: list[str]) -> list[dict]:
@@ -34,17 +34,27 @@ def as_of_rows(ctx: Context, sources: list[str]) -> list[dict]:
              "newest_record": recorded.get(src, {}).get("newest_record")} for src in sources]
 
 
+def warnings_said(release: Release) -> list[str]:
+    """Every warn-level check the release failed, in words."""
+    checks = release.info.get("checks", {})
+    said = checks.get("warnings_vi") or {}
+    return [said.get(w) or check_words.generic(w) for w in checks.get("warnings", [])]
+
+
 def warned_by(release: Release, section: Section) -> list[str]:
-    """The release's warn-level failed checks on the section's sources or marts."""
+    """The release's warn-level failed checks on the section's sources or marts, each as the
+    release said it in words (a release made before it did: said from the check's key)."""
+    checks = release.info.get("checks", {})
+    said = checks.get("warnings_vi") or {}
     out = []
-    for warning in release.info.get("checks", {}).get("warnings", []):
+    for warning in checks.get("warnings", []):
         asset, _, check = warning.rpartition(":")
         on_source = any(check == f"{p}_{src}" for p in SOURCE_CHECK_PREFIXES
                         for src in section.sources)
         on_mart = any(m in asset.split("/") or check.endswith(m) or f"_{m}_" in check
                       for m in section.marts)
         if on_source or on_mart:
-            out.append(check or warning)
+            out.append(said.get(warning) or check_words.generic(warning))
     return out
 
 
@@ -64,7 +74,7 @@ def latest_good_notice(settings: Settings, release: Release) -> str | None:
     used = (f"Báo cáo này dùng bản phát hành gần nhất đã qua kiểm tra: số {release.id}, "
             f"công bố lúc {release.published_at:%H:%M %d/%m/%Y}.")
     if blocked:
-        why = "; ".join(blocked["failures"])[:200]
+        why = "; ".join(dict.fromkeys(check_words.failure(f) for f in blocked["failures"]))
         return (f"Lần chạy mới nhất ({blocked['started_at']:%H:%M %d/%m/%Y}) bị cổng chất "
                 f"lượng chặn ({why}). {used}")
     if pending:
@@ -73,3 +83,14 @@ def latest_good_notice(settings: Settings, release: Release) -> str | None:
         return (f"Ứng viên phát hành mới nhất (số {c.id}, {c.created_at:%H:%M %d/%m/%Y}) "
                 f"{decided}. {used}")
     return None
+
+
+def period_notice(period, release: Release) -> str | None:
+    """When ``release`` was published before the period ended, the sentence saying its
+    figures stop there (a report scheduled before the day's release, a period in progress)."""
+    published = local_time(release.published_at)
+    if period.end < published.date():
+        return None
+    return (f"Bản phát hành số {release.id} được công bố lúc {published:%H:%M %d/%m/%Y}, "
+            f"trước khi kỳ báo cáo kết thúc ({period.end:%d/%m/%Y}): số liệu của kỳ chỉ tính "
+            "đến thời điểm đó.")

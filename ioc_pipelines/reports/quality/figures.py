@@ -137,7 +137,7 @@ def _trend(settings: Settings, con, scope: Scope) -> dict:
     if scope.release is None:
         labels.append("ứng viên" if scope.candidate else "bị chặn")
         points.append(_by_principle(_query(con, scope, "trend_scope")))
-    series = {f"{PRINCIPLES[p]} ({p})": [
+    series = {PRINCIPLES[p]: [
         (row[p]["passed"] / row[p]["checked"] if p in row and row[p]["checked"] else None)
         for row in points] for p in PRINCIPLES}
     return {"labels": labels, "series": series}

@@ -3,11 +3,12 @@ bucket, ``reports/quality/<scope>/``) and under ``$IOC_HOME/reports``."""
 
 from __future__ import annotations
 
+from ioc_pipelines.core import check_words
+from ioc_pipelines.core.providers import provider_name
 from ioc_pipelines.reports.charts import bars, heatmap, line_chart
 from ioc_pipelines.reports.quality.figures import gather
-from ioc_pipelines.reports.quality.scopes import QualityReport, Scope, local_path, object_key
-from ioc_pipelines.reports.rendering import PROVINCE_NAMES, environment
-from ioc_pipelines.resources.object_store import object_store, write_atomically
+from ioc_pipelines.reports.quality.scopes import QualityReport, Scope, object_key
+from ioc_pipelines.reports.rendering import PROVINCE_NAMES, environment, store
 from ioc_pipelines.settings import Settings
 
 STATUS_VI = {"missing": "Chưa nộp", "late": "Nộp muộn", "on_time": "Đúng hạn"}
@@ -17,7 +18,10 @@ CANDIDATE_STATUS_VI = {"waiting": "chờ phê duyệt", "published": "đã công
 
 def render_quality_report(settings: Settings, scope: Scope) -> QualityReport:
     figures = gather(settings, scope)
+    said = (scope.checks or {}).get("warnings_vi") or {}
     html = environment().get_template("quality.html.j2").render(
+        provider_vi=lambda code: provider_name(settings, code),
+        warning_vi=lambda key: said.get(key) or check_words.generic(key),
         province=PROVINCE_NAMES.get(settings.province_code, settings.province_code),
         scope=scope, f=figures, status_vi=STATUS_VI, candidate_vi=CANDIDATE_STATUS_VI,
         heatmap=heatmap(figures["heat_rows"], figures["principles"], figures["heat"],
@@ -29,9 +33,5 @@ def render_quality_report(settings: Settings, scope: Scope) -> QualityReport:
                         "Tỷ lệ bản ghi bị từ chối so với ngưỡng của hợp đồng dữ liệu"),
     )
     key = object_key(scope.label)
-    data = html.encode("utf-8")
-    object_store(settings).put_bytes(settings.work_bucket, key, data)
-    local = local_path(settings, scope.label)
-    local.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(local, data)
-    return QualityReport(scope.label, key, local, figures)
+    return QualityReport(scope.label, key, store(settings, settings.work_bucket, key, html),
+                         figures)

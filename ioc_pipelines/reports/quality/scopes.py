@@ -15,7 +15,7 @@ from ioc_pipelines.core.publishing import (
     scorecard_with_change,
 )
 from ioc_pipelines.core.state import at_version
-from ioc_pipelines.reports.rendering import ReportError
+from ioc_pipelines.reports.rendering import ReportError, local_copy
 from ioc_pipelines.resources.lakes import PUBLISHED
 from ioc_pipelines.settings import Settings
 
@@ -29,7 +29,7 @@ def object_key(label: str) -> str:
 
 def local_path(settings: Settings, label: str) -> Path:
     """Where a quality report is written under ``$IOC_HOME/reports``."""
-    return settings.reports_dir / object_key(label).removeprefix("reports/")
+    return local_copy(settings, object_key(label))
 
 
 @dataclass

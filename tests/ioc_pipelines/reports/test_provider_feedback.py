@@ -45,11 +45,36 @@ def test_conversions_and_unread_columns_reach_the_provider(tmp_path):
                for n in report.notices), report.notices
     name = outcome.landed.delivery_id
     book = load_workbook(io.BytesIO((report.local_dir / f"{name}.xlsx").read_bytes()))
-    rejected = [r for r in book["Bản ghi bị từ chối"].iter_rows(min_row=4, values_only=True)]
-    assert [r[2] for r in rejected] == ["COMMUNE_UNKNOWN, HOUSEHOLD_SIZE_MISMATCH"]
+    sheet = book["Bản ghi bị từ chối"]
+    [table] = sheet.tables.values()  # a real Excel table: filters over the header and records
+    rows = [r for r in sheet.iter_rows(values_only=True)]
+    top = next(i for i, r in enumerate(rows) if r[0] == "Bản ghi số")
+    header, rejected = rows[top], [r for r in rows[top + 1:] if any(r)]
+    assert table.ref == f"A{top + 1}:{chr(64 + len(header))}{top + 2}"
+    # the provider's own header names, in its order, only the columns it sent (the unread
+    # "Ghi chú nội bộ" is told as a notice; no pipeline column such as household_id)
+    assert header == ("Bản ghi số", "Lỗi", "Cách khắc phục", "Mã hộ", "Mã xã",
+                      "Số nhân khẩu", "Phân loại hộ", "Năm rà soát", "Mã lỗi"), header
+    assert rejected == [(3, rejected[0][1], rejected[0][2], "HO1200000003", "99999", 5,
+                         "nghèo", 2025, "COMMUNE_UNKNOWN, HOUSEHOLD_SIZE_MISMATCH")]
+    assert sheet.freeze_panes == f"B{top + 2}"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToHeight == 0
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage  # one page wide (the default width)
+    # the provider and the source by their names, the date as a date
+    title, about = rows[0][0], rows[1][0]
+    assert title.endswith("Sở Nội vụ (SNV)") and about.startswith("Hộ gia đình, hộ nghèo"), about
+    assert "05/11/2026" in about and "households" not in about
+    reasons = {r[0]: r for r in book["Giải thích mã lỗi"].iter_rows(values_only=True)}
+    assert {"COMMUNE_UNKNOWN", "COMMUNE_CONVERTED", "HOUSEHOLD_SIZE_MISMATCH"} <= set(reasons)
+    assert reasons["COMMUNE_UNKNOWN"][1] in {"đúng", "đủ", "sạch", "sống"}
     kept_rows = [r for r in book["Đã nhận, có lưu ý"].iter_rows(values_only=True) if any(r)]
     text = " ".join(str(c) for r in kept_rows for c in r if c)
     assert "COMMUNE_CONVERTED" in text and "HO1200000002" in text and "Ghi chú nội bộ" in text
     html = (report.local_dir / f"{name}.html").read_text(encoding="utf-8")
     assert 'id="kept"' in html and "COMMUNE_CONVERTED" in html and "Ghi chú nội bộ" in html
-    assert html.count("<tr><td>") == 1  # the rejected table lists the rejected record only
+    assert "<th>Mã hộ</th>" in html and "household_id" not in html and "SNV</" not in html
+    rejected_table = html[html.index('id="rejected"'):html.index('id="kept"')]
+    assert rejected_table.count("<tr><td>") == 1  # the rejected table lists the rejected record
+    csv_header = (report.local_dir / f"{name}.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert csv_header == "Bản ghi số,Lỗi,Cách khắc phục,Mã hộ,Mã xã,Số nhân khẩu,Phân loại hộ," \
+                         "Năm rà soát,Mã lỗi"

@@ -3,7 +3,8 @@ that escape what they draw."""
 
 import pytest
 
-from ioc_pipelines.reports.charts import bars, heatmap, line_chart, percent, share_colour
+from ioc_pipelines.core.vi_format import percent
+from ioc_pipelines.reports.charts import bars, heatmap, line_chart, share_colour
 from ioc_pipelines.reports.quality import mask
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 
+from ioc_pipelines.core import vi_format
 from ioc_pipelines.reports.areas import Area
 from ioc_pipelines.reports.briefing.context import Context
 from ioc_pipelines.reports.briefing.parts import Card, Section, Table, num, text
 from ioc_pipelines.reports.briefing.sections.maps import commune_shapes
-from ioc_pipelines.reports.charts import choropleth, vn_number
+from ioc_pipelines.reports.charts import choropleth
 
 
 def area_vi(area: Area) -> str:
@@ -17,8 +18,8 @@ def area_vi(area: Area) -> str:
     if area.kind == "commune":
         return f"xã/phường mã {area.commune_code}"
     if area.kind == "radius":
-        return (f"bán kính {vn_number(area.km, 1)} km quanh điểm ({vn_number(area.lat, 4)}, "
-                f"{vn_number(area.lon, 4)})")
+        return (f"bán kính {vi_format.number(area.km, 1)} km quanh điểm ({vi_format.number(area.lat, 4)}, "
+                f"{vi_format.number(area.lon, 4)})")
     return "vùng vẽ trên bản đồ (đa giác)"
 
 

@@ -3,9 +3,10 @@ estimate (mart ``budget_by_period``)."""
 
 from __future__ import annotations
 
+from ioc_pipelines.core import vi_format
 from ioc_pipelines.reports.briefing.context import Context
 from ioc_pipelines.reports.briefing.parts import Card, Section, Table, month_vi, num, pct, text
-from ioc_pipelines.reports.charts import percent, progress_bars, vn_number
+from ioc_pipelines.reports.charts import progress_bars
 
 HEADLINE_ITEMS = ("T01", "C01")  # total revenue, total spending
 
@@ -23,7 +24,7 @@ def section(ctx: Context) -> Section:
         if r["item_code"] in HEADLINE_ITEMS:
             s.cards.append(Card(f"{r['item_name']} ({r['unit']})",
                                 num(r["actual"], f"budget:{r['item_code']}:actual"),
-                                f"{vn_number(r['achieved_pct'] or 0, 1)}% dự toán năm"))
+                                f"{vi_format.number(r['achieved_pct'] or 0, 1)}% dự toán năm"))
 
     def behind(r: dict) -> bool:
         return r["achieved_pct"] is not None and r["achieved_pct"] / 100 < expected
@@ -37,7 +38,7 @@ def section(ctx: Context) -> Section:
           num(r["actual"], f"budget:{r['item_code']}:actual"),
           pct(r["achieved_pct"], f"budget:{r['item_code']}:achieved_pct",
               "num bad" if r["direction"] == "thu" and behind(r) else "num")] for r in rows]))
-    s.charts.append((f"Thực hiện so với dự toán năm (vạch đen: {percent(expected, 0)} — tiến độ "
+    s.charts.append((f"Thực hiện so với dự toán năm (vạch đen: {vi_format.percent(expected, 0)} — tiến độ "
                      "chia đều)", progress_bars(
                          [(f"{_direction(r)} · {r['item_name'][:40]}",
                            None if r["achieved_pct"] is None else r["achieved_pct"] / 100,

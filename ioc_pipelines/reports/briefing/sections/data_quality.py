@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ioc_pipelines.reports.briefing.context import Context
 from ioc_pipelines.reports.briefing.parts import Section, Table, num, share, text
-from ioc_pipelines.reports.briefing.provenance import source_name
+from ioc_pipelines.reports.briefing.provenance import source_name, warnings_said
 from ioc_pipelines.reports.charts import heatmap
 from quality_checks import PRINCIPLES
 
@@ -34,8 +34,7 @@ def section(ctx: Context, sources: list[str]) -> Section:
     if missing:
         s.notes.append("Không có kết quả kiểm tra trong kỳ cho: "
                        + ", ".join(source_name(m) for m in missing) + ".")
-    warned = ctx.release.info.get("checks", {}).get("warnings", [])
-    s.notes.append(("Kiểm tra mức cảnh báo không đạt khi công bố bản phát hành: "
-                    + "; ".join(warned) + ".") if warned else
+    warned = warnings_said(ctx.release)
+    s.notes.append("Khi công bố bản phát hành, cần lưu ý: " + " ".join(warned) if warned else
                    "Mọi kiểm tra khi công bố bản phát hành đều đạt.")
     return s

@@ -4,10 +4,11 @@ missing. Read from the work lake's records as they were at the release (``work.o
 
 from __future__ import annotations
 
+from ioc_pipelines.core import vi_format
 from ioc_pipelines.reports.briefing.context import Context
 from ioc_pipelines.reports.briefing.parts import Card, Section, Table, num, share, text
 from ioc_pipelines.reports.briefing.provenance import source_name
-from ioc_pipelines.reports.charts import percent, progress_bars
+from ioc_pipelines.reports.charts import progress_bars
 
 ON_TIME_TARGET = 0.9  # the line drawn on the chart (the title says 90 %)
 
@@ -50,7 +51,7 @@ def on_time_section(ctx: Context) -> Section:
     on_time = sum(r["on_time"] for r in rows)
     s.cards = [Card("Lượt nộp đến hạn trong kỳ", num(due, "ops:due")),
                Card("Đúng hạn", num(on_time, "ops:on_time"),
-                    percent(on_time / due if due else None)),
+                    vi_format.percent(on_time / due if due else None)),
                Card("Nộp muộn", num(sum(r["late"] for r in rows), "ops:late")),
                Card("Chưa nộp", num(sum(r["missing"] for r in rows), "ops:missing"))]
     s.tables.append(Table("Theo nguồn (kỳ nộp có hạn trong kỳ báo cáo)",

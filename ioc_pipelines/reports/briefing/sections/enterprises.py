@@ -3,9 +3,10 @@ last year, and the 12-month trend (mart ``enterprises_by_month``)."""
 
 from __future__ import annotations
 
+from ioc_pipelines.core import vi_format
 from ioc_pipelines.reports.briefing.context import Context
 from ioc_pipelines.reports.briefing.parts import Card, Section, month_vi, months_back, num
-from ioc_pipelines.reports.charts import line_chart, vn_auto, vn_number
+from ioc_pipelines.reports.charts import line_chart
 
 EVENTS = [("founded", "Thành lập mới"), ("dissolved", "Giải thể"),
           ("suspended", "Tạm ngừng kinh doanh"), ("resumed", "Quay lại hoạt động")]
@@ -18,7 +19,7 @@ def section(ctx: Context) -> Section:
     now = ctx.first("enterprises_total", months=months)
     before = ctx.first("enterprises_total", months=ctx.period.last_year().months)
     s.cards = [Card(label, num(now[key] or 0, f"ent:{key}"),
-                    f"cùng kỳ: {vn_number(before[key] or 0)}") for key, label in EVENTS]
+                    f"cùng kỳ: {vi_format.number(before[key] or 0)}") for key, label in EVENTS]
     s.cards.append(Card("Vốn đăng ký mới (triệu đồng)", num(now["capital"] or 0, "ent:capital")))
     if ctx.period.kind in ("weekly", "ad-hoc"):
         s.notes.append("Số liệu đăng ký doanh nghiệp tổng hợp theo tháng: gồm các tháng "
@@ -29,5 +30,5 @@ def section(ctx: Context) -> Section:
         [month_vi(m) for m in trend],
         {"Thành lập mới": [(by_month.get(m) or {}).get("founded") or 0 for m in trend],
          "Giải thể": [(by_month.get(m) or {}).get("dissolved") or 0 for m in trend]},
-        "Doanh nghiệp theo tháng", y_min=None, y_max=None, fmt=vn_auto)))
+        "Doanh nghiệp theo tháng", y_min=None, y_max=None, fmt=vi_format.figure)))
     return s

@@ -3,9 +3,9 @@ in the period against last year, by category (mart ``feedback_handling``)."""
 
 from __future__ import annotations
 
+from ioc_pipelines.core import vi_format
 from ioc_pipelines.reports.briefing.context import Context
 from ioc_pipelines.reports.briefing.parts import Card, Section, Table, month_vi, num, text
-from ioc_pipelines.reports.charts import percent, vn_number
 
 
 def section(ctx: Context, categories: tuple[str, ...] | None = None) -> Section:
@@ -18,9 +18,9 @@ def section(ctx: Context, categories: tuple[str, ...] | None = None) -> Section:
     on_time, late = now["on_time"] or 0, now["late"] or 0
     resolved = on_time + late
     s.cards = [Card("Phản ánh tiếp nhận", num(now["received"] or 0, "fb:received"),
-                    f"cùng kỳ: {vn_number(before['received'] or 0)}"),
+                    f"cùng kỳ: {vi_format.number(before['received'] or 0)}"),
                Card("Xử lý đúng hạn", num(on_time, "fb:on_time"),
-                    f"{percent(on_time / resolved if resolved else None)} số đã xử lý"),
+                    f"{vi_format.percent(on_time / resolved if resolved else None)} số đã xử lý"),
                Card("Xử lý trễ hạn", num(late, "fb:late", css="bad" if late else "ok")),
                Card("Đang xử lý", num(now["open_cases"] or 0, "fb:open")),
                Card("Mức hài lòng (1–5)", num(now["satisfaction"], "fb:satisfaction", 2))]

@@ -3,9 +3,10 @@ the lagging ones (mart ``investment_disbursement``: what *lagging* means is defi
 
 from __future__ import annotations
 
+from ioc_pipelines.core import vi_format
 from ioc_pipelines.reports.briefing.context import Context
 from ioc_pipelines.reports.briefing.parts import Card, Section, Table, num, pct, text
-from ioc_pipelines.reports.charts import percent, progress_bars
+from ioc_pipelines.reports.charts import progress_bars
 
 CHART_PROJECTS = 25
 
@@ -23,7 +24,7 @@ def section(ctx: Context, title: str = "Giải ngân vốn đầu tư công") ->
     s.cards = [Card("Số dự án", num(len(rows), "inv:projects")),
                Card(f"Kế hoạch vốn ({unit})", num(plan, "inv:plan")),
                Card(f"Đã giải ngân ({unit})", num(disbursed, "inv:disbursed"),
-                    f"{percent(disbursed / plan if plan else None)} kế hoạch"),
+                    f"{vi_format.percent(disbursed / plan if plan else None)} kế hoạch"),
                Card("Dự án chậm giải ngân", num(len(lagging), "inv:lagging",
                                                 css="bad" if lagging else "ok"))]
     s.notes.append(f"Số liệu giải ngân đến ngày {max(r['as_of'] for r in rows):%d/%m/%Y}.")
