@@ -11,6 +11,7 @@ string (``strings_to_formulas``/``_urls``/``_numbers`` off), and a formula-like 
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -21,7 +22,7 @@ from ioc_pipelines.reports.spreadsheet import formula_like
 REASONS_SHEET = "Giải thích mã lỗi"
 REASONS_HEADER = ["Mã lỗi", "Nguyên tắc", "Hệ quả", "Giải thích", "Cách khắc phục"]
 WRAPPED = {"Lỗi", "Lưu ý", "Cách khắc phục", "Giải thích"}
-MAX_WIDTH, MIN_WIDTH = 50, 8
+MAX_WIDTH, MIN_WIDTH, WRAP_WIDTH = 50, 8, 40
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,15 @@ def _records_sheet(book, styles: dict, title: str, about: list[str], sheet: Shee
     for col, name in enumerate(sheet.header):
         ws.write_string(top, col, name, styles["header_inert"] if formula_like(name)
                         else header_style)
+    wrapped = [col for col, name in enumerate(sheet.header) if name in WRAPPED]
     for offset, values in enumerate(sheet.rows, start=1):
         for col, value in enumerate(values):
-            _write(ws, styles, top + offset, col, value, sheet.header[col] in WRAPPED)
+            _write(ws, styles, top + offset, col, value, col in wrapped)
+        # a wrapped cell's row grows to its lines (Excel and LibreOffice do not on opening)
+        lines = max([1] + [math.ceil(len(str(values[col])) / (WRAP_WIDTH - 2))
+                           for col in wrapped])
+        if lines > 1:
+            ws.set_row(top + offset, 13.5 * lines)
     last = top + max(len(sheet.rows), 1)
     if sheet.rows:
         ws.add_table(top, 0, last, len(sheet.header) - 1, {
@@ -131,7 +138,7 @@ def _write(ws, styles: dict, row: int, col: int, value, wrapped: bool) -> None:
 
 def _width(name: str, values: list, wrapped: bool) -> float:
     if wrapped:
-        return 40
+        return WRAP_WIDTH
     longest = max([len(str(name))] + [10 if isinstance(v, (date, datetime)) else len(str(v))
                                       for v in values])
     return min(MAX_WIDTH, max(MIN_WIDTH, longest + 2))

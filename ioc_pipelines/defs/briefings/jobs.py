@@ -28,15 +28,15 @@ sector_job = dg.define_asset_job(
 
 # (schedule name, job, asset op, period kind, cron in Asia/Ho_Chi_Minh)
 BRIEFING_SCHEDULES = [
-    ("briefing_weekly", briefing_job, "reports__briefing", "weekly", "0 7 * * 1"),
-    ("briefing_monthly", briefing_job, "reports__briefing", "monthly", "0 7 6 * *"),
-    ("briefing_quarterly", briefing_job, "reports__briefing", "quarterly", "0 7 6 1,4,7,10 *"),
-    ("briefing_half_year", briefing_job, "reports__briefing", "half-year", "0 7 6 1,7 *"),
-    ("briefing_annual", briefing_job, "reports__briefing", "annual", "0 7 6 1 *"),
+    ("briefing_weekly", briefing_job, "reports__briefing", "weekly", "30 8 * * 1"),
+    ("briefing_monthly", briefing_job, "reports__briefing", "monthly", "30 8 6 * *"),
+    ("briefing_quarterly", briefing_job, "reports__briefing", "quarterly", "30 8 6 1,4,7,10 *"),
+    ("briefing_half_year", briefing_job, "reports__briefing", "half-year", "30 8 6 1,7 *"),
+    ("briefing_annual", briefing_job, "reports__briefing", "annual", "30 8 6 1 *"),
     ("operations_quarterly", operations_job, "reports__operations", "quarterly",
-     "0 8 6 1,4,7,10 *"),
-    ("operations_half_year", operations_job, "reports__operations", "half-year", "0 8 6 1,7 *"),
-    ("operations_annual", operations_job, "reports__operations", "annual", "0 8 6 1 *"),
+     "0 9 6 1,4,7,10 *"),
+    ("operations_half_year", operations_job, "reports__operations", "half-year", "0 9 6 1,7 *"),
+    ("operations_annual", operations_job, "reports__operations", "annual", "0 9 6 1 *"),
 ]
 
 

@@ -50,7 +50,7 @@ government_job = dg.define_asset_job(
     "system (config period).", executor_def=dg.in_process_executor, tags=NO_LOCK_TAG)
 
 
-@dg.schedule(name="government_monthly", job=government_job, cron_schedule="30 7 6 * *",
+@dg.schedule(name="government_monthly", job=government_job, cron_schedule="30 8 6 * *",
              execution_timezone="Asia/Ho_Chi_Minh",
              default_status=dg.DefaultScheduleStatus.STOPPED,
              description="The Government indicators packet of the month that just ended")

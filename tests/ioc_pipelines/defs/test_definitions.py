@@ -207,19 +207,19 @@ def test_definitions_snapshot(ioc_home):
     # briefings: each periodic kind on the period that just ended, Vietnamese time
     local = ZoneInfo("Asia/Ho_Chi_Minh")
     for name, job, cron, ticks in [
-        ("briefing_weekly", "briefing_report_job", "0 7 * * 1",
-         {datetime(2026, 11, 23, 7, tzinfo=local): "2026-W47"}),
-        ("briefing_monthly", "briefing_report_job", "0 7 6 * *",
-         {datetime(2026, 11, 6, 7, tzinfo=local): "2026-10",
-          datetime(2026, 1, 6, 7, tzinfo=local): "2025-12"}),
-        ("briefing_quarterly", "briefing_report_job", "0 7 6 1,4,7,10 *",
-         {datetime(2026, 10, 6, 7, tzinfo=local): "2026-Q3"}),
-        ("briefing_half_year", "briefing_report_job", "0 7 6 1,7 *",
-         {datetime(2026, 7, 6, 7, tzinfo=local): "2026-H1"}),
-        ("briefing_annual", "briefing_report_job", "0 7 6 1 *",
-         {datetime(2026, 1, 6, 7, tzinfo=local): "2025"}),
-        ("operations_quarterly", "operations_report_job", "0 8 6 1,4,7,10 *",
-         {datetime(2027, 1, 6, 8, tzinfo=local): "2026-Q4"}),
+        ("briefing_weekly", "briefing_report_job", "30 8 * * 1",
+         {datetime(2026, 11, 23, 8, 30, tzinfo=local): "2026-W47"}),
+        ("briefing_monthly", "briefing_report_job", "30 8 6 * *",
+         {datetime(2026, 11, 6, 8, 30, tzinfo=local): "2026-10",
+          datetime(2026, 1, 6, 8, 30, tzinfo=local): "2025-12"}),
+        ("briefing_quarterly", "briefing_report_job", "30 8 6 1,4,7,10 *",
+         {datetime(2026, 10, 6, 8, 30, tzinfo=local): "2026-Q3"}),
+        ("briefing_half_year", "briefing_report_job", "30 8 6 1,7 *",
+         {datetime(2026, 7, 6, 8, 30, tzinfo=local): "2026-H1"}),
+        ("briefing_annual", "briefing_report_job", "30 8 6 1 *",
+         {datetime(2026, 1, 6, 8, 30, tzinfo=local): "2025"}),
+        ("operations_quarterly", "operations_report_job", "0 9 6 1,4,7,10 *",
+         {datetime(2027, 1, 6, 9, tzinfo=local): "2026-Q4"}),
     ]:
         schedule = repo.get_schedule_def(name)
         assert (schedule.job_name, schedule.cron_schedule, schedule.execution_timezone) == (
@@ -230,6 +230,18 @@ def test_definitions_snapshot(ioc_home):
                 scheduled_execution_time=moment)).run_requests
             assert request.run_config == {"ops": {op: {"config": {"period": period}}}}
             assert request.run_key == f"{name}-{period}"
+
+    # schedules make sense together: every report that reads the current release runs after
+    # the daily run that publishes the morning's release (time of day, same time zone)
+    def minute_of_day(cron: str) -> int:
+        minute, hour = cron.split()[:2]
+        return int(hour) * 60 + int(minute)
+
+    daily = minute_of_day(repo.get_schedule_def("ioc_daily").cron_schedule)
+    readers = [s for s in repo.schedule_defs if s.name.startswith(("briefing_", "operations_",
+                                                                   "government_"))]
+    assert len(readers) == 9
+    assert [s.name for s in readers if minute_of_day(s.cron_schedule) < daily + 60] == []
 
     # the candidate depends on the marts, so blocking checks stand between them; the release
     # is made from the candidate (and may wait for sign-off)

@@ -24,7 +24,7 @@ def section(ctx: Context) -> Section:
         "Chất lượng theo đơn vị và tháng")))
     by_principle = {(r["principle"], r["month"]): r for r in
                     ctx.query("ops_quality_by_principle", months=ctx.period.months)}
-    series = {f"{vi} ({p})": [_share(by_principle.get((p, m))) for m in months]
+    series = {vi: [_share(by_principle.get((p, m))) for m in months]
               for p, vi in PRINCIPLES.items()}
     s.charts.append(("Tỷ lệ đạt theo nguyên tắc qua các tháng", line_chart(
         [month_vi(m) for m in months], series, "Chất lượng theo tháng")))
