@@ -343,7 +343,7 @@ def test_the_release_alerted_the_leadership_of_its_indicators_not_met(province):
 
 def test_inputs_are_checked_before_anything_is_rendered(province):
     """An area with no commune of the province, a period that had not begun when the release
-    was published, an unknown sector or provider: one line naming the problem, exit ≠ 0, and
+    was published or that ends before its first data, an unknown sector or provider: one line naming the problem, exit ≠ 0, and
     no document written anywhere."""
     _, env, settings, _ = province
 
@@ -358,6 +358,7 @@ def test_inputs_are_checked_before_anything_is_rendered(province):
          "holds no commune of the province"),
         (["report", "briefing", "--period", f"{TODAY.year + 1}-01"], "had not begun when release"),
         (["report", "operations", "--period", f"{TODAY.year + 1}"], "had not begun when release"),
+        (["report", "briefing", "--period", f"{TODAY.year - 3}"], "ends before the first data"),
         (["report", "sector", "--sector", "astrology", "--area", "commune:03388"],
          "unknown sector"),
         (["rejection-report", "--provider", "CA_TINHH"], "did you mean CA_TINH"),

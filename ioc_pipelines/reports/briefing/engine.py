@@ -84,6 +84,7 @@ def build(settings: Settings, kind: str, period: Period, release: Release, *,
             if not ctx.communes:
                 raise ReportError(f"the area {area.text[:80]} holds no commune of the province "
                                   f"in release {release.id} (`ioc status`: dim_admin_units)")
+        _check_has_data(ctx)
         sections = sections_of(kind, ctx, sector)
         sources = sorted({src for s in sections for src in s.sources})
         if kind != "operations":
@@ -93,6 +94,15 @@ def build(settings: Settings, kind: str, period: Period, release: Release, *,
         s.title = f"{number}. {s.title}"
         s.warnings = warned_by(release, s)
     return {"sections": sections, "as_of": as_of, "work_snapshot": ctx.work_snapshot}
+
+
+def _check_has_data(ctx: Context) -> None:
+    """A period that ends before the release's first data is refused (nothing to describe)."""
+    [row] = ctx.query("first_period")
+    first = row["first_month"]
+    if first and ctx.period.end < date.fromisoformat(f"{first}-01"):
+        raise ReportError(f"the period {ctx.period.code} ends before the first data in release "
+                          f"{ctx.release.id} ({first}): nothing to describe")
 
 
 def figures_of(sections: list[Section]) -> dict:
