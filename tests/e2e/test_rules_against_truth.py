@@ -185,8 +185,9 @@ def test_rejection_reports_list_each_rejected_record_with_reasons(built):
     for delivery in registry:
         folder = settings.reports_dir / "rejections" / delivery["provider"]
         book = load_workbook(folder / f"{delivery_of[delivery['file']]}.xlsx", read_only=True)
-        table = list(book.active.iter_rows(min_row=3, values_only=True))
-        header, records = table[0], table[1:]
+        table = list(book.active.iter_rows(values_only=True))
+        top = next(i for i, row in enumerate(table) if row[0] == "Bản ghi số")
+        header, records = table[top], [r for r in table[top + 1:] if any(r)]
         assert header[:3] == ("Bản ghi số", "Lỗi", "Cách khắc phục") and header[-1] == "Mã lỗi"
         # the registry's own column names, only those it sent (no pipeline column)
         sent = (CSV_HEADERS if delivery["file"].endswith(".csv") else
@@ -277,7 +278,7 @@ def test_quality_report_renders_in_chromium(built, tmp_path):
     assert seen["console"] == [] and seen["page"] == [] and seen["requests"] == []
     assert seen["title"].startswith("Báo cáo chất lượng dữ liệu — tỉnh Lai Châu")
     assert seen["svg_count"] >= 3  # heat map, trend, gate bars
-    for heading in ("Quyết định của cổng kiểm soát", "Bảng điểm theo đơn vị cung cấp",
+    for heading in ("Có công bố được không?", "Mục lục", "Bảng điểm theo đơn vị cung cấp",
                     "Xu hướng qua các bản phát hành", "Giao nộp chưa đủ, muộn",
                     "Quy tắc bị vi phạm nhiều nhất", "Mẫu bản ghi lỗi"):
         assert heading in seen["text"], heading

@@ -137,9 +137,18 @@ def test_a_warning_marks_the_sections_of_its_source_or_mart():
     indicators = Section("a", "", ["indicators_vs_plan"], ["indicators"])
     budget = Section("b", "", ["budget_by_period"], ["finance"])
     feedback = Section("c", "", ["feedback_handling"], ["feedback"])
-    assert warned_by(release, indicators) == ["complete_indicators"]
-    assert warned_by(release, budget) == ["gx_budget_by_period"]
+    # said in words (this release predates the sentences: said from the key), never the key
+    [said] = warned_by(release, indicators)
+    assert said.startswith("Báo cáo chỉ tiêu kinh tế - xã hội: còn thiếu lần giao") and \
+        "complete_indicators" not in said
+    assert warned_by(release, budget) == [
+        "Một kiểm tra chất lượng mức cảnh báo trên bảng budget_by_period không đạt; chi tiết "
+        "trong báo cáo chất lượng dữ liệu."]
     assert warned_by(release, feedback) == []
+    # a release made now keeps the sentence its checks' measurements gave
+    release.info["checks"]["warnings_vi"] = {
+        "quality/delivery_completeness:complete_indicators": "Sở Y tế (SYT) chưa nộp kỳ 09/2026."}
+    assert warned_by(release, indicators) == ["Sở Y tế (SYT) chưa nộp kỳ 09/2026."]
 
 
 def test_the_pdf_browser_is_a_setting_with_a_clear_error(tmp_path):
