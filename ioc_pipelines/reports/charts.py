@@ -80,15 +80,19 @@ def _nice_top(value: float) -> float:
 
 
 def line_chart(x_labels: list[str], series: dict[str, list[float | None]], title: str,
-               y_min: float | None = 0.8, y_max: float | None = 1.0, fmt=None) -> Markup:
+               y_min: float | None = 0.8, y_max: float | None = 1.0, fmt=None,
+               counts: bool = False) -> Markup:
     """Each series over the x labels. By default a pass share from ``y_min`` to 100 %; with
     ``y_min=None`` the axis starts at the lowest value rounded down, with ``y_max=None`` it
-    ends at a round number above the highest; ``fmt`` labels the axis (default percent)."""
-    fmt = fmt or (lambda v: vi_format.percent(v, 0))
+    ends at a round number above the highest; ``fmt`` labels the axis (default percent);
+    ``counts``: the axis from 0 in whole steps (a count is never 2,5), labelled as counts."""
+    fmt = vi_format.count if counts else (fmt or (lambda v: vi_format.percent(v, 0)))
     left, right, top, bottom, width, height = 70, 170, 16, 40, 720, 260
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for vs in series.values() for v in vs if v is not None]
-    if y_max is None:
+    if counts:  # four steps from 0, each a whole round number (1, 2, 5, 10, 25 …)
+        low, high = 0.0, 4.0 * math.ceil(_nice_top(max(values, default=1.0) / 4))
+    elif y_max is None:
         high = _nice_top(max(values, default=1.0))
         low = 0.0 if y_min is None else y_min
     else:

@@ -1,6 +1,8 @@
 """The pieces of the HTML reports: masking of sample values, Vietnamese percentages, charts
 that escape what they draw."""
 
+import re
+
 import pytest
 
 from ioc_pipelines.core.vi_format import percent
@@ -43,3 +45,32 @@ def test_charts_escape_labels_and_draw_every_value():
     assert chart.count("<circle") == 3 and chart.count("<polyline") == 1
     drawn = str(bars([("a", 0.3, 0.2), ("b", 0.1, 0.2)], "t"))
     assert drawn.count('fill="#b03a2e"') == 1  # only the bar over its limit is red
+
+
+def test_count_axes_have_whole_ticks_and_long_labels_are_cut_with_their_full_name():
+    ticks = [re.findall(r'text-anchor="end" font-size="11">([^<]+)<', str(line_chart(
+        ["1", "2"], {"Thành lập mới": [top, 1]}, "t", y_min=None, y_max=None, counts=True)))
+        for top in (3, 37, 1234)]
+    assert ticks == [["0", "1", "2", "3", "4"], ["0", "10", "20", "30", "40"],
+                     ["0", "500", "1.000", "1.500", "2.000"]]
+    name = "Phản ánh, kiến nghị của người dân và doanh nghiệp trên địa bàn tỉnh"
+    svg = str(heatmap([("feedback", name)], [("clean", "sạch")], {}, "t"))
+    shown = re.search(r'text-anchor="end" font-size="12"><title>([^<]+)</title>([^<]+)</text>',
+                      svg)
+    assert shown.group(1) == name and shown.group(2).endswith("…")
+    assert len(shown.group(2)) < len(name)
+
+
+def test_one_vietnamese_formatter():
+    from datetime import date, datetime
+
+    from ioc_pipelines.core import vi_format
+
+    assert vi_format.number(1234567.5, 1) == "1.234.567,5" and vi_format.number(None) == "—"
+    assert vi_format.count(12345.0) == "12.345"  # a count never carries decimals
+    assert vi_format.figure(2.50) == "2,5" and vi_format.figure(12) == "12"
+    assert vi_format.percent(0.98567) == "98,6%" and vi_format.percent(1, 0) == "100%"
+    assert vi_format.day(date(2026, 10, 5)) == "05/10/2026"
+    assert vi_format.moment(datetime(2026, 10, 5, 7, 0)) == "07:00 05/10/2026"
+    assert [vi_format.principle(k) for k in ("clean", "correct", "complete", "live")] == [
+        "sạch", "đúng", "đủ", "sống"]

@@ -30,5 +30,5 @@ def section(ctx: Context) -> Section:
         [month_vi(m) for m in trend],
         {"Thành lập mới": [(by_month.get(m) or {}).get("founded") or 0 for m in trend],
          "Giải thể": [(by_month.get(m) or {}).get("dissolved") or 0 for m in trend]},
-        "Doanh nghiệp theo tháng", y_min=None, y_max=None, fmt=vi_format.figure)))
+        "Doanh nghiệp theo tháng", y_min=None, y_max=None, counts=True)))
     return s
