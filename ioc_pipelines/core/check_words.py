@@ -27,7 +27,9 @@ def explain(settings: Settings, con, keys: list[str]) -> dict[str, str]:
     from connectors import SOURCES
 
     state.ensure(con)
-    measured = {name: state.measurements(con, name) for name in state.MEASUREMENTS}
+    measured = {name: state.measurements(con, name)
+                if state.work_table_exists(con, "ops", name) else []
+                for name in state.MEASUREMENTS}
     out = {}
     for key in keys:
         asset, _, check = key.rpartition(":")
