@@ -157,11 +157,13 @@ def progress_bars(items: list[tuple[str, float | None, float | None, str | None]
         w = bar_w * min(max(value, 0.0), cap) / cap
         body.append(f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{bar_h - 6}" '
                     f'fill="{colours.get(status, colours[None])}"/>')
+        end = label_w + w
         if expected is not None:
             lx = label_w + bar_w * min(expected, cap) / cap
             body.append(f'<line x1="{lx:.1f}" x2="{lx:.1f}" y1="{y}" y2="{y + bar_h}" '
                         'stroke="#111" stroke-width="2"/>')
-        body.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" font-size="12">'
+            end = max(end, lx)  # the value's label clear of the mark
+        body.append(f'<text x="{end + 6:.1f}" y="{y + 15}" font-size="12">'
                     f"{escape(vi_format.percent(value))}</text>")
     return _svg(width, height, body, title)
 
@@ -274,10 +276,12 @@ def bars(items: list[tuple[str, float, float | None]], title: str,
         body.append(_row_label(label_w - 8, y + 15, label, label_w - 12))
         body.append(f'<rect x="{label_w}" y="{y + 3}" width="{bar_w * value / top:.1f}" '
                     f'height="{bar_h - 6}" fill="{"#b03a2e" if over else "#5d6d7e"}"/>')
+        end = label_w + bar_w * value / top
         if limit is not None:
             lx = label_w + bar_w * limit / top
             body.append(f'<line x1="{lx:.1f}" x2="{lx:.1f}" y1="{y}" y2="{y + bar_h}" '
                         'stroke="#111" stroke-width="2"/>')
-        body.append(f'<text x="{label_w + bar_w * value / top + 6:.1f}" y="{y + 15}" '
+            end = max(end, lx)  # the value's label clear of the limit's mark
+        body.append(f'<text x="{end + 6:.1f}" y="{y + 15}" '
                     f'font-size="12">{escape(value_label(value))}</text>')
     return _svg(width, height, body, title)

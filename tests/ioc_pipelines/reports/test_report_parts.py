@@ -74,3 +74,15 @@ def test_one_vietnamese_formatter():
     assert vi_format.moment(datetime(2026, 10, 5, 7, 0)) == "07:00 05/10/2026"
     assert [vi_format.principle(k) for k in ("clean", "correct", "complete", "live")] == [
         "sạch", "đúng", "đủ", "sống"]
+
+
+def test_value_labels_stay_clear_of_their_marks():
+    from ioc_pipelines.reports.charts import progress_bars
+
+    for svg in (str(bars([("a", 0.1, 0.5)], "t")),
+                str(progress_bars([("a", 0.2, 0.9, "bad")], "t"))):
+        mark = float(re.search(r'<line x1="([\d.]+)" x2="[\d.]+" y1="\d+" y2="\d+" '
+                               r'stroke="#111"', svg).group(1))
+        label = float(re.findall(r'<text x="([\d.]+)" y="\d+" font-size="12">[\d,]+%</text>',
+                                 svg)[-1])
+        assert label > mark  # the value is written after the target, never across it
