@@ -168,6 +168,7 @@ def progress_bars(items: list[tuple[str, float | None, float | None, str | None]
     return _svg(width, height, body, title)
 
 
+MAX_NAMED_POINTS = 40  # more stations than this: names only as each point's title
 # sequential classes of a choropleth, light to dark
 MAP_CLASSES = ["#fef5e7", "#f8c471", "#eb984e", "#cb4335", "#78281f"]
 
@@ -240,10 +241,17 @@ def choropleth(shapes: list[tuple[str, str, dict]], values: dict[str, float | No
     if outline:
         body.append(f'<path d="{path(outline)}" fill="none" stroke="#1f618d" stroke-width="2.5" '
                     'stroke-dasharray="6,3"/>')
+    named = len(points or []) <= MAX_NAMED_POINTS  # a station's name beside it, when few
     for lon, lat, label, colour in points or []:
         x, y = xy(lon, lat).split(",")
         body.append(f'<circle cx="{x}" cy="{y}" r="6" fill="{colour}" stroke="#111" '
                     f'stroke-width="1"><title>{escape(label)}</title></circle>')
+        if named:
+            shown, _cut = fit(label.split(":")[0], 220, 10)
+            right = float(x) + 9 + len(shown) * 10 * 0.58 <= 10 + map_w
+            body.append(f'<text x="{float(x) + (9 if right else -9):.1f}" y="{float(y) + 4:.1f}" '
+                        f'text-anchor="{"start" if right else "end"}" font-size="10" '
+                        f'fill="#1d2733">{escape(shown)}</text>')
     lx = width - 160
     low = min(known, default=None)
     if not known:  # points only: no classes to explain

@@ -31,7 +31,8 @@ def section(ctx: Context) -> Section:
                Card("Sự cố mực nước vượt báo động", num(len(water), "env:water_events",
                                                         css="bad" if water else "ok"))]
     points = [(r["longitude"], r["latitude"],
-               f"{r['sensor_id']} {r['sensor_name']}: {exceed.get(r['sensor_id'], 0)} ngày vượt",
+               f"{r['sensor_name'] or r['sensor_id']}: {r['sensor_id']}, "
+               f"{exceed.get(r['sensor_id'], 0)} ngày vượt",
                EXCEEDED if exceed.get(r["sensor_id"]) else
                AIR if r["sensor_type"] == "AirQualityObserved" else HYDRO)
               for r in sensors if r["longitude"] is not None and r["latitude"] is not None]
