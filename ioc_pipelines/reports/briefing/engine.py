@@ -27,7 +27,7 @@ or marts failed a warn-level check in that release is marked ⚠.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from ioc_pipelines.core.publishing import Release, current_release, get_release
@@ -97,10 +97,12 @@ def build(settings: Settings, kind: str, period: Period, release: Release, *,
 
 
 def _check_has_data(ctx: Context) -> None:
-    """A period that ends before the release's first data is refused (nothing to describe)."""
+    """A period that ends before the release's first data is refused (nothing to describe).
+    The month before the first one is still described: what is delivered in a month (the
+    departments' reports by the 5th, a registry extract) tells of the month before it."""
     [row] = ctx.query("first_period")
     first = row["first_month"]
-    if first and ctx.period.end < date.fromisoformat(f"{first}-01"):
+    if first and ctx.period.end < date.fromisoformat(f"{first}-01") - timedelta(days=31):
         raise ReportError(f"the period {ctx.period.code} ends before the first data in release "
                           f"{ctx.release.id} ({first}): nothing to describe")
 
