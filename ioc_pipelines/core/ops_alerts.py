@@ -23,6 +23,7 @@ from ioc_pipelines.settings import Settings
 from quality_checks.deliveries import Expectation, covered_periods, freshness
 
 # the rules measured by looking at the home (the others are raised where their fact happens)
+NEVER = "chưa bao giờ"
 WATCHED = ("delivery_due", "delivery_late", "delivery_missing", "source_stale",
            "candidate_waiting")
 
@@ -31,14 +32,6 @@ WATCHED = ("delivery_due", "delivery_late", "delivery_missing", "source_stale",
 class WatchReport:
     checked: dict[str, int]  # rule -> facts found (raised now or before)
     raised: int
-
-
-def _vi_date(day: date) -> str:
-    return f"{day:%d/%m/%Y}"
-
-
-def _vi_time(moment: datetime | None) -> str:
-    return f"{moment:%H:%M %d/%m/%Y}" if moment is not None else "chưa bao giờ"
 
 
 def _periods_due_between(exp: Expectation, first: date, last: date) -> list[tuple[date, date]]:
@@ -91,18 +84,18 @@ def _delivery_alerts(settings: Settings, con, rules: dict, today: date) -> list[
                 if overdue <= 0:
                     when = "hôm nay" if overdue == 0 else f"còn {-overdue} ngày"
                     rule, subject, body = (
-                        "delivery_due", f"Nhắc hạn nộp dữ liệu: {what} — hạn {_vi_date(due)}",
-                        f"{who} chưa nộp {what}. Hạn nộp {_vi_date(due)} ({when}). Nộp qua "
+                        "delivery_due", f"Nhắc hạn nộp dữ liệu: {what} — hạn {vi_format.day(due)}",
+                        f"{who} chưa nộp {what}. Hạn nộp {vi_format.day(due)} ({when}). Nộp qua "
                         "cổng dữ liệu của IOC hoặc vùng tiếp nhận.")
                 elif missing_after <= overdue <= missing_after + missing_back:
                     rule, subject, body = (
                         "delivery_missing", f"Thiếu dữ liệu: {what} — quá hạn {overdue} ngày",
-                        f"{who} vẫn chưa nộp {what} (hạn {_vi_date(due)}, quá hạn {overdue} "
+                        f"{who} vẫn chưa nộp {what} (hạn {vi_format.day(due)}, quá hạn {overdue} "
                         "ngày). Dữ liệu kỳ này đang thiếu trong kho dùng chung.")
                 elif overdue <= late_back:
                     rule, subject, body = (
-                        "delivery_late", f"Chậm nộp dữ liệu: {what} — hạn {_vi_date(due)} đã qua",
-                        f"{who} chưa nộp {what}; hạn nộp {_vi_date(due)} đã qua {overdue} "
+                        "delivery_late", f"Chậm nộp dữ liệu: {what} — hạn {vi_format.day(due)} đã qua",
+                        f"{who} chưa nộp {what}; hạn nộp {vi_format.day(due)} đã qua {overdue} "
                         "ngày. Đề nghị nộp sớm.")
                 else:
                     continue
@@ -133,8 +126,9 @@ def _stale_alerts(settings: Settings, con, now: datetime,
         found.append(alerts.Alert(
             "source_stale", f"source_stale|{rule.source}|{last:%Y-%m-%dT%H:%M:%S}",
             f"[IOC] Dữ liệu không còn mới: {title}",
-            f"{title}: lần nộp gần nhất lúc {_vi_time(last)}"
-            + (f", bản ghi mới nhất lúc {_vi_time(measured['newest_record_at'])}"
+            f"{title}: lần nộp gần nhất lúc {vi_format.moment(last, NEVER)}"
+            + (f", bản ghi mới nhất lúc "
+               f"{vi_format.moment(measured['newest_record_at'], NEVER)}"
                if measured["newest_record_at"] is not None else "")
             + f" — đã {vi_format.figure(max(ages))} giờ, quá thời hạn cam kết "
             f"{vi_format.figure(measured['sla_hours'], 2)} giờ.",
@@ -162,7 +156,8 @@ def _candidate_alerts(settings: Settings, con, rules: dict,
         found.append(alerts.Alert(
             "candidate_waiting", f"candidate_waiting|{row['candidate_id']}",
             f"[IOC] Bản phát hành dự kiến số {row['candidate_id']} chờ duyệt quá {hours:g} giờ",
-            f"Bản phát hành dự kiến số {row['candidate_id']} (tạo lúc {_vi_time(created)}) "
+            f"Bản phát hành dự kiến số {row['candidate_id']} (tạo lúc "
+            f"{vi_format.moment(created, NEVER)}) "
             f"đã chờ tổ liên ngành duyệt {waited.total_seconds() / 3600:.0f} giờ. Dữ liệu "
             f"cần duyệt: {sources}. Trong lúc chờ, kho vẫn phục vụ bản phát hành trước.",
             f"candidate/{row['candidate_id']}",

@@ -51,9 +51,9 @@ def day(value: date | None) -> str:
     return NONE if value is None else f"{value:%d/%m/%Y}"
 
 
-def moment(value: datetime | None) -> str:
-    """A time as 07:00 05/10/2026."""
-    return NONE if value is None else f"{value:%H:%M %d/%m/%Y}"
+def moment(value: datetime | None, none: str = NONE) -> str:
+    """A time as 07:00 05/10/2026; None -> ``none``."""
+    return none if value is None else f"{value:%H:%M %d/%m/%Y}"
 
 
 def principle(key: str) -> str:

@@ -86,8 +86,8 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("ioc_pipelines.reports", "templates"),
                       autoescape=select_autoescape(["html", "j2"]))
     env.filters["vn"] = vi_format.number
-    env.filters["vn_date"] = lambda d: d.strftime("%d/%m/%Y")
-    env.filters["vn_datetime"] = lambda d: d.strftime("%H:%M %d/%m/%Y")
+    env.filters["vn_date"] = vi_format.day
+    env.filters["vn_datetime"] = vi_format.moment
     env.filters["vn_period"] = vn_period
     env.filters["pct"] = vi_format.percent
     env.filters["colour"] = share_colour
