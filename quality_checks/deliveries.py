@@ -64,13 +64,18 @@ class Expectation:
 @dataclass(frozen=True)
 class Freshness:
     """A contract's SLA: the newest delivery (and, with ``data_column``, the newest record's
-    own timestamp in ``table``) must be younger than ``sla``."""
+    own timestamp in ``table``) must be younger than ``sla``. A feed that can also come live
+    has a shorter ``live_sla``, applied while its newest delivery is one the live path made
+    (its file name matches the SQL ``LIKE`` pattern ``live_files``): a feed loaded as daily
+    files is not held to minutes until the live path delivers it."""
 
     source: str
     sla: timedelta
     table: str | None = None
     data_column: str | None = None
     severity: str = "warn"
+    live_sla: timedelta | None = None
+    live_files: str | None = None
 
 
 def covered_periods(con, exp: Expectation) -> dict[tuple[str, date], date]:
@@ -109,9 +114,13 @@ def completeness(con, exp: Expectation, today: date) -> list[dict]:
 
 def freshness(con, fresh: Freshness, now: datetime) -> dict:
     """Age of the newest loaded delivery and of the newest record's own timestamp."""
-    landed = con.execute(
-        "SELECT max(landed_at) FROM work.ops.deliveries WHERE source = ? AND status = 'loaded'",
-        [fresh.source]).fetchone()[0]
+    landed, newest_file = con.execute(
+        "SELECT landed_at, file_name FROM work.ops.deliveries "
+        "WHERE source = ? AND status = 'loaded' ORDER BY landed_at DESC, file_name LIMIT 1",
+        [fresh.source]).fetchone() or (None, None)
+    live = bool(fresh.live_sla and fresh.live_files and newest_file is not None
+                and con.execute("SELECT ? LIKE ?", [newest_file, fresh.live_files]).fetchone()[0])
+    sla = fresh.live_sla if live else fresh.sla
     observed = None
     if fresh.table and fresh.data_column:
         # records dated in the future (a defect of their own) do not make a source fresh
@@ -122,8 +131,9 @@ def freshness(con, fresh: Freshness, now: datetime) -> dict:
     delivery_age = now - _utc(landed) if landed is not None else None
     data_age = now - _utc(observed) if observed is not None else None
     ages = [a for a in (delivery_age, data_age) if a is not None]
-    stale = not ages or max(ages) > fresh.sla
-    return {"source": fresh.source, "sla_hours": round(fresh.sla.total_seconds() / 3600, 2),
+    stale = not ages or max(ages) > sla
+    return {"source": fresh.source, "sla_hours": round(sla.total_seconds() / 3600, 2),
+            "load_path": "live" if live else "files",
             "last_delivery_at": landed, "delivery_age_hours": _hours(delivery_age),
             "newest_record_at": observed, "data_age_hours": _hours(data_age),
             "is_stale": stale, "severity": fresh.severity}

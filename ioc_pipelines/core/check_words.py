@@ -30,6 +30,11 @@ def explain(settings: Settings, con, keys: list[str]) -> dict[str, str]:
     measured = {name: state.measurements(con, name)
                 if state.work_table_exists(con, "ops", name) else []
                 for name in state.MEASUREMENTS}
+    # a column is named as the provider's file headed it
+    measured["headers"] = {(delivery, field): header for (delivery, _table), pairs in
+                           state.delivered_columns(con, sorted({
+                               r["delivery_id"] for r in measured["field_fill_rate"]})).items()
+                           for header, field in pairs}
     out = {}
     for key in keys:
         asset, _, check = key.rpartition(":")
@@ -84,7 +89,7 @@ def _on_source(settings: Settings, prefix: str, source: str, measured: dict) -> 
                if r["source"] == source and r["fill_rate"] < limit]
         low = sorted(low, key=lambda r: r["fill_rate"])[:SHOWN]
         if low:
-            facts = [f"cột {_header(source, r['field'])} trong tệp {r['file_name']} của "
+            facts = [f"cột {_header(source, r['field'], measured['headers'].get((r['delivery_id'], r['field'])))} trong tệp {r['file_name']} của "
                      f"{provider_name(settings, r['provider'])} chỉ điền "
                      f"{vi_format.percent(r['fill_rate'])}" for r in low]
             return f"{title}: " + "; ".join(facts) + " — cần bổ sung ở lần giao sau."
@@ -105,10 +110,13 @@ def _on_source(settings: Settings, prefix: str, source: str, measured: dict) -> 
     return f"{generic(f':{prefix}_{source}')[:-1]} — {owner}."
 
 
-def _header(source: str, field: str) -> str:
-    """A field as a provider heads it: the contract's first header for it ("Mã xã")."""
+def _header(source: str, field: str, delivered: str | None = None) -> str:
+    """A field as the provider's file headed it (``delivered``), else the contract's first
+    header for it ("ma_xa")."""
     from connectors import get_connector
 
+    if delivered:
+        return f"“{delivered}”"
     for entity in get_connector(source).contract.entities.values():
         for f in entity.fields:
             if f.name == field:

@@ -10,6 +10,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from connectors import DEFAULT_MIN_FILL_RATE, SOURCES, get_connector
+from ioc_pipelines.core.live_deliver import LIVE_FILES
 from ioc_pipelines.settings import DBT_PROJECT_DIR
 from quality_checks.deliveries import Expectation, Freshness, Volume
 
@@ -46,16 +47,24 @@ def expectations() -> list[Expectation]:
     return out
 
 
+def _duration(spec: dict) -> timedelta:
+    return timedelta(hours=float(spec.get("sla_hours", 0)),
+                     minutes=float(spec.get("sla_minutes", 0)))
+
+
 def freshness_rules() -> list[Freshness]:
+    """Each contract's ``freshness``: the SLA of the feed as files are delivered, and under
+    ``live`` the SLA that holds once ``ioc live`` delivers it (its deliveries' file names)."""
     out = []
     for source in SOURCES:
         spec = get_connector(source).contract.raw.get("freshness")
         if not spec:
             continue
-        sla = timedelta(hours=float(spec.get("sla_hours", 0)),
-                        minutes=float(spec.get("sla_minutes", 0)))
-        out.append(Freshness(source, sla, spec.get("data_table"), spec.get("data_column"),
-                             spec.get("severity", "warn")))
+        live = spec.get("live") or {}
+        out.append(Freshness(source, _duration(spec), spec.get("data_table"),
+                             spec.get("data_column"), spec.get("severity", "warn"),
+                             live_sla=_duration(live) if live else None,
+                             live_files=LIVE_FILES if live else None))
     return out
 
 

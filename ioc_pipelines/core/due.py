@@ -8,13 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ioc_pipelines.clock import today
-from ioc_pipelines.core import state
+from ioc_pipelines.core import state, vi_format
 from ioc_pipelines.core.contracts import expectations
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import Settings
 from quality_checks.deliveries import covered_periods, upcoming_due
-
-CADENCE_VI = {"day": "hằng ngày", "month": "hằng tháng"}
 
 
 @dataclass
@@ -46,7 +44,7 @@ def obligations(settings: Settings, providers: tuple[str, ...] | None, *,
             covered = (covered_periods(con, exp)
                        if mine and state.work_table_exists(con, "raw", exp.table) else {})
             for provider in mine:
-                item = Obligation(exp.source, provider, CADENCE_VI[exp.every], exp.due_days)
+                item = Obligation(exp.source, provider, vi_format.cadence(exp.every), exp.due_days)
                 came_on = {exp.label(period): d for (p, period), d in covered.items()
                            if p == provider}
                 for label, due in upcoming_due(exp, on):

@@ -24,7 +24,11 @@ from ioc_pipelines.resources.lakes import LIVE, connect, sql_literal
 from ioc_pipelines.settings import Settings
 
 LIVE_ACTOR = Actor("ioc-live", "live", "system")
-EVERY_MINUTES = 15  # the IoT contract's freshness SLA is 30 minutes
+EVERY_MINUTES = 15  # the IoT contract's live freshness SLA is 30 minutes
+# the files it delivers, <PROVIDER>__truc_tuyen_<UTC time>.csv: a source whose newest delivery
+# is one of them is held to its contract's live SLA (an SQL LIKE pattern)
+LIVE_MARK = "__truc_tuyen_"
+LIVE_FILES = f"%{LIVE_MARK}%"
 
 
 @dataclass
@@ -62,7 +66,7 @@ def deliver_to_warehouse(settings: Settings, *, now: datetime | None = None) -> 
                     f"WHERE {where}", params).fetchone()
                 if not count:
                     continue
-                path = Path(folder) / f"{provider}__truc_tuyen_{cutoff:%Y-%m-%dT%H%M}.csv"
+                path = Path(folder) / f"{provider}{LIVE_MARK}{cutoff:%Y-%m-%dT%H%M}.csv"
                 con.execute(
                     f"COPY (SELECT sensor_id AS ma_tram, strftime(timezone('UTC', observed_at), "
                     f"'%Y-%m-%dT%H:%M:%SZ') AS thoi_gian, quantity AS thong_so, value AS "

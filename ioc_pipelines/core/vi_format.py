@@ -59,3 +59,16 @@ def moment(value: datetime | None, none: str = NONE) -> str:
 def principle(key: str) -> str:
     """'correct' -> 'đúng' (an unknown key as it is)."""
     return PRINCIPLES.get(key, key)
+
+
+# how often a source delivers, as contracts say it (``delivery.cadence``, ``expect.every``)
+CADENCES = {"daily": "hằng ngày", "day": "hằng ngày", "weekly": "hằng tuần",
+            "monthly": "hằng tháng", "month": "hằng tháng", "quarterly": "hằng quý",
+            "yearly": "hằng năm", "on change": "khi có thay đổi",
+            "on approval": "khi có quyết định phê duyệt"}
+
+
+def cadence(key: str | None) -> str:
+    """A contract's cadence in Vietnamese ("monthly" → "hằng tháng"); unknown: as written."""
+    return CADENCES.get((key or "").strip().lower(), key or NONE)
+

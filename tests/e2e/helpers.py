@@ -66,4 +66,5 @@ def read_while_a_run_publishes(env: dict[str, str], read: Callable[[], object],
 
 # what a reader must never be shown: a check's key, a check's asset path, the principles' keys
 INTERNAL = re.compile(r"\b(?:delivered|complete|filled|volume|fresh)_[a-z_]+\b|"
-                      r"\bquality/[a-z_]+|\b(?:clean|correct|complete|live)\b", re.I)
+                      r"\bquality/[a-z_]+|\b(?:clean|correct|complete|live)\b|"
+                      r"\b(?:daily|weekly|monthly|quarterly|on change|on approval)\b", re.I)

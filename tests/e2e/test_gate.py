@@ -4,6 +4,7 @@ keeps being served, readable as before."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -60,7 +61,12 @@ def test_bad_delivery_blocks_and_previous_release_stays(tmp_path):
               / "bao-cao-chat-luong.html")
     assert str(report) in proc.stdout
     html = report.read_text(encoding="utf-8")
-    assert "Không được công bố" in html and "rejected_share_within_gate" in html
+    assert "Không được công bố" in html
+    # the blocking check's key is there for engineers, as small print only
+    verdict = html.split('id="verdict">', 1)[1].split("</div>", 1)[0]
+    assert '<small class="engineer">' in verdict
+    assert "rejected_share_within_gate" in verdict.split('<small class="engineer">', 1)[1]
+    assert "rejected_share_within_gate" not in re.sub(r'<small class="engineer">.*?</small>', "", verdict)
     assert 'id="over-gate">1<' in html and "dan_cu_12_sai.csv" in html
     # a briefing made now reads the latest good release and says so on its first page
     made = run_ioc(env, "report", "briefing", "--no-pdf").stdout

@@ -24,7 +24,7 @@ def con():
     con.execute("CREATE TABLE work.raw.iot__readings "
                 "(_provider VARCHAR, _delivery_date DATE, observed_at TIMESTAMPTZ, value DOUBLE)")
     con.execute("CREATE TABLE work.ops.deliveries (source VARCHAR, status VARCHAR, "
-                "landed_at TIMESTAMP)")
+                "landed_at TIMESTAMP, file_name VARCHAR)")
     yield con
     con.close()
 
@@ -70,7 +70,8 @@ def test_a_day_without_readings_is_missing(con):
 def test_a_stale_iot_feed_and_a_live_one(con):
     rule = Freshness("iot", timedelta(minutes=30), "iot__readings", "observed_at")
     # landed_at is naive local time (Asia/Ho_Chi_Minh): 16:50 there is 09:50 UTC, 10 min ago
-    con.execute("INSERT INTO work.ops.deliveries VALUES ('iot', 'loaded', '2026-11-22 16:50')")
+    con.execute("INSERT INTO work.ops.deliveries VALUES "
+                "('iot', 'loaded', '2026-11-22 16:50', 'SNNMT__a.csv')")
     # the drop landed 10 minutes ago but its newest reading is 5 hours old: stale
     con.execute("INSERT INTO work.raw.iot__readings VALUES "
                 "('SNNMT', '2026-11-22', ?, 1)", [NOW - timedelta(hours=5)])
@@ -83,6 +84,33 @@ def test_a_stale_iot_feed_and_a_live_one(con):
                                                   NOW + timedelta(days=30)])
     fresh = freshness(con, rule, NOW)
     assert not fresh["is_stale"] and fresh["data_age_hours"] == pytest.approx(0.08, abs=0.01)
+
+
+def test_the_sla_follows_how_the_feed_is_loaded(con):
+    """A feed delivered as daily files is held to the files' SLA (30 h), not to the live
+    path's 30 minutes; once the live path delivers it, to the live SLA."""
+    rule = Freshness("iot", timedelta(hours=30), "iot__readings", "observed_at",
+                     live_sla=timedelta(minutes=30), live_files="%__truc_tuyen_%")
+    # this morning's file (07:10 local) of yesterday's readings (newest 23:50 local)
+    con.execute("INSERT INTO work.ops.deliveries VALUES "
+                "('iot', 'loaded', '2026-11-22 07:10', 'SNNMT__2026-11-21.csv')")
+    con.execute("INSERT INTO work.raw.iot__readings VALUES "
+                "('SNNMT', '2026-11-22', '2026-11-21 23:50:00+07', 1)")
+    files = freshness(con, rule, NOW)
+    assert files["load_path"] == "files" and files["sla_hours"] == 30
+    assert not files["is_stale"] and files["data_age_hours"] == pytest.approx(17.17, abs=0.01)
+    # no file the next morning: 14 hours later the newest reading is 31 hours old, stale
+    later = freshness(con, rule, NOW + timedelta(hours=14))
+    assert later["is_stale"] and later["data_age_hours"] > 30 > later["delivery_age_hours"]
+    # the live path delivered 20 minutes ago, readings until 16:40 local: its SLA holds now
+    con.execute("INSERT INTO work.ops.deliveries VALUES "
+                "('iot', 'loaded', '2026-11-22 16:40', 'SNNMT__truc_tuyen_2026-11-22T0930.csv')")
+    con.execute("INSERT INTO work.raw.iot__readings VALUES "
+                "('SNNMT', '2026-11-22', '2026-11-22 16:35:00+07', 1)")
+    live = freshness(con, rule, NOW)
+    assert live["load_path"] == "live" and live["sla_hours"] == 0.5 and not live["is_stale"]
+    # an hour without a live delivery: stale, although a daily file would still be in time
+    assert freshness(con, rule, NOW + timedelta(hours=1))["is_stale"]
 
 
 def test_a_source_never_delivered_is_stale(con):

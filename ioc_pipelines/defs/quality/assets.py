@@ -9,6 +9,7 @@ severity comes from the contract: ``warn`` publishes and reports, ``block`` stop
 """
 
 
+from dataclasses import replace
 from datetime import datetime
 
 import dagster as dg
@@ -28,7 +29,6 @@ from ioc_pipelines.defs.raw.assets import RAW_ASSETS
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import Settings
 from quality_checks.deliveries import (
-    Freshness,
     completeness,
     fill_rates,
     freshness,
@@ -61,7 +61,7 @@ def delivery_quality(context: dg.AssetExecutionContext, settings: dg.ResourcePar
                 rows += completeness(con, exp, now.date())
         for rule in FRESHNESS.values():
             if rule.table and not state.work_table_exists(con, "raw", rule.table):
-                rule = Freshness(rule.source, rule.sla, severity=rule.severity)
+                rule = replace(rule, table=None, data_column=None)
             fresh.append(freshness(con, rule, now))
         completeness_frame = pd.DataFrame(rows, columns=[
             "source", "provider", "period", "due_date", "first_delivery_date", "status",

@@ -37,7 +37,9 @@ CHECK_SPECS = [
       for s in SOURCES),
     *(dg.AssetCheckSpec(f"fresh_{s}", asset=FRESHNESS_KEY, blocking=f.severity == "block",
                         description=f"sống: {s} delivered within its SLA "
-                        f"({f.sla.total_seconds() / 3600:g} h)")
+                        f"({f.sla.total_seconds() / 3600:g} h"
+                        + (f"; {f.live_sla.total_seconds() / 3600:g} h once it comes live"
+                           if f.live_sla else "") + ")")
       for s, f in FRESHNESS.items()),
 ]
 # on the dbt model that compares each extract with the one before; blocking so that the

@@ -34,16 +34,25 @@ def test_warnings_in_words(ioc_home):
                  "status": "on_time"}]),
             "field_fill_rate": pd.DataFrame([
                 {"source": "land_permits", "provider": "SXD", "file_name": "gp.xlsx",
-                 "field": "permit_number", "records": 9, "filled": 8, "fill_rate": 8 / 9}]),
+                 "delivery_id": "d1", "field": "permit_number", "records": 9, "filled": 8,
+                 "fill_rate": 8 / 9},
+                {"source": "land_permits", "provider": "SXD", "file_name": "gp2.xlsx",
+                 "delivery_id": "d2", "field": "permit_number", "records": 9, "filled": 7,
+                 "fill_rate": 7 / 9}]),
             "source_freshness": pd.DataFrame([
                 {"source": "iot", "sla_hours": 0.5, "delivery_age_hours": 3.0,
                  "data_age_hours": 50.0, "is_stale": True}]),
         })
+        # the second file's header was recorded when it was loaded: it is named so
+        state.record_columns(con, "d2", "gp2.xlsx", {"land_permits__permits": (
+            ("Số GP xây dựng", "permit_number"),)})
         said = check_words.explain(settings, con, KEYS)
     assert said[KEYS[0]] == ("Báo cáo chỉ tiêu kinh tế - xã hội: Sở Y tế (SYT) chưa nộp kỳ "
                              "09/2026 (hạn 05/10/2026).")
     assert "tệp gp.xlsx của Sở Xây dựng (SXD) chỉ điền 88,9%" in said[KEYS[1]]
-    assert said[KEYS[1]].startswith("Giấy phép xây dựng và thửa đất địa chính: cột “so_giay_phep”")
+    assert said[KEYS[1]].startswith("Giấy phép xây dựng và thửa đất địa chính: cột “Số GP xây "
+                                    "dựng” trong tệp gp2.xlsx")
+    assert "cột “so_giay_phep” trong tệp gp.xlsx" in said[KEYS[1]]  # no header recorded
     assert said[KEYS[2]].startswith("Cảm biến IoT") and "đã cũ 2,1 ngày" in said[KEYS[2]]
     assert "Sở Nông nghiệp và Môi trường (SNNMT)" in said[KEYS[2]]
     assert "chưa từng giao dữ liệu" in said[KEYS[3]]

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from ioc_pipelines.clock import TZ
 from ioc_pipelines.core import accounts, alerts, event_alerts, ops_alerts, state
 from ioc_pipelines.core.actors import Actor
+from ioc_pipelines.core.live_deliver import LIVE_MARK
 from ioc_pipelines.defs.alerts.sensors import alert_on_failed_runs, alert_on_stale_sources
 from ioc_pipelines.resources.appdb import engine
 from ioc_pipelines.resources.appdb.tables import notifications
@@ -125,9 +126,15 @@ def _iot_file(tmp_path, name: str, when: datetime) -> object:
 def test_a_stale_feed_alerts_once_not_at_every_look(home, tmp_path):
     settings, ids = home
     now = datetime.now(TZ)
-    deliver(settings, "iot", _iot_file(tmp_path, "SNNMT__a.csv", now - timedelta(minutes=10)))
+    # a daily file: its SLA is 30 hours, so two hours later it is still in time
+    deliver(settings, "iot", _iot_file(tmp_path, "SNNMT__a.csv", now - timedelta(minutes=20)))
     load(settings, "iot")
-    # fresh: the SLA is 30 minutes
+    assert ops_alerts.watch(settings, now=now + timedelta(hours=2),
+                            only={"source_stale"}).raised == 0
+    # the live path delivers (its files' names say so): fresh, its SLA is 30 minutes
+    deliver(settings, "iot", _iot_file(tmp_path, f"SNNMT{LIVE_MARK}a.csv",
+                                       now - timedelta(minutes=10)))
+    load(settings, "iot")
     assert ops_alerts.watch(settings, now=now, only={"source_stale"}).raised == 0
     # stale two hours later — one alert to the admins; every later look adds nothing
     later = now + timedelta(hours=2)
@@ -157,7 +164,7 @@ def test_a_stale_feed_alerts_once_not_at_every_look(home, tmp_path):
             assert alert_on_stale_sources(again).skip_message == ("no new freshness check "
                                                                   "evaluation")
 
-        deliver(settings, "iot", _iot_file(tmp_path, "SNNMT__b.csv", now))
+        deliver(settings, "iot", _iot_file(tmp_path, f"SNNMT{LIVE_MARK}b.csv", now))
         load(settings, "iot")
         _run_failing_freshness_check(instance)
         with dg.build_sensor_context(instance=instance, cursor=cursor,

@@ -8,7 +8,6 @@ import pytest
 from ioc_pipelines.core.publishing import Release
 from ioc_pipelines.reports.areas import AreaError, in_area_sql, parse_area
 from ioc_pipelines.reports.briefing import Section, num, pct, share, warned_by
-from ioc_pipelines.reports.charts import choropleth, class_breaks, progress_bars
 from ioc_pipelines.reports.pdf import set_dates
 from ioc_pipelines.reports.periods import PeriodError, parse_period, previous_period
 
@@ -98,27 +97,6 @@ def test_vietnamese_figures():
     assert pct(75.8).text == "75,8%"
     assert share(0.5).text == "50,0%"
     assert num(1234.5, "k").value == 1234.5 and num(1234.5, "k").key == "k"
-
-
-def test_choropleth_colours_by_class_and_escapes_names():
-    square = {"type": "Polygon", "coordinates": [[[103, 22], [103.1, 22], [103.1, 22.1],
-                                                  [103, 22.1], [103, 22]]]}
-    shifted = {"type": "MultiPolygon", "coordinates": [[[[103.2, 22], [103.3, 22],
-                                                          [103.3, 22.1], [103.2, 22]]]]}
-    svg = str(choropleth([("00001", "<script>x</script>", square), ("00002", "Xã B", shifted),
-                          ("00003", "Xã C", square)], {"00001": 5.0, "00002": 50.0},
-                         "Tỷ lệ <b>"))
-    assert "<script>" not in svg and "&lt;script&gt;" in svg and "Tỷ lệ &lt;b&gt;" in svg
-    assert 'data-code="00001" data-value="5.0"' in svg
-    assert 'data-code="00003" data-value=""' in svg and "#d5d8dc" in svg  # no value: grey
-    assert svg.count("<path") == 3
-    assert class_breaks([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) == [2, 4, 6, 8, 10]
-
-
-def test_progress_bars_mark_what_is_behind():
-    svg = str(progress_bars([("A", 0.5, 0.8, "bad"), ("B", 0.9, 0.8, "ok"), ("C", None, None,
-                                                                          None)], "t"))
-    assert svg.count("#b03a2e") == 1 and svg.count("#1e8449") == 1 and "50,0%" in svg
 
 
 def test_pdf_dates_are_set_to_the_release_time_keeping_offsets():

@@ -10,7 +10,7 @@ from ioc_pipelines.reports.areas import Area
 from ioc_pipelines.reports.briefing.context import Context
 from ioc_pipelines.reports.briefing.parts import Card, Section, Table, num, text
 from ioc_pipelines.reports.briefing.sections.maps import commune_shapes
-from ioc_pipelines.reports.charts import choropleth
+from ioc_pipelines.reports.maps import choropleth
 
 
 def area_vi(area: Area) -> str:

@@ -25,7 +25,7 @@ def sources_section(ctx: Context) -> Section:
         contract = get_connector(src).contract
         d = found.get(src, empty)
         rows.append([text(src), text(contract.raw.get("title", "")), text(contract.owner),
-                     text(contract.raw.get("delivery", {}).get("cadence", "")),
+                     text(vi_format.cadence(contract.raw.get("delivery", {}).get("cadence"))),
                      num(d["deliveries"], f"ops:{src}:deliveries"),
                      num(d["loaded"], f"ops:{src}:loaded"),
                      num(d["rejected"], f"ops:{src}:rejected",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ioc_pipelines.reports.briefing.context import Context
 from ioc_pipelines.reports.briefing.parts import Card, Section, Table, num, text
 from ioc_pipelines.reports.briefing.sections.maps import commune_shapes
-from ioc_pipelines.reports.charts import choropleth
+from ioc_pipelines.reports.maps import choropleth
 
 EXCEEDED, AIR, HYDRO = "#b03a2e", "#1e8449", "#1f618d"
 
@@ -36,9 +36,11 @@ def section(ctx: Context) -> Section:
                EXCEEDED if exceed.get(r["sensor_id"]) else
                AIR if r["sensor_type"] == "AirQualityObserved" else HYDRO)
               for r in sensors if r["longitude"] is not None and r["latitude"] is not None]
-    s.charts.append(("Vị trí trạm quan trắc (đỏ: có ngày PM2.5 vượt ngưỡng trong kỳ; xanh "
-                     "dương: trạm thủy văn, đo mưa)",
-                     choropleth(commune_shapes(ctx), {}, "Trạm quan trắc", points=points)))
+    s.charts.append(("Vị trí trạm quan trắc và trạm có ngày PM2.5 vượt ngưỡng trong kỳ",
+                     choropleth(commune_shapes(ctx), {}, "Trạm quan trắc", points=points,
+                                point_legend=[(EXCEEDED, "có ngày PM2.5 vượt ngưỡng"),
+                                              (AIR, "trạm không khí"),
+                                              (HYDRO, "trạm thủy văn, đo mưa")])))
     s.tables.append(Table(
         "Số ngày trung bình 24 giờ PM2.5 vượt ngưỡng QCVN 05:2023/BTNMT",
         [("Trạm", False), ("Tên trạm", False), ("Số ngày vượt", True),

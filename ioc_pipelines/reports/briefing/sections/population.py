@@ -8,7 +8,7 @@ from ioc_pipelines.core import vi_format
 from ioc_pipelines.reports.briefing.context import Context
 from ioc_pipelines.reports.briefing.parts import Card, Cell, Section, Table, num, pct, text
 from ioc_pipelines.reports.briefing.sections.maps import commune_shapes
-from ioc_pipelines.reports.charts import choropleth
+from ioc_pipelines.reports.maps import choropleth
 
 
 def section(ctx: Context) -> Section:
