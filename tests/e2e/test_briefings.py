@@ -10,6 +10,7 @@ import math
 import re
 import subprocess
 from datetime import timedelta
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -170,6 +171,17 @@ def test_socio_economic_figures_equal_the_marts(province, rendered):
             assert shown[f"ind:{code}:not_met"][1] == (
                 "Chưa đạt" if not_met else "Đạt" if not_met is False else "—")
         assert int(shown["ind:not_met"][0]) == sum(1 for r in indicators if r[2])
+        # the chart names each indicator in full: cut only by the drawing, with an ellipsis
+        # and the whole name as the label's title
+        named = q("SELECT indicator_code || ' ' || indicator_name FROM M.indicators_vs_plan "
+                  "WHERE period = ? AND plan_target IS NOT NULL", [month])
+        drawn = dict(re.findall(r'<g data-label="([^"]+)">\s*(?:<title>[^<]*</title>)?\s*'
+                                r"<text[^>]*>([^<]+)</text>", html))
+        for (name,) in named:
+            shown_name = drawn[escape(name, quote=True)]
+            whole = escape(name, quote=False)
+            assert shown_name == whole or (
+                shown_name.endswith("…") and whole.startswith(shown_name[:-1].rstrip()))
         assert "Chưa đạt" in html and 'class="bad"' in html
         [(t01,)] = q("SELECT actual FROM M.budget_by_period WHERE period = "
                      "(SELECT max(period) FROM M.budget_by_period WHERE period <= ?) "

@@ -28,7 +28,7 @@ def render_quality_report(settings: Settings, scope: Scope) -> QualityReport:
                         "Tỷ lệ đạt theo đơn vị cung cấp và nguyên tắc"),
         trend=line_chart(figures["trend"]["labels"], figures["trend"]["series"],
                          "Tỷ lệ đạt qua các bản phát hành"),
-        gate_chart=bars([(f"{d.provider} · {d.file_name[:36]}", d.rejected_share, d.limit)
+        gate_chart=bars([(f"{d.provider} · {d.file_name}", d.rejected_share, d.limit)
                          for d in figures["closest_to_gate"]],
                         "Tỷ lệ bản ghi bị từ chối so với ngưỡng của hợp đồng dữ liệu"),
     )

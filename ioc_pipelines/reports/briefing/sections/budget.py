@@ -40,7 +40,7 @@ def section(ctx: Context) -> Section:
               "num bad" if r["direction"] == "thu" and behind(r) else "num")] for r in rows]))
     s.charts.append((f"Thực hiện so với dự toán năm (vạch đen: {vi_format.percent(expected, 0)} — tiến độ "
                      "chia đều)", progress_bars(
-                         [(f"{_direction(r)} · {r['item_name'][:40]}",
+                         [(f"{_direction(r)} · {r['item_name']}",
                            None if r["achieved_pct"] is None else r["achieved_pct"] / 100,
                            expected,
                            ("bad" if behind(r) else "ok") if r["direction"] == "thu" else None)

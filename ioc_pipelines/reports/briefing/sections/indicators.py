@@ -69,7 +69,7 @@ def _bar(r: dict) -> tuple:
     rate = r["unit"] in ("%", "‰")
     value = r["actual"] if rate else r["cumulative"]
     bad = r["is_not_met"]
-    return (f"{r['indicator_code']} {r['indicator_name'][:38]}",
+    return (f"{r['indicator_code']} {r['indicator_name']}",
             None if value is None else value / r["plan_target"],
             1.0 if rate else r["period_month"] / 12,
             "bad" if bad else "ok" if bad is False else None)

@@ -29,7 +29,7 @@ def section(ctx: Context, title: str = "Giải ngân vốn đầu tư công") ->
                                                 css="bad" if lagging else "ok"))]
     s.notes.append(f"Số liệu giải ngân đến ngày {max(r['as_of'] for r in rows):%d/%m/%Y}.")
     s.charts.append(("Tỷ lệ giải ngân theo dự án (vạch đen: tỷ lệ thời gian đã qua của năm)",
-                     progress_bars([(f"{r['project_code']} {r['project_name'][:34]}",
+                     progress_bars([(f"{r['project_code']} {r['project_name']}",
                                      (r["disbursed_pct"] or 0) / 100,
                                      (r["year_elapsed_pct"] or 0) / 100,
                                      "bad" if r["is_lagging"] else "ok")
