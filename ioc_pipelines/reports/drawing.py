@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 import xml.etree.ElementTree as ET
 
 import matplotlib
@@ -40,6 +41,8 @@ STYLE = {
     "path.simplify": False,          # a commune's boundary as delivered, at any size
 }
 NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
+# a door (the portal, Dagster's webserver) may render reports from several threads
+_ONE_AT_A_TIME = threading.RLock()
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
@@ -75,13 +78,17 @@ class Drawing:
         self._tags: dict[str, tuple[str | None, dict[str, str]]] = {}
 
     def __enter__(self) -> Drawing:
+        _ONE_AT_A_TIME.acquire()  # matplotlib's style is the process's: one drawing at a time
         self._style.__enter__()
         self.figure = Figure(figsize=(self.width / 72, self.height / 72), dpi=72)
         FigureCanvasSVG(self.figure)
         return self
 
     def __exit__(self, *exc) -> None:
-        self._style.__exit__(*exc)
+        try:
+            self._style.__exit__(*exc)
+        finally:
+            _ONE_AT_A_TIME.release()
 
     def canvas(self):
         """Axes over the whole figure in pixels, y downwards (0 at the top), no frame."""

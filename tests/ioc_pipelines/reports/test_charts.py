@@ -175,3 +175,19 @@ def test_the_same_data_gives_the_same_bytes_and_charts_share_a_page():
     for svg, own in zip(first, ids, strict=True):  # every reference points inside its chart
         assert set(re.findall(r"url\(#([^)]+)\)", svg)) <= set(own)
     assert not any("<metadata" in svg or "Matplotlib v" in svg for svg in first)
+
+
+def test_drawings_from_several_threads_equal_one_at_a_time():
+    """A door renders reports from threads; matplotlib's style is the process's, so each
+    drawing holds it alone and none comes out with another's (or the default) style."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def draw(n: int) -> str:
+        return str(line_chart(["1", "2", "3"], {f"dãy {n % 2}": [n, n + 1, n + 2]}, "t",
+                              counts=True))
+
+    alone = [draw(n) for n in range(12)]
+    with ThreadPoolExecutor(6) as pool:
+        together = list(pool.map(draw, range(12)))
+    assert together == alone
+    assert all("<text" in svg for svg in together)  # text stayed text (svg.fonttype none)
