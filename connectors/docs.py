@@ -44,12 +44,8 @@ def render(source: str) -> str:
         lines.append(f"- **Providers**: {', '.join(f'`{p}`' for p in delivery['providers'])}")
     fresh = raw.get("freshness", {})
     if fresh:
-        def said(spec: dict) -> str:
-            return ", ".join(f"{k.removeprefix('sla_')} {v}" for k, v in spec.items()
-                             if k.startswith("sla_"))
-
-        sla = said(fresh) + (f" (delivered files); {said(fresh['live'])} once `ioc live` "
-                             "delivers it" if fresh.get("live") else "")
+        sla = ", ".join(f"{k.removeprefix('sla_')} {v}" for k, v in fresh.items()
+                        if k.startswith("sla_"))
         by_data = (f"; also by the newest `{fresh['data_column']}`" if fresh.get("data_column")
                    else "")
         lines.append(f"- **Freshness SLA** (sống, {fresh.get('severity', 'warn')}): "
