@@ -114,12 +114,12 @@ def completeness(con, exp: Expectation, today: date) -> list[dict]:
 
 def freshness(con, fresh: Freshness, now: datetime) -> dict:
     """Age of the newest loaded delivery and of the newest record's own timestamp."""
-    landed, newest_file = con.execute(
-        "SELECT landed_at, file_name FROM work.ops.deliveries "
+    # the newest loaded delivery, and whether the live path made it (one read)
+    landed, by_live_path = con.execute(
+        "SELECT landed_at, coalesce(file_name LIKE ?, false) FROM work.ops.deliveries "
         "WHERE source = ? AND status = 'loaded' ORDER BY landed_at DESC, file_name LIMIT 1",
-        [fresh.source]).fetchone() or (None, None)
-    live = bool(fresh.live_sla and fresh.live_files and newest_file is not None
-                and con.execute("SELECT ? LIKE ?", [newest_file, fresh.live_files]).fetchone()[0])
+        [fresh.live_files, fresh.source]).fetchone() or (None, False)
+    live = bool(fresh.live_sla and by_live_path)
     sla = fresh.live_sla if live else fresh.sla
     observed = None
     if fresh.table and fresh.data_column:

@@ -89,7 +89,9 @@ def _on_source(settings: Settings, prefix: str, source: str, measured: dict) -> 
                if r["source"] == source and r["fill_rate"] < limit]
         low = sorted(low, key=lambda r: r["fill_rate"])[:SHOWN]
         if low:
-            facts = [f"cột {_header(source, r['field'], measured['headers'].get((r['delivery_id'], r['field'])))} trong tệp {r['file_name']} của "
+            headers = measured["headers"]
+            facts = [f"cột {_header(source, r['field'], headers.get((r['delivery_id'], r['field'])))}"
+                     f" trong tệp {r['file_name']} của "
                      f"{provider_name(settings, r['provider'])} chỉ điền "
                      f"{vi_format.percent(r['fill_rate'])}" for r in low]
             return f"{title}: " + "; ".join(facts) + " — cần bổ sung ở lần giao sau."

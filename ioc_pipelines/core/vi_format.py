@@ -71,4 +71,3 @@ CADENCES = {"daily": "hằng ngày", "day": "hằng ngày", "weekly": "hằng tu
 def cadence(key: str | None) -> str:
     """A contract's cadence in Vietnamese ("monthly" → "hằng tháng"); unknown: as written."""
     return CADENCES.get((key or "").strip().lower(), key or NONE)
-
