@@ -7,6 +7,7 @@ with — as an agency would, in another process."""
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import textwrap
 from dataclasses import dataclass
@@ -43,12 +44,26 @@ class World:
                                  "(make test does)")
         path = self.tmp / "agency_script.py"
         path.write_text(f"PROFILE = {str(self.profile)!r}\nVALUES = {values!r}\n"
-                        + textwrap.dedent(script), encoding="utf-8")
+                        + textwrap.dedent(script) + DONE, encoding="utf-8")
         proc = subprocess.run([str(AGENCY_PYTHON), str(path)], capture_output=True,
                               text=True, timeout=300, cwd=self.tmp)
-        if proc.returncode != 0:
+        if proc.returncode != 0 and not aborted_at_exit(proc):
             raise AssertionError(f"agency script failed:\n{proc.stdout}\n{proc.stderr}")
-        return json.loads(proc.stdout.strip().splitlines()[-1])
+        return json.loads(proc.stdout.strip().splitlines()[-2])
+
+
+# printed after an agency's script: it ran to its end
+END = "-- the script ran to its end --"
+DONE = f"\nprint({END!r}, flush=True)\n"
+# pyarrow's reader thread can release the client's HTTP file system while Python exits
+# (apache/arrow#39162; here about 1 run in 50): docs/sharing.md names it for the agencies
+KNOWN_ABORT = "terminate called without an active exception"
+
+
+def aborted_at_exit(proc: subprocess.CompletedProcess) -> bool:
+    """The client's known abort, and only it: after the whole script ran, nothing else wrong."""
+    return (proc.returncode == -signal.SIGABRT and proc.stderr.strip() == KNOWN_ABORT
+            and proc.stdout.splitlines()[-1:] == [END])
 
 
 @pytest.fixture(scope="session")
