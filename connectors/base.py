@@ -171,11 +171,12 @@ class Connector:
         if suffix == "xlsx":
             book = xlsx.read_xlsx(file, data)
             return self.parse_workbook(file, book), book.encoding
+        if suffix in ("csv", "tsv", "txt", "jsonl", "ndjson"):  # large: NFC in the engine
+            text, encoding = formats.decode(file, data, normalise=False)
+            frame = (formats.read_delimited(file, text) if suffix in ("csv", "tsv", "txt")
+                     else formats.json_lines_frame(file, text))
+            return [Part(formats.nfc_frame(frame))], encoding
         text, encoding = formats.decode(file, data)
-        if suffix in ("csv", "tsv", "txt"):
-            return [Part(formats.read_delimited(file, text))], encoding
-        if suffix in ("jsonl", "ndjson"):
-            return [Part(formats.rows_to_frame(file, formats.read_json_lines(file, text)))], encoding
         if suffix == "geojson":
             rows, _crs = formats.read_geojson(file, text)
             return [Part(formats.rows_to_frame(file, rows))], encoding

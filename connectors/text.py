@@ -15,6 +15,7 @@ Vietnamese. Otherwise the file is rejected with the reason instead of being deco
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -173,6 +174,31 @@ def vietnamese_score(text: str) -> tuple[float, int]:
     return good / len(words), len(words)
 
 
+@functools.cache
+def composing_class() -> str:
+    """A regular-expression class of the characters NFC can change or join to the character
+    before them: combining marks, characters NFC replaces (singletons, composition
+    exclusions), the second character of every canonical pair, the Hangul vowel and final
+    jamo. A value with none of them is already NFC (planes 0–2 hold them all), so a large
+    file is normalised value by value only where one occurs (``formats.nfc_frame``)."""
+    points = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
+    for point in range(0x30000):
+        char = chr(point)
+        if unicodedata.combining(char) or unicodedata.normalize("NFC", char) != char:
+            points.add(point)
+        parts = unicodedata.decomposition(char).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            points.add(int(parts[1], 16))
+    ranges: list[list[int]] = []
+    for point in sorted(points):
+        if ranges and ranges[-1][1] == point - 1:
+            ranges[-1][1] = point
+        else:
+            ranges.append([point, point])
+    return "[" + "".join(f"\\x{{{a:x}}}" + (f"-\\x{{{b:x}}}" if b > a else "")
+                         for a, b in ranges) + "]"
+
+
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
@@ -181,11 +207,13 @@ class EncodingError(ValueError):
     pass
 
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode a delivered text file: UTF-8 (BOM optional) or detected TCVN3/VNI, to NFC.
+def decode_bytes(data: bytes, normalise: bool = True) -> tuple[str, str]:
+    """Decode a delivered text file: UTF-8 (BOM optional) or detected TCVN3/VNI, to NFC
+    (``normalise=False``: the caller normalises the values it reads, ``formats.nfc_frame``).
 
     Raises EncodingError with a reason when no decoding gives Vietnamese text.
     """
+    done = nfc if normalise else str
     if data.startswith(b"\xef\xbb\xbf"):
         data, label = data[3:], "utf-8-sig"
     else:
@@ -196,7 +224,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         bad = exc.start
     else:
         fixed, legacy = fix_legacy_text(text)
-        return nfc(fixed), (f"{label}+{legacy}" if legacy else label)
+        return done(fixed), (f"{label}+{legacy}" if legacy else label)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise EncodingError("UTF-16 is not accepted; re-export the file as UTF-8")
     decoders = {"tcvn3": decode_tcvn3, "vni": decode_vni}
@@ -205,7 +233,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     best = max(scored, key=lambda n: scored[n][0])
     share, words = scored[best]
     if words and share >= 0.8:
-        return nfc(decoders[best](data)), best
+        return done(decoders[best](data)), best
     raise EncodingError(
         f"not valid UTF-8 (byte {bad}: {data[bad:bad + 4]!r}) and not recognisable as TCVN3 or "
         "VNI Vietnamese; re-export the file as UTF-8")
@@ -222,16 +250,24 @@ def fix_legacy_text(text: str) -> tuple[str, str | None]:
     convert when the whole text reads clearly better as TCVN3 or VNI. Returns (text, label)."""
     if not _LEGACY_HINTS.search(text):
         return text, None
-    try:
-        text.encode("cp1252")
-    except UnicodeEncodeError:
-        return text, None  # real Vietnamese letters (ư, ạ, đ …) present: Unicode text
     sample = text[:_SAMPLE]
+    if not _cp1252_only(sample):
+        return text, None  # real Vietnamese letters (ư, ạ, đ …) present: Unicode text
     current, _ = vietnamese_score(sample)
     convert = {"tcvn3": tcvn3_to_unicode, "vni": vni_to_unicode}
     scores = {name: vietnamese_score(fn(sample)) for name, fn in convert.items()}
     best = max(scores, key=lambda n: scores[n][0])
     share, words = scores[best]
-    if words and share >= 0.8 and share > current + 0.2:
+    # the whole text is encoded only before converting it: most texts with a hint (an IoT
+    # file's "µg/m³") are decided by their sample
+    if words and share >= 0.8 and share > current + 0.2 and _cp1252_only(text):
         return convert[best](text), best
     return text, None
+
+
+def _cp1252_only(text: str) -> bool:
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True

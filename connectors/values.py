@@ -36,29 +36,49 @@ def parse_number(col: pl.Expr, decimal: str = ",") -> pl.Expr:
     return s.cast(pl.Float64, strict=False)
 
 
-def _parse(expr: pl.Expr, ftype: str, tz: str, decimal: str) -> pl.Expr:
+def _parse(expr: pl.Expr, ftype: str, decimal: str) -> pl.Expr:
+    """Numbers and booleans (dates and timestamps: :func:`_parse_time`)."""
     s = expr.str.strip_chars()
     if ftype == "number":
         return parse_number(s, decimal)
     if ftype == "integer":
         n = parse_number(s, decimal)
         return pl.when(n == n.round(0)).then(n).cast(pl.Int64, strict=False)
-    if ftype == "date":
-        plain = s.str.slice(0, 10).str.replace(r"T.*$", "")
-        return pl.coalesce([plain.str.strptime(pl.Date, f, strict=False) for f in _DATE_FORMATS])
-    if ftype == "timestamp":
-        t = s.str.replace(" ", "T").str.replace(r"Z$", "+00:00").str.replace(
-            r"([+-]\d{2})(\d{2})$", "${1}:${2}")
-        aware = [t.str.strptime(pl.Datetime("us", "UTC"), f, strict=False) for f in _TS_AWARE]
-        plain = s.str.replace(" ", "T", literal=True)
-        naive = [plain.str.strptime(pl.Datetime("us"), f, strict=False) for f in _TS_NAIVE]
-        local = pl.coalesce(naive).dt.replace_time_zone(tz, ambiguous="earliest",
-                                                         non_existent="null")
-        return pl.coalesce([*aware, local.dt.convert_time_zone("UTC")])
     if ftype == "boolean":
         low = s.str.to_lowercase()
         return pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False)
     return expr  # text, json, geometry stay text
+
+
+def _in_turn(text: pl.Series, formats: tuple[str, ...], dtype: pl.DataType) -> pl.Series:
+    """The first format that reads each value (``coalesce`` of all of them), each format
+    tried only on the values the ones before it left unread: most files use one form, so a
+    column costs about one parse, not one per form."""
+    out = pl.Series(text.name, [None] * len(text), dtype=dtype)
+    todo = text.is_not_null()
+    for form in formats:
+        index = todo.arg_true()
+        if not len(index):
+            break
+        parsed = text.gather(index).str.strptime(dtype, form, strict=False)
+        out = out.scatter(index, parsed)
+        todo = todo & out.is_null()
+    return out
+
+
+def _parse_time(text: pl.Series, ftype: str, tz: str) -> pl.Series:
+    """A date or timestamp column (timestamps in UTC: an offset as written, else ``tz``)."""
+    s = text.str.strip_chars()
+    if ftype == "date":
+        return _in_turn(s.str.slice(0, 10).str.replace(r"T.*$", ""), _DATE_FORMATS, pl.Date)
+    t = s.str.replace(" ", "T").str.replace(r"Z$", "+00:00").str.replace(
+        r"([+-]\d{2})(\d{2})$", "${1}:${2}")
+    aware = _in_turn(t, _TS_AWARE, pl.Datetime("us", "UTC"))
+    plain = s.str.replace(" ", "T", literal=True).zip_with(aware.is_null(), pl.Series([None],
+                                                                                      dtype=pl.Utf8))
+    local = _in_turn(plain, _TS_NAIVE, pl.Datetime("us")).dt.replace_time_zone(
+        tz, ambiguous="earliest", non_existent="null").dt.convert_time_zone("UTC")
+    return aware.fill_null(local).alias(text.name)
 
 
 def type_columns(frame: pl.DataFrame, fields: tuple[Field, ...], contract: Contract) -> pl.DataFrame:
@@ -69,7 +89,8 @@ def type_columns(frame: pl.DataFrame, fields: tuple[Field, ...], contract: Contr
         return frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("_invalid"))
     originals = [pl.col(n).alias(f"__orig_{n}") for n in typed_fields]
     typed = frame.with_columns(originals).with_columns(
-        [_parse(pl.col(f.name), f.type, tz, decimal).alias(f.name)
+        [_parse_time(frame[f.name], f.type, tz) if f.type in ("date", "timestamp")
+         else _parse(pl.col(f.name), f.type, decimal).alias(f.name)
          for f in fields if f.name in typed_fields])
     fragments = []
     for n in typed_fields:

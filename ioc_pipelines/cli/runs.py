@@ -25,6 +25,9 @@ def register(sub) -> None:
                    "candidate with new deliveries of sign-off sources waits for `ioc approve`")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="show Dagster's and dbt's log live (it always goes to the log file)")
+    p.add_argument("--full", action="store_true",
+                   help="run the whole pipeline even when nothing is new since the last run "
+                   "that published or left a candidate waiting")
     add_wait_flag(p)
     p.set_defaults(func=cmd_run)
 
@@ -40,12 +43,12 @@ def cmd_run(settings: Settings, args) -> int:
         result, error = attempt(lambda: runs.run(
             settings, actor=Actor.os_user(), approve_by=args.approve_by, demo=demo,
             wait=not args.no_wait, console=args.verbose, log_file=log_file,
-            on_wait=lambda h: waiting(h, terminal)))
+            on_wait=lambda h: waiting(h, terminal), full=args.full))
     if error is not None:
         return refuse(error)
     _print_result(settings, result)
     say(f"Full log: {result.log_file}")
-    return OK if result.outcome in ("published", "waiting_signoff") else FAILED
+    return OK if result.outcome in ("published", "waiting_signoff", "unchanged") else FAILED
 
 
 def _served(release) -> str:
@@ -57,6 +60,15 @@ def _print_result(settings: Settings, result: runs.RunResult) -> None:
     if result.demo is not None:
         say(f"Demo data: {sum(s['files'] for s in result.demo.by_source.values())} files, "
             f"{result.demo.defects} injected defects; truth: {result.demo.manifest}")
+    if result.outcome == "unchanged":
+        last = result.unchanged_since
+        came_to = (f"it published release {last['release']}" if last["outcome"] == "published"
+                   else "it left a candidate for sign-off")
+        say(f"Nothing new since the run {last['run_id'][:8]} of {last['at']:%Y-%m-%d %H:%M} "
+            f"({came_to}): no new delivery, the same code, settings and day — nothing built, "
+            "nothing published. `ioc run --full` runs anyway.")
+        say(_served(result.release))
+        return
     if result.outcome in ("blocked", "failed"):
         say()
         say("The run did not publish: " + "; ".join(result.failures or ["see the log"]))

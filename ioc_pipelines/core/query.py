@@ -31,7 +31,7 @@ def sql(settings: Settings, query: str, *, max_rows: int | None = 40) -> QueryRe
     from ioc_pipelines.resources.lakes import connect, init_lakes
 
     init_lakes(settings)  # a home with nothing run yet has empty lakes, not missing ones
-    with connect(settings, published=True, published_read_only=True) as con:
+    with connect(settings, published=True, published_read_only=True, typed_sql=True) as con:
         ensure_extensions(con, ["spatial"])  # geometry columns and ST_ functions
         try:
             rel = con.sql(query)

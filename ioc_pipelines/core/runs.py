@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ioc_pipelines import clock
-from ioc_pipelines.core import audit, event_alerts, inbox, progress, state
+from ioc_pipelines.core import audit, event_alerts, inbox, progress, state, unchanged
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.candidates import Candidate, candidate_of_run
 from ioc_pipelines.core.ingest import DemoSummary, deliver_folder, generate_demo, province_slug
@@ -48,8 +48,9 @@ class PublishedReports:
 @dataclass
 class RunResult:
     """``outcome``: published | waiting_signoff | blocked (the gate or a failed step of the
-    main job stopped it) | failed (a raw load failed before the main job); when it did not
-    publish, the previous release is still served."""
+    main job stopped it) | failed (a raw load failed before the main job) | unchanged
+    (nothing new since the run ``unchanged_since`` — its ``run_id`` is that run's); when it
+    did not publish, the previous release is still served."""
 
     outcome: str
     run_id: str | None
@@ -65,6 +66,7 @@ class RunResult:
     # the analysts' SQL to attach the latest release (embedded default only: on S3 it carries
     # the analyst's secret, given by `ioc status --json`)
     analyst_attach: str | None = None
+    unchanged_since: dict | None = None  # the last kept run (core/unchanged.py)
 
 
 def new_log_file(settings: Settings, verb: str) -> Path:
@@ -81,13 +83,15 @@ def quality_report_path(settings: Settings, label: str) -> Path:
 
 def run(settings: Settings, *, actor: Actor, approve_by: str | None = None,
         demo: DemoRequest | None = DemoRequest(), wait: bool = True, on_wait=None,
-        console: bool = False, log_file: Path | None = None) -> RunResult:
-    """Run the main job once (``demo=None``: never generate demo data). Audited: its start
-    and how it finished (the release it published is audited by the publish step)."""
+        console: bool = False, log_file: Path | None = None, full: bool = False) -> RunResult:
+    """Run the main job once (``demo=None``: never generate demo data); with nothing new
+    since the last run that published or left a candidate waiting (``core/unchanged.py``),
+    stop at once — unless ``full``. Audited: its start and how it finished (the release it
+    published is audited by the publish step)."""
     audit.record(settings, actor, "run.start", MAIN_JOB)
     with audit.audited(settings, actor, "run.finish", MAIN_JOB) as detail:
         result = _run(settings, actor=actor, approve_by=approve_by, demo=demo, wait=wait,
-                      on_wait=on_wait, console=console, log_file=log_file)
+                      on_wait=on_wait, console=console, log_file=log_file, full=full)
         detail.update(result=result.outcome, run_id=result.run_id,
                       failures=result.failures[:10])
     return result
@@ -99,9 +103,34 @@ def _failures(outcome) -> list[str]:
     return [outcome.storage] if outcome.storage else outcome.failures
 
 
+def _nothing_new(settings: Settings) -> dict | None:
+    """The last kept run when nothing changed since it, else None: files
+    uploaded straight into the landing zone are registered first; a landed delivery waiting
+    to load is something new."""
+    from connectors import SOURCES
+
+    with connect(settings) as con:
+        state.ensure(con)
+        for source in SOURCES:
+            discover(settings, source, con)
+        waiting = con.execute("SELECT count(*) FROM work.ops.deliveries "
+                              "WHERE status = 'landed'").fetchone()[0]
+        fingerprint = unchanged.fingerprint(settings, con)
+    return None if waiting else unchanged.same_as_last(settings, fingerprint)
+
+
+def _keep(settings: Settings, result: RunResult) -> RunResult:
+    """Remember the inputs of a run that published or left a candidate waiting."""
+    with connect(settings) as con:
+        fingerprint = unchanged.fingerprint(settings, con)
+    unchanged.remember(settings, fingerprint, run_id=result.run_id, outcome=result.outcome,
+                       release_id=result.release.id if result.release else None)
+    return result
+
+
 def _run(settings: Settings, *, actor: Actor, approve_by: str | None,
          demo: DemoRequest | None, wait: bool, on_wait, console: bool,
-         log_file: Path | None) -> RunResult:
+         log_file: Path | None, full: bool = False) -> RunResult:
     log_file = log_file or new_log_file(settings, "run")
     with home_lock(settings, actor, "ioc run", wait=wait, on_wait=on_wait):
         init_lakes(settings)
@@ -117,6 +146,12 @@ def _run(settings: Settings, *, actor: Actor, approve_by: str | None,
                                     log=lambda m: progress.report("note", m.strip()))
             progress.report("stage", "delivering the demo files")
             deliver_folder(settings, settings.demo_dir, actor=actor)
+        if not full and summary is None:
+            if (last := _nothing_new(settings)) is not None:
+                progress.report("stage", f"nothing new since the run of {last['at']:%H:%M} "
+                                "(same deliveries, code, settings and day): nothing to build")
+                return RunResult("unchanged", last["run_id"], current_release(settings),
+                                 log_file=log_file, unchanged_since=last)
         for job_name, window in pending_partition_runs(settings):
             progress.report("stage", f"loading {job_name} for delivery dates "
                             f"{window[0]} … {window[1]}")
@@ -154,18 +189,18 @@ def _run(settings: Settings, *, actor: Actor, approve_by: str | None,
         upkeep(settings)
         if candidate is not None and candidate.status == "waiting":
             tag_outcome(settings, outcome.run_id, "waiting_signoff")
-            return RunResult("waiting_signoff", outcome.run_id, current_release(settings),
-                             candidate, warnings=outcome.warnings, demo=summary,
-                             log_file=log_file)
+            return _keep(settings, RunResult(
+                "waiting_signoff", outcome.run_id, current_release(settings), candidate,
+                warnings=outcome.warnings, demo=summary, log_file=log_file))
         tag_outcome(settings, outcome.run_id, "published")
         release = current_release(settings)
         reports = after_publish(settings, release, actor=actor, log_file=log_file,
                                 console=console)
-        return RunResult("published", outcome.run_id, release, candidate,
-                         warnings=outcome.warnings, demo=summary, reports=reports,
-                         rejections_dir=settings.reports_dir / "rejections", log_file=log_file,
-                         analyst_attach=(analyst_attach_sql(settings, None)
-                                         if settings.s3 is None else None))
+        return _keep(settings, RunResult(
+            "published", outcome.run_id, release, candidate, warnings=outcome.warnings,
+            demo=summary, reports=reports, rejections_dir=settings.reports_dir / "rejections",
+            log_file=log_file,
+            analyst_attach=analyst_attach_sql(settings, None) if settings.s3 is None else None))
 
 
 def upkeep(settings: Settings) -> None:

@@ -124,9 +124,9 @@ def to_vn2000(lon: np.ndarray, lat: np.ndarray, crs: str) -> tuple[np.ndarray, n
     """WGS84 -> VN-2000 TM-3 metres with DuckDB spatial (the same PROJ the pipeline uses)."""
     import duckdb
 
-    from ioc_pipelines.resources.extensions import ensure_extensions
+    from ioc_pipelines.resources.extensions import CHECKED_ONCE, ensure_extensions
 
-    con = duckdb.connect()
+    con = duckdb.connect(config=CHECKED_ONCE)
     ensure_extensions(con, ["spatial"])
     import pyarrow as pa
 

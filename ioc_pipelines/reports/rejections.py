@@ -19,6 +19,7 @@ run, also when the gate blocks a release: that is when providers need them most.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import defaultdict
@@ -27,7 +28,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from connectors.reasons_vi import notice_vi
-from ioc_pipelines.core import state, vi_format
+from ioc_pipelines.core import state, unchanged, vi_format
 from ioc_pipelines.core.providers import provider_name, source_title
 from ioc_pipelines.core.reference import quality_rules
 from ioc_pipelines.reports.rejection_workbook import Sheet, workbook
@@ -41,6 +42,9 @@ RECORD, CODES = "Bản ghi số", "Mã lỗi"
 FIXED = [RECORD, "Lỗi", "Cách khắc phục"]
 KEPT_FIXED = [RECORD, "Lưu ý", "Cách khắc phục"]
 REJECTED_SHEET, KEPT_SHEET = "Bản ghi bị từ chối", "Đã nhận, có lưu ý"
+# records shown on the web page per table: a browser cannot lay out 100 000 rows; the
+# workbook and the CSV hold them all
+PAGE_ROWS = 1000
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,7 @@ def render_rejection_reports(settings: Settings, *, provider: str | None = None,
     page = environment().get_template("rejections.html.j2")
     rules = quality_rules()
     reports = []
+    made = _Made(settings)
     for (prov, delivery), group in groups.items():
         records = group["rejected"] + group["kept"]
         columns = _columns(records, headers, values)
@@ -102,6 +107,17 @@ def render_rejection_reports(settings: Settings, *, provider: str | None = None,
         first = group["first"]
         labels = [label for label, _fields in columns]
         who, what = provider_name(settings, prov), source_title(first["source"])
+        folder = f"reports/rejections/{safe_name(prov)}"
+        name = safe_name(delivery)
+        local = settings.reports_dir / "rejections" / safe_name(prov)
+        report = RejectionReport(prov, delivery, first["source"], len(rejected),
+                                 f"{folder}/{name}.csv", f"{folder}/{name}.xlsx",
+                                 f"{folder}/{name}.html", local, len(kept),
+                                 tuple(group["notices"]))
+        reports.append(report)
+        inputs = made.digest(rejected, kept, labels, group["notices"], who, what, first)
+        if made.same(report, inputs):
+            continue  # made from the same records by the same code: the files stand
         kind = ("Báo cáo bản ghi bị từ chối" if rejected
                 else "Phản hồi lần giao (không có bản ghi bị từ chối)")
         title = f"{kind} — {who}"
@@ -118,27 +134,58 @@ def render_rejection_reports(settings: Settings, *, provider: str | None = None,
                                  "mã xã cũ sang mã mới) hoặc cần kiểm tra; từ lần giao sau hãy "
                                  "sửa theo cột “Cách khắc phục”.",
                                  *(f"Tệp {n}" for n in group["notices"])], warning=True))
-        folder = f"reports/rejections/{safe_name(prov)}"
-        name = safe_name(delivery)
         files = {
             "csv": _csv([*FIXED, *labels, CODES], rejected),
             "xlsx": workbook(title, [about, f"Mã lần giao: {delivery}"], sheets, reasons),
             "html": page.render(title=title, about=about, delivery_id=delivery,
-                                header=[*FIXED, *labels, CODES], rows=rejected,
-                                kept_header=[*KEPT_FIXED, *labels, CODES], kept=kept,
+                                header=[*FIXED, *labels, CODES], rows=rejected[:PAGE_ROWS],
+                                rejected_count=len(rejected), kept_count=len(kept),
+                                kept_header=[*KEPT_FIXED, *labels, CODES],
+                                kept=kept[:PAGE_ROWS],
                                 notices=group["notices"], reasons=reasons,
                                 xlsx_name=f"{name}.xlsx", csv_name=f"{name}.csv").encode(),
         }
-        local = settings.reports_dir / "rejections" / safe_name(prov)
         local.mkdir(parents=True, exist_ok=True)
         for extension, data in files.items():
             write_atomically(local / f"{name}.{extension}", data)
             store.put_bytes(settings.work_bucket, f"{folder}/{name}.{extension}", data)
-        reports.append(RejectionReport(prov, delivery, first["source"], len(rejected),
-                                       f"{folder}/{name}.csv", f"{folder}/{name}.xlsx",
-                                       f"{folder}/{name}.html", local, len(kept),
-                                       tuple(group["notices"])))
+        made.keep(report, inputs)
+    made.save()
     return reports
+
+
+class _Made:
+    """What each delivery's report was made from (a digest of its rows, notices, names and
+    the code that renders it), kept in ``$IOC_HOME/state/rejection-reports.json``: a run
+    renders again only the reports whose inputs changed or whose files are not all there."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.path = settings.home / "state" / "rejection-reports.json"
+        try:
+            self.kept = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.kept = {}
+        self.changed = False
+        self.code = unchanged.code_digest()
+
+    def digest(self, *inputs) -> str:
+        text = json.dumps([self.code, *inputs], default=str, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def same(self, report: RejectionReport, inputs: str) -> bool:
+        name = Path(report.csv_key).stem
+        return (self.kept.get(f"{report.provider}/{report.delivery_id}") == inputs
+                and all((report.local_dir / f"{name}.{e}").is_file()
+                        for e in ("csv", "xlsx", "html")))
+
+    def keep(self, report: RejectionReport, inputs: str) -> None:
+        self.kept[f"{report.provider}/{report.delivery_id}"] = inputs
+        self.changed = True
+
+    def save(self) -> None:
+        if self.changed:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.path, json.dumps(self.kept, sort_keys=True).encode("utf-8"))
 
 
 def safe_name(text: str) -> str:
@@ -165,9 +212,13 @@ def _delivered_values(con, rows: list[dict]) -> dict[tuple, dict]:
     for (table, delivery), numbers in wanted.items():
         if not state.work_table_exists(con, "raw", table):
             continue
+        # the records joined to their numbers (a hash join): a list searched per row cost
+        # minutes for a delivery with 100 000 rejected records
         cursor = con.execute(
-            f"SELECT * FROM work.raw.{table} WHERE _delivery_id = ? "
-            "AND list_contains(?, _record_number)", [delivery, numbers])
+            f"SELECT raw.* FROM work.raw.{table} AS raw SEMI JOIN "
+            "(SELECT unnest(?::BIGINT[]) AS number) AS wanted "
+            "ON raw._record_number = wanted.number WHERE raw._delivery_id = ?",
+            [numbers, delivery])
         names = [d[0] for d in cursor.description]
         for record in cursor.fetchall():
             value = dict(zip(names, record, strict=True))

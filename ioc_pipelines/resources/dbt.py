@@ -7,14 +7,17 @@ credentials, and no second place reads the environment.
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import shutil
 import sys
+from functools import cached_property
 from pathlib import Path
 
 import yaml
 from dagster_dbt import DbtCliResource, DbtProject
+from packaging import version
 
 from connectors import get_connector
 from ioc_pipelines.resources.extensions import install_extensions
@@ -38,6 +41,7 @@ def write_profile(settings: Settings) -> Path:
         # ("database is locked"), and on PostgreSQL dbt-duckdb's threads intermittently miss
         # each other's `<model>__dbt_tmp` table (duckdb/dbt-duckdb#748, open), failing a run
         "threads": 1,
+        "config_options": settings.duckdb_config(),
         "settings": {"TimeZone": "Asia/Ho_Chi_Minh"},
         # installed from its PyPI package by `ioc setup`: loading needs no network
         "extensions": ["spatial"],
@@ -140,11 +144,27 @@ def prepare_manifest(settings: Settings, *, force: bool = False) -> Path:
     return manifest
 
 
+class IocDbtCliResource(DbtCliResource):
+    """dagster-dbt's resource without two costs paid before every dbt command, for nothing the
+    pipeline uses: ``dbt --version`` in a subprocess (5 s, in which dbt asks PyPI for its
+    latest releases: two 1 s timeouts where a data centre has no internet) — the version of the
+    dbt-core installed beside it instead; and a dbt adapter built in-process (5 s: a DuckDB
+    with the lake attached), used only to fetch row counts and column metadata, which no asset
+    asks for."""
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(importlib.metadata.version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args):  # noqa: ARG002 - dagster-dbt's signature
+        return None
+
+
 def dbt_resource(settings: Settings, target: str = "work") -> DbtCliResource:
     """dbt for the work lake, or (``target="live"``) for the live lake."""
     project = dbt_project(settings)
-    return DbtCliResource(project_dir=project, profiles_dir=str(project.profiles_dir),
-                          profile=PROFILE, target=target, dbt_executable=dbt_executable())
+    return IocDbtCliResource(project_dir=project, profiles_dir=str(project.profiles_dir),
+                             profile=PROFILE, target=target, dbt_executable=dbt_executable())
 
 
 _runners: dict[str, tuple[str, object]] = {}  # home -> (what was parsed, a runner holding it)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from ioc_pipelines.resources.extensions import ensure_extensions
+from ioc_pipelines.resources.extensions import CHECKED_ONCE, ensure_extensions
 from ioc_pipelines.resources.object_store import object_store
 from ioc_pipelines.settings import CatalogConfig, Settings
 
@@ -106,7 +106,7 @@ def init_lakes(settings: Settings) -> None:
     store = object_store(settings)
     for bucket in (settings.work_bucket, settings.published_bucket):
         store.ensure_bucket(bucket)
-    con = duckdb.connect()
+    con = duckdb.connect(config=CHECKED_ONCE)
     try:
         ensure_extensions(con)
         if (secret := s3_secret_sql(settings)) is not None:
@@ -122,11 +122,13 @@ def init_lakes(settings: Settings) -> None:
 @contextmanager
 def connect(settings: Settings, *, work: bool = True, published: bool = False,
             published_read_only: bool = True, published_snapshot: int | None = None,
-            live: bool = False, live_read_only: bool = False):
-    """A DuckDB connection with the pipeline's S3 secret and the requested lakes attached."""
+            live: bool = False, live_read_only: bool = False, typed_sql: bool = False):
+    """A DuckDB connection with the pipeline's S3 secret and the requested lakes attached
+    (``typed_sql``: for SQL a person typed, extensions loaded with DuckDB's signature check)."""
     all_lakes = lakes(settings)
     postgres = any(lake.catalog.kind == "postgres" for lake in all_lakes.values())
-    con = duckdb.connect()
+    con = duckdb.connect(config={**settings.duckdb_config(),
+                                 **({} if typed_sql else CHECKED_ONCE)})
     try:
         ensure_extensions(con, ["ducklake", "httpfs", "sqlite_scanner"]
                           + (["postgres_scanner"] if postgres else []))

@@ -5,6 +5,7 @@ import unicodedata
 import pytest
 
 from connectors.text import (
+    _SAMPLE,
     EncodingError,
     decode_bytes,
     decode_vni,
@@ -48,6 +49,14 @@ def test_domain_example_tcvn3_read_as_cp1252():
 def test_unicode_is_normalised_to_nfc(data, label):
     text, detected = decode_bytes(data)
     assert (text, detected) == ("Số định danh", label)
+
+
+def test_a_real_vietnamese_letter_past_the_sample_keeps_the_text_unicode():
+    legacy = "Céng hoµ x· héi chñ nghÜa ViÖt Nam. "
+    padding = legacy * (_SAMPLE // len(legacy) + 1)
+    assert fix_legacy_text(padding)[1] == "tcvn3"  # the sample alone reads as TCVN3
+    text = padding + "Sở Y tế tỉnh Hưng Yên"
+    assert fix_legacy_text(text) == (text, None)
 
 
 def test_unicode_text_with_accented_latin_is_left_alone():

@@ -46,7 +46,7 @@ def read_while_a_run_publishes(env: dict[str, str], read: Callable[[], object],
 
     from tests.conftest import BIN, REPO
 
-    writer = subprocess.Popen([str(BIN / "ioc"), "run", "--no-demo"], env=env, cwd=REPO,
+    writer = subprocess.Popen([str(BIN / "ioc"), "run", "--no-demo", "--full"], env=env, cwd=REPO,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     results, errors = [], []
     try:

@@ -42,7 +42,7 @@ def test_a_second_run_waits_or_is_refused(tmp_path):
     approve = run_ioc(env, "approve", "1", "--by", "x", "--no-wait", check=False)
     assert approve.returncode == 3 and "busy: ioc run by" in approve.stderr
 
-    second = _start(env, "run", "--no-demo")
+    second = _start(env, "run", "--no-demo", "--full")  # nothing new: --full builds anyway
     out1, err1 = first.communicate(timeout=900)
     out2, err2 = second.communicate(timeout=900)
     assert first.returncode == 0, out1 + err1

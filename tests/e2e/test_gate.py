@@ -160,8 +160,12 @@ def test_sign_off_candidate_waits_until_approved(tmp_path):
     assert "rejected by Tổ liên ngành: chỉ tiêu tháng sai đơn vị" in run_ioc(
         env, "releases").stdout
 
-    # the next run's candidate still needs sign-off (nothing was signed off); approve it
-    run_ioc(env, "run", "--no-demo")
+    # nothing new since the rejected candidate: a plain run says so and makes none; a full
+    # run's candidate still needs sign-off (nothing was signed off); approve it
+    proc = run_ioc(env, "run", "--no-demo")
+    assert "Nothing new since the run" in proc.stdout and "candidate for sign-off" in proc.stdout
+    assert status(run_ioc, env)["waiting_candidates"] == []
+    run_ioc(env, "run", "--no-demo", "--full")
     assert [c["id"] for c in status(run_ioc, env)["waiting_candidates"]] == [2]
     assert run_ioc(env, "approve", "3", "--by", "x", check=False).returncode != 0
     proc = run_ioc(env, "approve", "2", "--by", "Lê Văn C")
@@ -192,8 +196,12 @@ def test_sign_off_candidate_waits_until_approved(tmp_path):
     assert f"reports/population/release-{approved['release']}/dan-so-theo-xa.html" in proc.stdout
     assert "Briefing Tháng" in proc.stdout and "Full log:" in proc.stdout
 
-    # nothing new from sign-off sources: published at once, no approver
-    run_ioc(env, "run", "--no-demo")
+    # nothing new at all: the run stops before building — no candidate, no release
+    proc = run_ioc(env, "run", "--no-demo")
+    assert "Nothing new since the run" in proc.stdout and "Published release" not in proc.stdout
+    assert status(run_ioc, env)["release"] == approved["release"]
+    # built anyway, nothing new from sign-off sources: published at once, no approver
+    run_ioc(env, "run", "--no-demo", "--full")
     direct = status(run_ioc, env)
     assert direct["release"] > approved["release"] and direct["approved_by"] is None
     assert _reports_of(home, direct["release"]) == made

@@ -118,7 +118,7 @@ def test_backup_with_pg_dump_restores_into_new_databases(on_postgres):
         doc.pop("published_attach")
     assert new == old
     # the restored home carries on: its next run publishes from the restored work lake
-    run_ioc(clean_env(new_home, **new_extra), "run", "--no-demo")
+    run_ioc(clean_env(new_home, **new_extra), "run", "--no-demo", "--full")
     assert status(run_ioc, clean_env(new_home, **new_extra))["release"] > old["release"]
 
 

@@ -159,7 +159,7 @@ def test_the_object_store_killed_mid_run_is_named_and_the_release_stays(publishe
     settings = _settings(env)
     releases_before = [r.id for r in list_releases(settings)]
     before = intake(settings)
-    run = subprocess.Popen([str(BIN / "ioc"), "run", "--no-demo"], cwd=REPO,
+    run = subprocess.Popen([str(BIN / "ioc"), "run", "--no-demo", "--full"], cwd=REPO,
                            env=env | {"PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True)
     said = []
@@ -189,6 +189,6 @@ def test_the_object_store_killed_mid_run_is_named_and_the_release_stays(publishe
     assert [r.id for r in list_releases(settings)] == releases_before
     assert served_problems(settings) == []
     assert intake(settings) == before
-    run_ioc(env, "run", "--no-demo")
+    run_ioc(env, "run", "--no-demo", "--full")
     assert [r.id for r in list_releases(settings)] == releases_before + [releases_before[-1] + 1]
     assert served_problems(settings) == []

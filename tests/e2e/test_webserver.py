@@ -138,7 +138,7 @@ def test_run_launched_from_the_webserver_succeeds(tmp_path):
 
         # a run started by `ioc run` is a run of the `ioc` code location: listed on the job's
         # page with who started it and what it came to
-        run_ioc(env, "run", "--no-demo")
+        run_ioc(env, "run", "--no-demo", "--full")
         cli_run = status(run_ioc, env)["last_run"]["run_id"]
         selector = {"repositoryLocationName": "ioc", "repositoryName": "__repository__",
                     "pipelineName": "ioc_main_job"}

@@ -44,12 +44,12 @@ def scenario(start: Path, work: Path) -> dict:
     filler = disk / "filler"
     free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
     subprocess.run(["fallocate", "-l", str(free - LEFT_FREE), str(filler)], check=True)
-    out = {"full_run": _ioc(home, "run", "--no-demo"), "status": _ioc(home, "status")}
+    out = {"full_run": _ioc(home, "run", "--no-demo", "--full"), "status": _ioc(home, "status")}
     out["served_when_full"] = served_problems(home)
     filler.unlink()
     # the work lake is opened read-write (it cannot be on a full disk): read once freed
     out["intake_same"] = intake(home) == before
-    out["rerun"] = _ioc(home, "run", "--no-demo")
+    out["rerun"] = _ioc(home, "run", "--no-demo", "--full")
     out["served_after"] = served_problems(home)
     from ioc_pipelines.core.publishing import list_releases
 

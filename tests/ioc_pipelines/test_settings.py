@@ -35,6 +35,7 @@ def test_embedded_default_needs_nothing(tmp_path):
         ({"IOC_PROVINCE": "99"}, "IOC_PROVINCE"),
         ({"IOC_PSEUDONYM_KEY": "short"}, "IOC_PSEUDONYM_KEY"),
         ({"IOC_OBJECT_STOR": "s3"}, "IOC_OBJECT_STOR"),  # a typo is not silently ignored
+        ({"IOC_DUCKDB_MEMORY_MB": "3GB"}, "IOC_DUCKDB_MEMORY_MB"),
     ],
 )
 def test_misconfiguration_names_the_variable(tmp_path, extra, named):
@@ -71,3 +72,31 @@ def test_a_postgresql_url_becomes_libpq_conninfo_with_socket_and_quoting(tmp_pat
     assert libpq_conninfo(s.work_catalog.postgres_url, password=False) == (
         "dbname=lake user=ioc host='/run/pg sock' sslmode=require")
     assert str(s.pg_bin) == "/opt/pg/bin"
+
+
+def test_every_duckdb_connection_is_bounded_in_memory(tmp_path):
+    """The pipeline's connections and dbt's profile hold DuckDB to IOC_DUCKDB_MEMORY_MB and
+    spill to the home's tmp beyond it."""
+    import yaml
+
+    from ioc_pipelines.resources.dbt import write_profile
+    from ioc_pipelines.resources.lakes import connect
+
+    settings = load_settings(env(tmp_path, IOC_DUCKDB_MEMORY_MB="1536"))
+    with connect(settings) as con:
+        limit, spill = con.execute("SELECT current_setting('memory_limit'), "
+                                   "current_setting('temp_directory')").fetchone()
+    assert (limit, spill) == ("1.4 GiB", str(tmp_path / "spill"))
+    # a sort bigger than the bound spills into the home (DuckDB makes the directory and
+    # removes it after) — on a fresh home too
+    small = load_settings(env(tmp_path / "fresh", IOC_DUCKDB_MEMORY_MB="64"))
+    with connect(small, work=False) as con:
+        assert con.execute("SELECT count(DISTINCT v) FROM (SELECT (random() * 1e12)::BIGINT "
+                           "AS v, repeat('x', 40) AS pad FROM range(4000000) ORDER BY v)"
+                           ).fetchone()[0] > 3_000_000
+    profile = yaml.safe_load((write_profile(settings) / "profiles.yml").read_text())
+    # set once when dbt opens its database (re-set per cursor, DuckDB refuses to move a
+    # temporary directory it has used: the Hưng Yên benchmark's build failed so)
+    assert profile["ioc"]["outputs"]["work"]["config_options"] == settings.duckdb_config()
+    assert "memory_limit" not in profile["ioc"]["outputs"]["work"]["settings"]
+    assert load_settings(env(tmp_path)).duckdb_memory_mb == 3072

@@ -29,4 +29,4 @@ ordered as (
     from delivered
 )
 
-{{ iot_qc_flagged('ordered', 'is_out_of_order') }}
+{{ iot_qc_flagged('ordered', 'is_out_of_order', 'message, record_number') }}

@@ -61,7 +61,7 @@ def test_run_publishes_reports_and_says_what_it_came_to(ioc_home, tmp_path):
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("quality_checks.expectations.run_suite", broken_gx)
-        crashed = runs.run(settings, actor=Actor("tester"), demo=None)
+        crashed = runs.run(settings, actor=Actor("tester"), demo=None, full=True)
     assert crashed.outcome == "blocked"
     assert any("population_mart_expectations" in f for f in crashed.failures), crashed.failures
     assert crashed.release.id == rolled.id  # the served release is the one before
@@ -82,7 +82,7 @@ def test_run_publishes_reports_and_says_what_it_came_to(ioc_home, tmp_path):
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("ioc_pipelines.defs.warehouse.assets.dbt_vars_arg", erroring_vars)
-        errored = runs.run(settings, actor=Actor("tester"), demo=None)
+        errored = runs.run(settings, actor=Actor("tester"), demo=None, full=True)
     assert errored.outcome == "blocked"
     assert any("warehouse_dbt" in f for f in errored.failures), errored.failures
     assert status.status(settings).release == rolled.id

@@ -14,6 +14,7 @@ from ioc_pipelines.core import tools
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.ingest import ingest
 from ioc_pipelines.core.raw import load_pending
+from ioc_pipelines.reports import rejections
 from ioc_pipelines.reports.rejections import render_rejection_reports
 from ioc_pipelines.settings import load_settings
 
@@ -23,7 +24,7 @@ LIST = ("Mã hộ;Mã xã;Số nhân khẩu;Phân loại hộ;Năm rà soát;Ghi
         "HO1200000003;99999;5;nghèo;2025;c\n")  # no such commune: rejected
 
 
-def test_conversions_and_unread_columns_reach_the_provider(tmp_path):
+def test_conversions_and_unread_columns_reach_the_provider(tmp_path, monkeypatch):
     home = tmp_path / "ioc"
     settings = load_settings({"IOC_HOME": str(home), "IOC_ENV_FILE": str(home / "none.env")})
     path = tmp_path / "SNV__ho_gia_dinh.csv"
@@ -78,3 +79,35 @@ def test_conversions_and_unread_columns_reach_the_provider(tmp_path):
     csv_header = (report.local_dir / f"{name}.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert csv_header == "Bản ghi số,Lỗi,Cách khắc phục,Mã hộ,Mã xã,Số nhân khẩu,Phân loại hộ," \
                          "Năm rà soát,Mã lỗi"
+    # a run with the same records renders nothing again: the files stand, the same reports
+    # are returned; a file gone, or a record that changed, and that report is made again
+    files = sorted(report.local_dir.glob(f"{name}.*"))
+    made = {f: f.stat().st_mtime_ns for f in files}
+    for f in files:
+        f.write_bytes(f.read_bytes() + b" ")  # marked: rendering again would overwrite it
+    assert render_rejection_reports(settings) == [report]
+    assert all(f.read_bytes().endswith(b" ") for f in files)
+    (report.local_dir / f"{name}.csv").unlink()
+    assert render_rejection_reports(settings) == [report]
+    assert all(not f.read_bytes().endswith(b" ") for f in files)
+    assert all(f.stat().st_mtime_ns >= made[f] for f in files)
+    for f in files:
+        f.write_bytes(f.read_bytes() + b" ")
+    from ioc_pipelines.resources.lakes import connect
+    with connect(settings) as con:
+        con.execute("UPDATE work.raw.households__households SET commune_code = '99998' "
+                    "WHERE household_id = 'HO1200000003'")
+    assert render_rejection_reports(settings) == [report]
+    assert "99998" in (report.local_dir / f"{name}.csv").read_text(encoding="utf-8-sig")
+    # the web page shows the first PAGE_ROWS records of a table and says where all of them are
+    monkeypatch.setattr(rejections, "PAGE_ROWS", 1)
+    (report.local_dir / f"{name}.html").unlink()
+    assert render_rejection_reports(settings) == [report]
+    html = (report.local_dir / f"{name}.html").read_text(encoding="utf-8")
+    kept_table = html[html.index('id="kept"'):].split("</table>")[0]
+    assert kept_table.count("<tr><td>") == 1 and 'id="more-rejected"' not in html
+    more = html.split('id="more-kept">', 1)[1].split("</p>", 1)[0]
+    assert "1 bản ghi đầu trong số\n  2" in more and f"{name}.xlsx" in more, more
+    kept_sheet = load_workbook(report.local_dir / f"{name}.xlsx")["Đã nhận, có lưu ý"]
+    assert sum(1 for r in kept_sheet.iter_rows(values_only=True) if r[0] and
+               str(r[-1]).startswith(("COMMUNE", "HOUSEHOLD"))) == 2  # the workbook has both
