@@ -75,7 +75,8 @@ def _innermost(error) -> str:
 
 def run_job(settings: Settings, job_name: str, *, actor: Actor,
             partition_range: tuple[str, str] | None = None, run_config: dict | None = None,
-            log_file: Path | None = None, console: bool = False) -> JobOutcome:
+            log_file: Path | None = None, console: bool = False,
+            leave_out: frozenset[str] = frozenset(), tags: dict | None = None) -> JobOutcome:
     """Run a job in-process; a partitioned job over ``partition_range`` in one run (the raw
     assets have a single-run backfill policy). Dagster's log goes to ``log_file`` (and to
     stderr with ``console``); progress events to the listeners of ``core/progress.py``."""
@@ -87,7 +88,7 @@ def run_job(settings: Settings, job_name: str, *, actor: Actor,
 
     prepare_manifest(settings)  # parse dbt when a model changed: at build time, not at load
     job = build_definitions(settings).resolve_job_def(job_name)
-    tags = {REPOSITORY_TAG: REPOSITORY_LABEL, **actor.tags()}
+    tags = {REPOSITORY_TAG: REPOSITORY_LABEL, **actor.tags(), **(tags or {})}
     if partition_range:
         tags |= {"dagster/asset_partition_range_start": partition_range[0],
                  "dagster/asset_partition_range_end": partition_range[1]}
@@ -95,10 +96,28 @@ def run_job(settings: Settings, job_name: str, *, actor: Actor,
                "ioc_run": {"config": {"path": str(log_file) if log_file else ""}}}
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags,
-                                        run_config={**(run_config or {}), "loggers": loggers})
+                                        run_config={**(run_config or {}), "loggers": loggers},
+                                        asset_selection=_without(job, leave_out))
         failures, warnings = check_outcomes(result.all_events)
     storage = None if result.success else storage_failure.describe_texts(settings, failures)
     return JobOutcome(job_name, result.run_id, result.success, failures, warnings, storage)
+
+
+def _without(job, models: frozenset[str]) -> list | None:
+    """The job's assets but the dbt models ``models`` (unique ids; core/selective.py), or
+    None (the whole job) when none is left out."""
+    if not models:
+        return None
+    import json
+
+    from ioc_pipelines.defs.warehouse.assets import IocDbtTranslator
+    from ioc_pipelines.resources.dbt import DBT_PROJECT_DIR
+
+    nodes = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json")
+                       .read_text(encoding="utf-8"))["nodes"]
+    translator = IocDbtTranslator()
+    left = {translator.get_asset_key(nodes[uid]) for uid in models}
+    return sorted(job.asset_layer.selected_asset_keys - left)
 
 
 def tag_outcome(settings: Settings, run_id: str, outcome: str) -> None:

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ioc_pipelines import clock
-from ioc_pipelines.core import audit, event_alerts, inbox, progress, state, unchanged
+from ioc_pipelines.core import audit, event_alerts, inbox, progress, selective, state, unchanged
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.candidates import Candidate, candidate_of_run
 from ioc_pipelines.core.ingest import DemoSummary, deliver_folder, generate_demo, province_slug
@@ -120,9 +120,12 @@ def _nothing_new(settings: Settings) -> dict | None:
 
 
 def _keep(settings: Settings, result: RunResult) -> RunResult:
-    """Remember the inputs of a run that published or left a candidate waiting."""
+    """Remember the inputs of a run that published or left a candidate waiting: the next run
+    with the same builds nothing, one with new deliveries leaves the models built from the
+    other sources as they are (core/selective.py)."""
     with connect(settings) as con:
         fingerprint = unchanged.fingerprint(settings, con)
+        selective.remember_basis(settings, con, run_id=result.run_id)
     unchanged.remember(settings, fingerprint, run_id=result.run_id, outcome=result.outcome,
                        release_id=result.release.id if result.release else None)
     return result
@@ -163,11 +166,15 @@ def _run(settings: Settings, *, actor: Actor, approve_by: str | None,
                 return RunResult("failed", outcome.run_id, current_release(settings),
                                  failures=_failures(outcome) or [f"{job_name} failed"],
                                  demo=summary, log_file=log_file)
+        plan = None if full else selective.plan_run(settings)
         progress.report("stage", "main job: raw → dbt → checks → candidate")
         config = ({"ops": {"published__release": {"config": {"approved_by": approve_by}}}}
                   if approve_by else {})
         outcome = run_job(settings, MAIN_JOB, actor=actor, run_config=config,
-                          log_file=log_file, console=console)
+                          log_file=log_file, console=console,
+                          leave_out=plan.kept if plan else frozenset(),
+                          tags={selective.BASIS_TAG: plan.basis_run} if plan and plan.kept
+                          else None)
         if not outcome.success:
             tag_outcome(settings, outcome.run_id, "blocked")
             event_alerts.run_failed(settings, run_id=outcome.run_id, job=MAIN_JOB,

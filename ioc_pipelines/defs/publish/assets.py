@@ -4,7 +4,7 @@
 import dagster as dg
 from pydantic import Field
 
-from ioc_pipelines.core import check_words, state
+from ioc_pipelines.core import check_words, selective, state
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.candidates import (
     candidate_of_run,
@@ -41,6 +41,8 @@ def _check_summary(context: dg.AssetExecutionContext, settings: Settings) -> dic
     failed = [e for e in evaluations if not e.passed]
     warnings = sorted(f"{e.asset_key.to_user_string()}:{e.check_name}" for e in failed
                       if e.severity == dg.AssetCheckSeverity.WARN)
+    kept = _kept_warnings(context, settings)
+    warnings = sorted({*warnings, *kept["warnings"]})
     with connect(settings) as con:
         said = check_words.explain(settings, con, warnings)
     return {
@@ -49,7 +51,21 @@ def _check_summary(context: dg.AssetExecutionContext, settings: Settings) -> dic
         "passed": len(evaluations) - len(failed),
         "warnings": warnings,
         "warnings_vi": said,
+        **({"kept_from_run": kept["run"]} if kept["run"] else {}),
     }
+
+
+def _kept_warnings(context: dg.AssetExecutionContext, settings: Settings) -> dict:
+    """The warnings on the models this run left as they were (core/selective.py): those the
+    run that built them found (its checks were not run again, their findings still hold)."""
+    basis = context.run.tags.get(selective.BASIS_TAG)
+    earlier = candidate_of_run(settings, basis) if basis else None
+    selected = context.run.asset_selection
+    if earlier is None or not selected:
+        return {"run": None, "warnings": []}
+    return {"run": basis, "warnings": [
+        warning for warning in earlier.checks.get("warnings", [])
+        if dg.AssetKey.from_user_string(warning.partition(":")[0]) not in selected]}
 
 
 @dg.asset(

@@ -16,7 +16,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from ioc_pipelines.core import build_errors
+from ioc_pipelines.core import build_errors, selective
 from ioc_pipelines.resources.dbt import dbt_project, dbt_vars_arg
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import Settings
@@ -77,7 +77,12 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         A failing test does not fail the step: it is a failed asset check, and blocking checks
         keep what is downstream of *their* asset (the release) from running, while the rest —
         the quarantine and the providers' rejection reports — still gets made. A dbt error
-        (a model that does not build) still fails the step."""
+        (a model that does not build) still fails the step.
+
+        Run from ``ioc run``, the models whose inputs did not change since the last run that
+        passed its gate are not selected (core/selective.py); whoever started it, the work
+        lake is no longer that run's build once this starts."""
+        selective.forget_basis(settings)
         invocation = dbt.cli(["build", *dbt_vars_arg(settings)], context=context,
                              raise_on_error=False)
         yield from invocation.stream()

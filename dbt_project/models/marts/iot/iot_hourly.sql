@@ -6,7 +6,8 @@ select
     quantity,
     date_trunc('hour', timezone('Asia/Ho_Chi_Minh', observed_at)) as hour_local,
     count(*) as readings,
-    round(avg(value), 2) as avg_value,
+    -- summed as exact decimals: the same mean whatever order the threads add the readings in
+    round(avg(value::decimal(18, 3)), 2) as avg_value,
     min(value) as min_value,
     max(value) as max_value
 from {{ ref('iot_readings_checked') }}

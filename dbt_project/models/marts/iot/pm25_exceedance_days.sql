@@ -4,7 +4,8 @@ with daily as (
     select
         sensor_id,
         cast(hour_local as date) as day_local,
-        sum(avg_value * readings) / sum(readings) as mean_pm25,
+        -- exact decimals (avg_value has two): the same mean in any summing order
+        sum(cast(avg_value as decimal(18, 2)) * readings) / sum(readings) as mean_pm25,
         max(max_value) as peak_pm25,
         arg_max(hour_local, max_value) as peak_hour
     from {{ ref('iot_hourly') }}
