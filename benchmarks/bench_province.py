@@ -2,7 +2,7 @@
 pass/fail).
 
     .venv/bin/python benchmarks/bench_province.py --province hungyen --scale 1 --months 1 \\
-        --home /tmp/bench-hungyen [--again]
+        --home /tmp/bench-hungyen [--again] [--new-day]
 
 Generates the province's demo files into ``--home`` (or reuses them when the home already
 has a landing zone), then runs the real ``ioc run --no-demo`` as a child process while a
@@ -12,7 +12,8 @@ and end, so every step gets its wall and CPU seconds; the raw steps get their ro
 per CPU-second beside the reference — DuckDB's own CSV / JSON readers writing the same
 landing files to Parquet, in this process. Also printed: the slowest dbt models (dbt's own
 timings), the share of the run's wall time outside the steps (start-up, Dagster between
-steps), peak memory, and with ``--again`` the same figures for a second run with nothing new.
+steps), peak memory, and with ``--again`` the same figures for a second run with nothing new, with
+``--new-day`` for a run after the newest IoT day (held back from the first) is delivered.
 """
 
 from __future__ import annotations
@@ -213,6 +214,9 @@ def main() -> None:
     parser.add_argument("--home", help="the IOC_HOME (reused when it has a landing zone)")
     parser.add_argument("--again", action="store_true",
                         help="then run once more with nothing new, and measure that run too")
+    parser.add_argument("--new-day", action="store_true",
+                        help="hold the newest IoT day back from the first run, then deliver it "
+                        "and measure the run that follows (only what it feeds is rebuilt)")
     args = parser.parse_args()
     home = Path(args.home or tempfile.mkdtemp(prefix="ioc-bench-"))
     ioc = str(Path(sys.executable).with_name("ioc"))
@@ -221,12 +225,19 @@ def main() -> None:
                IOC_ENV_FILE=str(home / "no.env"))
     print(machine())
     if not (home / "store" / "ioc-work" / "landing").is_dir():
-        print(f"generating {args.province} scale {args.scale}, {args.months} month(s) into "
-              f"{home} …", flush=True)
         started = time.perf_counter()
-        subprocess.run([ioc, "demo-data", "--province", args.province, "--scale",
-                        str(args.scale), "--months", str(args.months), "--ingest"],
-                       env=env, cwd=REPO, check=True, capture_output=True)
+        if not (home / "demo" / "landing").is_dir():  # else generated earlier, not delivered
+            print(f"generating {args.province} scale {args.scale}, {args.months} month(s) "
+                  f"into {home} …", flush=True)
+            subprocess.run([ioc, "demo-data", "--province", args.province, "--scale",
+                            str(args.scale), "--months", str(args.months), "--out",
+                            str(home / "demo")], env=env, cwd=REPO, check=True,
+                           capture_output=True)
+        if args.new_day and not (home / "held").is_dir():  # the newest IoT day waits
+            newest = max((home / "demo" / "landing" / "iot").iterdir())
+            (home / "held" / "landing" / "iot").mkdir(parents=True)
+            newest.rename(home / "held" / "landing" / "iot" / newest.name)
+        deliver(home / "demo", env)
         print(f"  generated and delivered in {time.perf_counter() - started:,.0f} s")
     else:
         print(f"reusing the landing zone of {home}")
@@ -244,6 +255,21 @@ def main() -> None:
     if args.again:
         print("ioc run again, nothing new …", flush=True)
         measured("ioc run, nothing new", cmd, env, None)
+    if args.new_day and (home / "held").is_dir():
+        print("a new IoT day delivered, then ioc run …", flush=True)
+        deliver(home / "held", env)
+        (home / "held").rename(home / "held-delivered")
+        measured("ioc run, a new IoT day", cmd, env, None)
+
+
+def deliver(folder: Path, env: dict) -> None:
+    """Deliver a generated landing tree as the providers would (core.ingest.deliver_folder)."""
+    subprocess.run([sys.executable, "-c", (
+        "import sys; from pathlib import Path; from ioc_pipelines.core.actors import Actor; "
+        "from ioc_pipelines.core.ingest import deliver_folder; "
+        "from ioc_pipelines.settings import load_settings; "
+        "deliver_folder(load_settings(), Path(sys.argv[1]), actor=Actor('benchmark'))"),
+        str(folder)], env=env, cwd=REPO, check=True)
 
 
 if __name__ == "__main__":
