@@ -59,7 +59,13 @@ def test_the_code_digest_reads_the_bytes_not_a_version(tmp_path, monkeypatch):
     (copy / "ioc_pipelines" / "__pycache__" / "x.pyc").write_bytes(b"\0")
     assert unchanged.code_digest() == before  # dbt's output and bytecode are not code
     model.write_text("select 2 as x\n", encoding="utf-8")
-    assert unchanged.code_digest() != before  # a model edited in a working copy is
+    edited = unchanged.code_digest()
+    assert edited != before  # a model edited in a working copy is
+    # so are the boundaries the models read
+    (copy / "dbt_project" / "data" / "boundaries").mkdir(parents=True)
+    (copy / "dbt_project" / "data" / "boundaries" / "x.geojson").write_text(
+        '{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    assert unchanged.code_digest() != edited
 
 
 def test_a_run_is_kept_whole_or_not_at_all(tmp_path):
