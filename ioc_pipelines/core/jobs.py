@@ -86,7 +86,7 @@ def run_job(settings: Settings, job_name: str, *, actor: Actor,
     from ioc_pipelines.defs import build_definitions
     from ioc_pipelines.resources.dbt import prepare_manifest
 
-    prepare_manifest(settings)  # parse dbt when a model changed: at build time, not at load
+    manifest = prepare_manifest(settings)  # parse dbt when a model changed: at build time
     job = build_definitions(settings).resolve_job_def(job_name)
     tags = {REPOSITORY_TAG: REPOSITORY_LABEL, **actor.tags(), **(tags or {})}
     if partition_range:
@@ -97,24 +97,22 @@ def run_job(settings: Settings, job_name: str, *, actor: Actor,
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags,
                                         run_config={**(run_config or {}), "loggers": loggers},
-                                        asset_selection=_without(job, leave_out))
+                                        asset_selection=_without(job, leave_out, manifest))
         failures, warnings = check_outcomes(result.all_events)
     storage = None if result.success else storage_failure.describe_texts(settings, failures)
     return JobOutcome(job_name, result.run_id, result.success, failures, warnings, storage)
 
 
-def _without(job, models: frozenset[str]) -> list | None:
-    """The job's assets but the dbt models ``models`` (unique ids; core/selective.py), or
-    None (the whole job) when none is left out."""
+def _without(job, models: frozenset[str], manifest: Path) -> list | None:
+    """The job's assets but the dbt models ``models`` (unique ids in ``manifest``;
+    core/selective.py), or None (the whole job) when none is left out."""
     if not models:
         return None
     import json
 
     from ioc_pipelines.defs.warehouse.assets import IocDbtTranslator
-    from ioc_pipelines.resources.dbt import DBT_PROJECT_DIR
 
-    nodes = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json")
-                       .read_text(encoding="utf-8"))["nodes"]
+    nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"]
     translator = IocDbtTranslator()
     left = {translator.get_asset_key(nodes[uid]) for uid in models}
     return sorted(job.asset_layer.selected_asset_keys - left)

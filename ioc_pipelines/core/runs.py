@@ -124,8 +124,9 @@ def _keep(settings: Settings, result: RunResult) -> RunResult:
     with the same builds nothing, one with new deliveries leaves the models built from the
     other sources as they are (core/selective.py)."""
     with connect(settings) as con:
-        fingerprint = unchanged.fingerprint(settings, con)
-        selective.remember_basis(settings, con, run_id=result.run_id)
+        made = unchanged.inputs(settings, con)
+        fingerprint = unchanged.fingerprint(settings, con, made)
+        selective.remember_basis(settings, con, run_id=result.run_id, made=made)
     unchanged.remember(settings, fingerprint, run_id=result.run_id, outcome=result.outcome,
                        release_id=result.release.id if result.release else None)
     return result
@@ -173,8 +174,7 @@ def _run(settings: Settings, *, actor: Actor, approve_by: str | None,
         outcome = run_job(settings, MAIN_JOB, actor=actor, run_config=config,
                           log_file=log_file, console=console,
                           leave_out=plan.kept if plan else frozenset(),
-                          tags={selective.BASIS_TAG: plan.basis_run} if plan and plan.kept
-                          else None)
+                          tags={selective.BASIS_TAG: plan.basis_run} if plan else None)
         if not outcome.success:
             tag_outcome(settings, outcome.run_id, "blocked")
             event_alerts.run_failed(settings, run_id=outcome.run_id, job=MAIN_JOB,

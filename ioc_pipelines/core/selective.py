@@ -18,14 +18,12 @@ are Python assets that run every time, and the quality models read them)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ioc_pipelines.core import state
-from ioc_pipelines.core.unchanged import code_digest
+from ioc_pipelines.core import unchanged
+from ioc_pipelines.resources.object_store import write_atomically
 from ioc_pipelines.settings import Settings
 
 RAW_SOURCE = "source.ioc.raw."
@@ -48,32 +46,12 @@ def _basis_file(settings: Settings) -> Path:
     return settings.home / "state" / "built.json"
 
 
-def source_digests(con) -> dict[str, str]:
-    """{source: digest of its delivery records and their statuses} (``con``: work attached)."""
-    state.ensure(con)
-    rows = con.execute("SELECT source, delivery_id, file_key, sha256, status "
-                       "FROM work.ops.deliveries ORDER BY ALL").fetchall()
-    digests: dict[str, hashlib._Hash] = {}
-    for source, *rest in rows:
-        digests.setdefault(source, hashlib.sha256()).update(
-            json.dumps([str(v) for v in rest]).encode() + b"\n")
-    return {source: digest.hexdigest() for source, digest in digests.items()}
-
-
-def _settings_digest(settings: Settings) -> str:
-    return hashlib.sha256(repr(settings).encode()).hexdigest()
-
-
-def remember_basis(settings: Settings, con, *, run_id: str) -> None:
+def remember_basis(settings: Settings, con, *, run_id: str, made: dict | None = None) -> None:
     """After a run that passed its gate: the work lake's models are its build of these
-    inputs (written whole: a crash leaves none, and the next run builds everything)."""
-    path = _basis_file(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    record = {"run_id": run_id, "code": code_digest(), "settings": _settings_digest(settings),
-              "sources": source_digests(con)}
-    part = path.with_suffix(".part")
-    part.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
-    os.replace(part, path)
+    inputs (``made``: ``unchanged.inputs``, when already read; written whole: a crash leaves
+    none, and the next run builds everything)."""
+    record = {"run_id": run_id, **(made or unchanged.inputs(settings, con))}
+    write_atomically(_basis_file(settings), json.dumps(record, sort_keys=True).encode("utf-8"))
 
 
 def forget_basis(settings: Settings) -> None:
@@ -129,17 +107,17 @@ def plan(settings: Settings, con, manifest: dict) -> Plan | None:
     """What this run may leave as it is, or None when it must build everything (no basis,
     other code or settings)."""
     basis = _basis(settings)
-    if (basis is None or basis.get("code") != code_digest()
-            or basis.get("settings") != _settings_digest(settings)):
+    made = unchanged.inputs(settings, con)
+    if basis is None or any(basis.get(part) != made[part] for part in ("code", "settings")):
         return None
-    now = source_digests(con)
-    before = basis["sources"]
+    now, before = made["sources"], basis["sources"]
     changed = {s for s in set(now) | set(before) if now.get(s) != before.get(s)}
     return Plan(kept_models(manifest, changed), tuple(sorted(changed)), basis["run_id"])
 
 
 def plan_run(settings: Settings) -> Plan | None:
-    """The plan of the run about to start, said when it leaves models as they are."""
+    """The plan of the run about to start when it leaves models as they are (and says so),
+    else None: it builds everything."""
     from ioc_pipelines.core import progress
     from ioc_pipelines.resources.dbt import prepare_manifest
     from ioc_pipelines.resources.lakes import connect
@@ -147,10 +125,10 @@ def plan_run(settings: Settings) -> Plan | None:
     manifest = json.loads(prepare_manifest(settings).read_text(encoding="utf-8"))
     with connect(settings) as con:
         made = plan(settings, con, manifest)
-    if made is not None and made.kept:
-        progress.report("stage", f"{len(made.kept)} models kept as the run "
-                        f"{made.basis_run[:8]} built them (their sources delivered nothing "
-                        "new); rebuilt: those of "
-                        f"{', '.join(made.changed_sources) or 'no source'} and the quality "
-                        "measurements")
+    if made is None or not made.kept:
+        return None
+    progress.report("stage", f"{len(made.kept)} models kept as the run {made.basis_run[:8]} "
+                    "built them (their sources delivered nothing new); rebuilt: those of "
+                    f"{', '.join(made.changed_sources) or 'no source'} and the quality "
+                    "measurements")
     return made

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ioc_pipelines import clock
 from ioc_pipelines.core import state
+from ioc_pipelines.resources.object_store import write_atomically
 from ioc_pipelines.settings import REPO_ROOT, Settings
 
 # the code a release is built by: package, connectors and checks, dbt project (not its
@@ -49,15 +50,30 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def fingerprint(settings: Settings, con) -> str:
-    """The fingerprint of a run's inputs (``con``: the work lake attached as ``work``)."""
+def source_digests(con) -> dict[str, str]:
+    """{source: digest of its delivery records and their statuses} (``con``: work attached)."""
     state.ensure(con)
-    deliveries = con.execute(
-        "SELECT delivery_id, file_key, sha256, status FROM work.ops.deliveries "
-        "ORDER BY ALL").fetchall()
-    parts = {"deliveries": [list(map(str, row)) for row in deliveries],
-             "code": code_digest(), "settings": repr(settings),
-             "day": clock.today().isoformat()}
+    rows = con.execute("SELECT source, delivery_id, file_key, sha256, status "
+                       "FROM work.ops.deliveries ORDER BY ALL").fetchall()
+    digests: dict = {}
+    for source, *rest in rows:
+        digests.setdefault(source, hashlib.sha256()).update(
+            json.dumps([str(v) for v in rest]).encode() + b"\n")
+    return {source: digest.hexdigest() for source, digest in digests.items()}
+
+
+def inputs(settings: Settings, con) -> dict:
+    """What a run builds from, the day aside: each source's deliveries, the code, the
+    settings (``con``: the work lake attached as ``work``; core/selective.py compares them
+    source by source)."""
+    return {"sources": source_digests(con), "code": code_digest(),
+            "settings": hashlib.sha256(repr(settings).encode()).hexdigest()}
+
+
+def fingerprint(settings: Settings, con, made: dict | None = None) -> str:
+    """The fingerprint of a run's inputs (``made``: :func:`inputs`, when already read) and
+    the day."""
+    parts = {**(made or inputs(settings, con)), "day": clock.today().isoformat()}
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
@@ -65,13 +81,9 @@ def remember(settings: Settings, fingerprint_: str, *, run_id: str, outcome: str
              release_id: int | None) -> None:
     """Keep the inputs of a run that published or left a candidate waiting (written whole:
     a crash leaves the previous record, and the next run simply runs)."""
-    path = _state_file(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
     record = {"fingerprint": fingerprint_, "run_id": run_id, "outcome": outcome,
               "release": release_id, "at": clock.now().isoformat(timespec="seconds")}
-    part = path.with_suffix(".part")
-    part.write_text(json.dumps(record), encoding="utf-8")
-    os.replace(part, path)
+    write_atomically(_state_file(settings), json.dumps(record).encode("utf-8"))
 
 
 def same_as_last(settings: Settings, fingerprint_: str) -> dict | None:

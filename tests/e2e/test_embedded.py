@@ -199,7 +199,7 @@ def test_a_late_iot_day_rebuilds_only_what_it_feeds_and_equals_a_full_build(embe
     the deliveries, leaves the registry's as they are (core/selective.py); `ioc run --full`
     on the same inputs then publishes the same content, mart for mart, with the same
     warnings."""
-    from datetime import timedelta
+    from datetime import datetime, timedelta
 
     from ioc_pipelines.core.content import release_content
     from ioc_pipelines.core.publishing import get_release
@@ -209,9 +209,12 @@ def test_a_late_iot_day_rebuilds_only_what_it_feeds_and_equals_a_full_build(embe
     home, env, _ = embedded
     settings = load_settings(env)
     readings = sorted((home / "demo" / "landing" / "iot").glob("*/SNNMT__quan_trac_*.csv"))
-    first_day = _iso(re.search(r"(\d{8})\.csv$", readings[0].name).group(1))
+    def day_of(path: Path):  # SNNMT__quan_trac_YYYYMMDD.csv
+        return datetime.strptime(path.stem.rsplit("_", 1)[1], "%Y%m%d").date()
+
+    first_day = day_of(readings[0])
     source = readings[-1]
-    last_day = _iso(re.search(r"(\d{8})\.csv$", source.name).group(1))
+    last_day = day_of(source)
     late_day = first_day - timedelta(days=1)
     late = tmp_path / f"SNNMT__quan_trac_{late_day:%Y%m%d}.csv"
     late.write_text(source.read_text(encoding="utf-8").replace(
@@ -253,9 +256,3 @@ def test_a_late_iot_day_rebuilds_only_what_it_feeds_and_equals_a_full_build(embe
     checks = [get_release(settings, n).info.get("checks", {}) for n in
               (after_selective["release"], after_full["release"])]
     assert checks[0]["warnings"] == checks[1]["warnings"]
-
-
-def _iso(digits: str):
-    from datetime import date
-
-    return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from ioc_pipelines.core import selective
+from ioc_pipelines.core import selective, unchanged
 from ioc_pipelines.resources.lakes import connect, init_lakes
 from tests.dbt_project.lake import deliver, home_settings, load
 from tests.ioc_pipelines.core.test_unchanged import IOT
@@ -92,7 +92,7 @@ def test_the_basis_is_the_last_run_that_passed_and_nothing_else(tmp_path, manife
         assert after_iot.kept == selective.kept_models(manifest, {"iot"})
         # other settings, other code: everything is built again
         assert selective.plan(replace(settings, province_code="33"), con, manifest) is None
-        monkeypatch.setattr(selective, "code_digest", lambda: "edited")
+        monkeypatch.setattr(unchanged, "code_digest", lambda: "edited")
         assert selective.plan(settings, con, manifest) is None
         monkeypatch.undo()
         # a build started (from any door): until a run passes again, everything
