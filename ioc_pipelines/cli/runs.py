@@ -26,9 +26,10 @@ def register(sub) -> None:
     p.add_argument("-v", "--verbose", action="store_true",
                    help="show Dagster's and dbt's log live (it always goes to the log file)")
     p.add_argument("--full", action="store_true",
-                   help="run the whole pipeline and build every model, even when nothing "
-                   "(or only some sources) is new since the last run that published or left "
-                   "a candidate waiting")
+                   help="run the whole pipeline and build every model whole (the IoT "
+                   "readings' QC included, which otherwise only checks the new days), even "
+                   "when nothing (or only some sources) is new since the last run that "
+                   "published or left a candidate waiting")
     add_wait_flag(p)
     p.set_defaults(func=cmd_run)
 

@@ -167,6 +167,8 @@ def _run(settings: Settings, *, actor: Actor, approve_by: str | None,
                 return RunResult("failed", outcome.run_id, current_release(settings),
                                  failures=_failures(outcome) or [f"{job_name} failed"],
                                  demo=summary, log_file=log_file)
+        if full:  # everything built whole, incremental models included
+            selective.forget_basis(settings)
         plan = None if full else selective.plan_run(settings)
         progress.report("stage", "main job: raw → dbt → checks → candidate")
         config = ({"ops": {"published__release": {"config": {"approved_by": approve_by}}}}

@@ -103,12 +103,24 @@ def kept_models(manifest: dict, changed: set[str]) -> frozenset[str]:
         kept -= mixed
 
 
+def _same_build(basis: dict | None, made: dict) -> bool:
+    return basis is not None and all(basis.get(part) == made[part] for part in ("code", "settings"))
+
+
+def may_extend(settings: Settings, con) -> bool:
+    """Whether the work lake is the basis's build by this code and these settings, so that
+    incremental models may go on from what they hold; else they are built whole
+    (``dbt build --full-refresh``): after a run that failed or was killed, and after an
+    upgrade or a change of settings."""
+    return _same_build(_basis(settings), unchanged.inputs(settings, con))
+
+
 def plan(settings: Settings, con, manifest: dict) -> Plan | None:
     """What this run may leave as it is, or None when it must build everything (no basis,
     other code or settings)."""
     basis = _basis(settings)
     made = unchanged.inputs(settings, con)
-    if basis is None or any(basis.get(part) != made[part] for part in ("code", "settings")):
+    if not _same_build(basis, made):
         return None
     now, before = made["sources"], basis["sources"]
     changed = {s for s in set(now) | set(before) if now.get(s) != before.get(s)}

@@ -194,17 +194,63 @@ def test_analyst_duckdb_cli_reads_while_the_pipeline_writes(embedded):
     assert after["release"] > before["release"]
 
 
-def test_a_late_iot_day_rebuilds_only_what_it_feeds_and_equals_a_full_build(embedded, tmp_path):
-    """A day of readings delivered late: the next run rebuilds the IoT models and what reads
-    the deliveries, leaves the registry's as they are (core/selective.py); `ioc run --full`
-    on the same inputs then publishes the same content, mart for mart, with the same
-    warnings."""
-    from datetime import datetime, timedelta
+def _iot_day(source: Path, day, dest: Path, change=None) -> Path:
+    """The readings file of ``source`` moved to ``day`` (SNNMT__quan_trac_YYYYMMDD.csv), its
+    rows passed through ``change`` (rows → rows) when given."""
+    with source.open(encoding="utf-8", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    rows = [[r[0], f"{day.isoformat()}{r[1][10:]}", *r[2:]] for r in rows]
+    out = dest / f"SNNMT__quan_trac_{day:%Y%m%d}.csv"
+    with out.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *(change(rows) if change else rows)])
+    return out
 
+
+def _same_as_full(settings, env, selective_release: int) -> None:
+    """`ioc run --full` on the same inputs publishes what the selective run published, mart
+    for mart, with the same warnings."""
     from ioc_pipelines.core.content import release_content
     from ioc_pipelines.core.publishing import get_release
-    from ioc_pipelines.core.selective import BASIS_TAG
     from tests.faults.harness import RUN_TIME_COLUMNS
+
+    full = run_ioc(env, "run", "--no-demo", "--full", "--approve-by", "test")
+    assert "models kept" not in full.stdout
+    full_release = status(run_ioc, env)["release"]
+    assert full_release > selective_release
+    # the scorecard's change since the previous release differs by construction
+    exclude = (*RUN_TIME_COLUMNS, "previous_pass_share", "change_since_previous")
+    got = release_content(settings, selective_release, exclude=exclude)
+    want = release_content(settings, full_release, exclude=exclude)
+    assert got.keys() == want.keys() and len(got) > 20
+    assert {t: c for t, c in got.items() if c != want[t]} == {}
+    checks = [get_release(settings, n).info.get("checks", {})
+              for n in (selective_release, full_release)]
+    assert checks[0]["warnings"] == checks[1]["warnings"]
+
+
+def _checked(settings, sensor: str, quantity: str, since) -> list[tuple]:
+    with connect(settings) as con:
+        return con.execute(
+            "select observed_at, value, qc_flags from work.validated.iot_readings_checked "
+            "where sensor_id = ? and quantity = ? and observed_at >= ? and not is_duplicate "
+            "order by observed_at", [sensor, quantity, since]).fetchall()
+
+
+def test_new_and_late_iot_days_rebuild_only_what_they_feed_and_equal_a_full_build(
+        embedded, tmp_path):
+    """Two new days of readings, then a day delivered late. Each run rebuilds the IoT models
+    and what reads the deliveries, and leaves the registry's as they are (core/selective.py);
+    the new days' readings are checked going on from the readings already checked — a run of
+    equal values that crosses the day makes the earlier readings of the run STUCK, a series
+    whose step changed has its earlier readings flagged again —, the late day makes the
+    whole history checked again. `ioc run --full` on the same inputs publishes the same
+    content, mart for mart, with the same warnings."""
+    from datetime import datetime, timedelta
+
+    import dagster as dg
+
+    from ioc_pipelines.core.selective import BASIS_TAG
+    from ioc_pipelines.resources.dagster_home import write_dagster_home
 
     home, env, _ = embedded
     settings = load_settings(env)
@@ -212,47 +258,70 @@ def test_a_late_iot_day_rebuilds_only_what_it_feeds_and_equals_a_full_build(embe
     def day_of(path: Path):  # SNNMT__quan_trac_YYYYMMDD.csv
         return datetime.strptime(path.stem.rsplit("_", 1)[1], "%Y%m%d").date()
 
-    first_day = day_of(readings[0])
-    source = readings[-1]
-    last_day = day_of(source)
-    late_day = first_day - timedelta(days=1)
-    late = tmp_path / f"SNNMT__quan_trac_{late_day:%Y%m%d}.csv"
-    late.write_text(source.read_text(encoding="utf-8").replace(
-        last_day.isoformat(), late_day.isoformat()), encoding="utf-8")
-    run_ioc(env, "ingest", "iot", str(late))
+    def pm25_sensors(path: Path) -> list[str]:
+        with path.open(encoding="utf-8", newline="") as f:
+            return sorted({r["ma_tram"] for r in csv.DictReader(f) if r["thong_so"] == "pm25"})
 
-    selective = run_ioc(env, "run", "--no-demo", "--approve-by", "test")
-    assert re.search(r"\d+ models kept as the run \w+ built them", selective.stdout), \
-        selective.stdout[-2000:]
-    after_selective = status(run_ioc, env)
-    full = run_ioc(env, "run", "--no-demo", "--full", "--approve-by", "test")
-    assert "models kept" not in full.stdout
-    after_full = status(run_ioc, env)
-    assert after_full["release"] > after_selective["release"]
+    # the newest file with air quality (the last day's comes from the platforms themselves)
+    source = next(path for path in reversed(readings) if len(pm25_sensors(path)) >= 2)
+    stuck_sensor, stepped_sensor = pm25_sensors(source)[:2]
+    first_day, last_day = day_of(readings[0]), day_of(readings[-1])
 
-    # the selective run really left the registry's models: Dagster has no new
-    # materialization of them in that run, and has one of the IoT models
-    import dagster as dg
+    def day_one(rows):  # the stuck sensor ends on five equal values; the other reads each second
+        mine = sorted((r for r in rows if r[0] == stuck_sensor and r[2] == "pm25"),
+                      key=lambda r: r[1])
+        for r in mine[-5:]:
+            r[3] = "77.7"
+        unit = next(r[4] for r in rows if r[0] == stepped_sensor and r[2] == "pm25")
+        start = datetime.combine(last_day + timedelta(days=1), datetime.min.time())
+        return [r for r in rows if not (r[0] == stepped_sensor and r[2] == "pm25")] + [
+            [stepped_sensor, f"{start + timedelta(seconds=s):%Y-%m-%d %H:%M:%S}", "pm25",
+             "12.5", unit] for s in range(86_400)]
 
-    from ioc_pipelines.resources.dagster_home import write_dagster_home
+    def day_two(rows):  # … and begins on ten more of them: a run of 15 across the two days
+        mine = sorted((r for r in rows if r[0] == stuck_sensor and r[2] == "pm25"),
+                      key=lambda r: r[1])
+        for r in mine[:10]:
+            r[3] = "77.7"
+        return rows
 
+    for day, change in ((last_day + timedelta(days=1), day_one),
+                        (last_day + timedelta(days=2), day_two)):
+        run_ioc(env, "ingest", "iot", str(_iot_day(source, day, tmp_path, change)))
+        run = run_ioc(env, "run", "--no-demo", "--approve-by", "test")
+        assert re.search(r"\d+ models kept as the run \w+ built them", run.stdout), \
+            run.stdout[-2000:]
+        log = Path(run.stdout.rsplit("Full log: ", 1)[1].strip()).read_text(encoding="utf-8")
+        assert "checked whole again" not in log
+
+    # the run of equal values grew long across the two days: all but its first are stuck
+    run = _checked(settings, stuck_sensor, "pm25", datetime.combine(
+        last_day + timedelta(days=1), datetime.min.time()) + timedelta(hours=23))
+    run = [r for r in run if float(r[1]) == 77.7][-15:]
+    assert len(run) == 15 and "STUCK" not in run[0][2], run
+    assert all("STUCK" in flags for _, _, flags in run[1:]), run
+    # the other series' usual step is now a second: its five-minute steps are gaps
+    before = _checked(settings, stepped_sensor, "pm25", datetime.combine(
+        last_day, datetime.min.time()))[:288]
+    assert sum("GAP" in flags for _, _, flags in before) > 250
+
+    after_new_days = status(run_ioc, env)
     write_dagster_home(settings)
-    with dg.DagsterInstance.get() as instance:
-        run = instance.get_run_by_id(after_selective["run_id"])
-        assert run.tags.get(BASIS_TAG)
+    with dg.DagsterInstance.get() as instance:  # the registry's models were left as they were
+        dagster_run = instance.get_run_by_id(after_new_days["run_id"])
+        assert dagster_run.tags.get(BASIS_TAG)
         built = {event.asset_key.to_user_string() for event in (
             entry.asset_materialization for entry in instance.all_logs(
-                run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION))}
+                dagster_run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION))}
     assert "validated/iot_readings_checked" in built and "marts/iot_hourly" in built
     assert "staging/stg_population__citizens" not in built
     assert "marts/population_by_commune" not in built
+    _same_as_full(settings, env, after_new_days["release"])
 
-    # the scorecard's change since the previous release differs by construction
-    exclude = (*RUN_TIME_COLUMNS, "previous_pass_share", "change_since_previous")
-    got = release_content(settings, after_selective["release"], exclude=exclude)
-    want = release_content(settings, after_full["release"], exclude=exclude)
-    assert got.keys() == want.keys() and len(got) > 20
-    assert {t: c for t, c in got.items() if c != want[t]} == {}
-    checks = [get_release(settings, n).info.get("checks", {}) for n in
-              (after_selective["release"], after_full["release"])]
-    assert checks[0]["warnings"] == checks[1]["warnings"]
+    # a day delivered late: older than what was checked, so the history is checked again
+    run_ioc(env, "ingest", "iot", str(_iot_day(source, first_day - timedelta(days=1), tmp_path)))
+    run = run_ioc(env, "run", "--no-demo", "--approve-by", "test")
+    assert "models kept" in run.stdout
+    log = Path(run.stdout.rsplit("Full log: ", 1)[1].strip()).read_text(encoding="utf-8")
+    assert "checked whole again: readings older than the last one" in log
+    _same_as_full(settings, env, status(run_ioc, env)["release"])

@@ -81,10 +81,18 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
 
         Run from ``ioc run``, the models whose inputs did not change since the last run that
         passed its gate are not selected (core/selective.py); whoever started it, the work
-        lake is no longer that run's build once this starts."""
+        lake is no longer that run's build once this starts. Incremental models (the IoT
+        readings' QC) go on from what they hold only when the work lake is that run's build
+        by this code and these settings; else everything is built whole."""
+        with connect(settings) as con:
+            extend = selective.may_extend(settings, con)
         selective.forget_basis(settings)
-        invocation = dbt.cli(["build", *dbt_vars_arg(settings)], context=context,
-                             raise_on_error=False)
+        if not extend:
+            context.log.info("incremental models are built whole (--full-refresh): the work "
+                             "lake is not the last good run's build by this code and settings")
+        invocation = dbt.cli(["build", *dbt_vars_arg(settings),
+                              *([] if extend else ["--full-refresh"])],
+                             context=context, raise_on_error=False)
         yield from invocation.stream()
         results = invocation.get_artifact("run_results.json").get("results", [])
         errors = [r for r in results if r.get("status") == "error"]
