@@ -190,23 +190,40 @@ def volume_changes(con, rule: Volume) -> list[dict]:
             for provider, file, records, previous_file, previous, drop in rows]
 
 
-def fill_rates(con, source: str, raw_table: str, required: list[str]) -> list[dict]:
+def fill_rates(con, source: str, raw_table: str, required: list[str],
+               known: list[dict] | None = None) -> list[dict]:
     """đủ by field: per delivery (provider, file) and required field, the share of records
-    that carry a value (not null, not blank)."""
+    that carry a value (not null, not blank). ``known``: the rates measured before (rows of
+    this function's shape); a delivery's raw records never change, so a delivery measured
+    before for the same fields is not read again — only new deliveries are."""
     present = {c for (c,) in con.execute(
         "SELECT column_name FROM duckdb_columns() WHERE database_name = 'work' "
         "AND schema_name = 'raw' AND table_name = ?", [raw_table]).fetchall()}
     fields = [f for f in required if f in present]
     if not fields:
         return []
+    delivered = {d for (d,) in con.execute(
+        f"SELECT DISTINCT _delivery_id FROM work.raw.\"{raw_table}\"").fetchall()}
+    measured: dict[str, list[dict]] = {}
+    for row in known or []:
+        if row["raw_table"] == raw_table and row["delivery_id"] in delivered:
+            measured.setdefault(row["delivery_id"], []).append(row)
+    reused = [row for rows in measured.values() if {r["field"] for r in rows} == set(fields)
+              for row in rows]
+    unread = sorted(delivered - {r["delivery_id"] for r in reused}, key=str)
     filled = ", ".join(
         f"count(*) FILTER (WHERE nullif(trim(\"{f}\"::VARCHAR), '') IS NOT NULL)" for f in fields)
     rows = con.execute(
         f"SELECT _provider, _delivery_id, _file, count(*), {filled} "
-        f"FROM work.raw.\"{raw_table}\" GROUP BY ALL ORDER BY ALL").fetchall()
-    return [{"source": source, "raw_table": raw_table, "provider": provider,
+        f"FROM work.raw.\"{raw_table}\" WHERE _delivery_id IN (SELECT unnest(?::VARCHAR[])) "
+        "GROUP BY ALL", [unread]).fetchall() if unread else []
+    made = [{"source": source, "raw_table": raw_table, "provider": provider,
              "delivery_id": delivery, "file_name": file, "field": field_name,
              "records": records, "filled": row[4 + i],
              "fill_rate": round(row[4 + i] / records, 4) if records else None}
             for row in rows for provider, delivery, file, records in [row[:4]]
             for i, field_name in enumerate(fields)]
+    order = {f: i for i, f in enumerate(fields)}
+    return sorted(reused + made, key=lambda r: (
+        *((r[k] is None, r[k] or "") for k in ("provider", "delivery_id", "file_name")),
+        order[r["field"]]))

@@ -24,27 +24,15 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 from connectors.reasons_vi import notice_vi
-from ioc_pipelines.core import state, unchanged, vi_format
+from ioc_pipelines.core import state, unchanged
 from ioc_pipelines.core.providers import provider_name, source_title
-from ioc_pipelines.core.reference import quality_rules
-from ioc_pipelines.reports.rejection_workbook import Sheet, workbook
-from ioc_pipelines.reports.rendering import environment
-from ioc_pipelines.reports.spreadsheet import csv_text
+from ioc_pipelines.reports.rejection_files import write_report
 from ioc_pipelines.resources.lakes import connect
-from ioc_pipelines.resources.object_store import object_store, write_atomically
+from ioc_pipelines.resources.object_store import write_atomically
 from ioc_pipelines.settings import Settings
-
-RECORD, CODES = "Bản ghi số", "Mã lỗi"
-FIXED = [RECORD, "Lỗi", "Cách khắc phục"]
-KEPT_FIXED = [RECORD, "Lưu ý", "Cách khắc phục"]
-REJECTED_SHEET, KEPT_SHEET = "Bản ghi bị từ chối", "Đã nhận, có lưu ý"
-# records shown on the web page per table: a browser cannot lay out 100 000 rows; the
-# workbook and the CSV hold them all
-PAGE_ROWS = 1000
 
 
 @dataclass(frozen=True)
@@ -70,93 +58,98 @@ def render_rejection_reports(settings: Settings, *, provider: str | None = None,
     if delivery_id:
         where.append("delivery_id = ?")
         params.append(delivery_id)
+    made = _Made(settings)
     with connect(settings) as con:
         state.ensure(con)
         if not state.work_table_exists(con, "validated", "feedback_records"):
             return []  # dbt has not built the quarantine yet
-        cursor = con.execute(
-            "SELECT provider_code, delivery_id, source, raw_table, delivery_date, file_name, "
-            "record_number, reason_codes, is_rejected, reasons_vi, fixes_vi "
-            f"FROM work.validated.feedback_records WHERE {' AND '.join(where)} "
-            "ORDER BY provider_code, delivery_id, raw_table, record_number", params)
-        names = [d[0] for d in cursor.description]
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-        notices = [n for n in state.delivery_notices(con)
-                   if (not provider or n["provider_code"] == provider)
-                   and (not delivery_id or n["delivery_id"] == delivery_id)]
+        groups = _groups(con, " AND ".join(where), params, provider, delivery_id)
+        versions = _raw_versions(con)
+        reports, stale = [], []
+        for (prov, delivery), group in groups.items():
+            report = _report(settings, prov, delivery, group)
+            inputs = made.digest(group["digest"], report.records, report.kept, report.notices,
+                                 provider_name(settings, prov), source_title(report.source),
+                                 group["first"], [versions.get(t) for t in group["tables"]])
+            reports.append(report)
+            if not made.same(report, inputs):  # else made from the same records by this code
+                stale.append((report, inputs, group))
+        rows: list[dict] = []
+        if stale:  # only the records of the reports to make again are read
+            cursor = con.execute(
+                "SELECT provider_code, delivery_id, source, raw_table, delivery_date, file_name, "
+                "record_number, reason_codes, is_rejected, reasons_vi, fixes_vi "
+                f"FROM work.validated.feedback_records WHERE {' AND '.join(where)} "
+                "AND list_contains(?, delivery_id) "
+                "ORDER BY provider_code, delivery_id, raw_table, record_number",
+                [*params, sorted({report.delivery_id for report, _, _ in stale})])
+            names = [d[0] for d in cursor.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         headers = state.delivered_columns(con, sorted({r["delivery_id"] for r in rows}))
         values = _delivered_values(con, rows)
-    groups: dict[tuple[str, str], dict] = {}
-    for row in [*rows, *notices]:
-        key = (row["provider_code"] or "unknown", row["delivery_id"])
-        group = groups.setdefault(key, {"first": row, "rejected": [], "kept": [], "notices": []})
-        if "notice" in row:
-            group["notices"].append(f"{row['file_name']}: {notice_vi(row['notice'])}")
-        else:
-            group["rejected" if row["is_rejected"] else "kept"].append(row)
-    store = object_store(settings)
-    page = environment().get_template("rejections.html.j2")
-    rules = quality_rules()
-    reports = []
-    made = _Made(settings)
-    for (prov, delivery), group in groups.items():
-        records = group["rejected"] + group["kept"]
-        columns = _columns(records, headers, values)
-        rejected = _table(group["rejected"], columns, values)
-        kept = _table(group["kept"], columns, values)
-        first = group["first"]
-        labels = [label for label, _fields in columns]
-        who, what = provider_name(settings, prov), source_title(first["source"])
-        folder = f"reports/rejections/{safe_name(prov)}"
-        name = safe_name(delivery)
-        local = settings.reports_dir / "rejections" / safe_name(prov)
-        report = RejectionReport(prov, delivery, first["source"], len(rejected),
-                                 f"{folder}/{name}.csv", f"{folder}/{name}.xlsx",
-                                 f"{folder}/{name}.html", local, len(kept),
-                                 tuple(group["notices"]))
-        reports.append(report)
-        inputs = made.digest(rejected, kept, labels, group["notices"], who, what, first)
-        if made.same(report, inputs):
-            continue  # made from the same records by the same code: the files stand
-        kind = ("Báo cáo bản ghi bị từ chối" if rejected
-                else "Phản hồi lần giao (không có bản ghi bị từ chối)")
-        title = f"{kind} — {who}"
-        about = (f"{what} · tệp {first['file_name']} giao ngày "
-                 f"{vi_format.day(first['delivery_date'])}")
-        codes = sorted({c for r in records for c in r["reason_codes"]})
-        reasons = [_reason(code, rules) for code in codes]
-        sheets = [Sheet(REJECTED_SHEET, [*FIXED, *labels, CODES], rejected,
-                        ["Sửa các bản ghi dưới đây theo cột “Cách khắc phục” rồi giao lại; "
-                         "lần giao sau sẽ thay thế các bản ghi này."])]
-        if kept or group["notices"]:
-            sheets.append(Sheet(KEPT_SHEET, [*KEPT_FIXED, *labels, CODES], kept,
-                                ["Đã nhận nhưng có lưu ý: bản ghi đã được tự chuyển đổi (ví dụ "
-                                 "mã xã cũ sang mã mới) hoặc cần kiểm tra; từ lần giao sau hãy "
-                                 "sửa theo cột “Cách khắc phục”.",
-                                 *(f"Tệp {n}" for n in group["notices"])], warning=True))
-        files = {
-            "csv": _csv([*FIXED, *labels, CODES], rejected),
-            "xlsx": workbook(title, [about, f"Mã lần giao: {delivery}"], sheets, reasons),
-            "html": page.render(title=title, about=about, delivery_id=delivery,
-                                header=[*FIXED, *labels, CODES], rows=rejected[:PAGE_ROWS],
-                                rejected_count=len(rejected), kept_count=len(kept),
-                                kept_header=[*KEPT_FIXED, *labels, CODES],
-                                kept=kept[:PAGE_ROWS],
-                                notices=group["notices"], reasons=reasons,
-                                xlsx_name=f"{name}.xlsx", csv_name=f"{name}.csv").encode(),
-        }
-        local.mkdir(parents=True, exist_ok=True)
-        for extension, data in files.items():
-            write_atomically(local / f"{name}.{extension}", data)
-            store.put_bytes(settings.work_bucket, f"{folder}/{name}.{extension}", data)
+    records: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for row in rows:
+        records[(row["provider_code"] or "unknown", row["delivery_id"])].append(row)
+    for report, inputs, group in stale:
+        write_report(settings, report, group, records[(report.provider, report.delivery_id)],
+                     headers, values)
         made.keep(report, inputs)
     made.save()
     return reports
 
 
+def _groups(con, where: str, params: list, provider: str | None,
+            delivery_id: str | None) -> dict[tuple[str, str], dict]:
+    """Per (provider, delivery): its records counted and digested in the engine (a delivery's
+    raw records never change, so its feedback rows say all its report is made from), the
+    first record's source, file and date, and the notices of its files."""
+    groups: dict[tuple[str, str], dict] = {}
+    for prov, delivery, rejected, kept, digest, first, tables in con.execute(
+            "SELECT provider_code, delivery_id, count(*) FILTER (WHERE is_rejected), "
+            "count(*) FILTER (WHERE NOT is_rejected), bit_xor(hash(source, raw_table, "
+            "delivery_date, file_name, record_number, reason_codes, is_rejected, reasons_vi, "
+            "fixes_vi)), arg_min({'source': source, 'file_name': file_name, "
+            "'delivery_date': delivery_date}, (raw_table, record_number)), "
+            "list(DISTINCT raw_table ORDER BY raw_table) "
+            f"FROM work.validated.feedback_records WHERE {where} GROUP BY ALL ORDER BY ALL",
+            params).fetchall():
+        groups[(prov or "unknown", delivery)] = {
+            "rejected": rejected, "kept": kept, "digest": str(digest), "first": first,
+            "tables": tables, "notices": []}
+    for n in state.delivery_notices(con):
+        if (provider and n["provider_code"] != provider) or (
+                delivery_id and n["delivery_id"] != delivery_id):
+            continue
+        group = groups.setdefault((n["provider_code"] or "unknown", n["delivery_id"]), {
+            "rejected": 0, "kept": 0, "digest": "", "tables": [], "notices": [],
+            "first": {k: n[k] for k in ("source", "file_name", "delivery_date")}})
+        group["notices"].append(f"{n['file_name']}: {notice_vi(n['notice'])}")
+    return groups
+
+
+def _raw_versions(con) -> dict[str, tuple]:
+    """Per raw table: its id and the last snapshot that deleted or changed rows in it. Loads
+    only append a delivery's records, which are then never changed: a report's records and
+    its delivery's raw values stand until something rewrote the raw table in place."""
+    return {name: (table_id, changed) for name, table_id, changed in con.execute(
+        "SELECT t.table_name, t.table_id, max(s.snapshot_id) FILTER (WHERE list_contains("
+        "s.changes['tables_deleted_from'], t.table_id::VARCHAR)) FROM "
+        "ducklake_table_info('work') AS t, ducklake_snapshots('work') AS s "
+        "WHERE list_contains(?, t.table_name) GROUP BY ALL", [sorted(_raw_tables())]).fetchall()}
+
+
+def _report(settings: Settings, prov: str, delivery: str, group: dict) -> RejectionReport:
+    folder, name = f"reports/rejections/{safe_name(prov)}", safe_name(delivery)
+    return RejectionReport(prov, delivery, group["first"]["source"], group["rejected"],
+                           f"{folder}/{name}.csv", f"{folder}/{name}.xlsx",
+                           f"{folder}/{name}.html",
+                           settings.reports_dir / "rejections" / safe_name(prov),
+                           group["kept"], tuple(group["notices"]))
+
+
 class _Made:
-    """What each delivery's report was made from (a digest of its rows, notices, names and
-    the code that renders it), kept in ``$IOC_HOME/state/rejection-reports.json``: a run
+    """What each delivery's report was made from (a digest of its feedback rows, counted and
+    digested by the engine, its notices, names and the code that renders it), kept in ``$IOC_HOME/state/rejection-reports.json``: a run
     renders again only the reports whose inputs changed or whose files are not all there."""
 
     def __init__(self, settings: Settings) -> None:
@@ -226,62 +219,3 @@ def _delivered_values(con, rows: list[dict]) -> dict[tuple, dict]:
             fields = {n: invalid.get(n, v) for n, v in value.items() if not n.startswith("_")}
             out.setdefault((table, delivery, value["_file"], value["_record_number"]), fields)
     return out
-
-
-def _key(record: dict) -> tuple:
-    return (record["raw_table"], record["delivery_id"], record["file_name"],
-            record["record_number"])
-
-
-def _columns(records: list[dict], headers: dict, values: dict) -> list[tuple[str, dict]]:
-    """The delivery's columns as the provider headed them, in its order: (header, {raw table:
-    field}). A file loaded before headers were recorded: the fields holding a value."""
-    columns: dict[str, dict[str, str]] = {}
-    for table in dict.fromkeys(r["raw_table"] for r in records):
-        delivery = records[0]["delivery_id"]
-        pairs = headers.get((delivery, table))
-        if pairs is None:
-            held = [values.get(_key(r), {}) for r in records if r["raw_table"] == table]
-            pairs = [(n, n) for n in dict.fromkeys(n for v in held for n in v)
-                     if any(v.get(n) not in (None, "") for v in held)]
-        for header, name in pairs:
-            taken = {h.casefold() for h in [*FIXED, *KEPT_FIXED, CODES]}
-            label = header
-            while label.casefold() in taken or (label in columns and table in columns[label]):
-                label += " (bis)"  # an Excel table's headers must differ
-            columns.setdefault(label, {})[table] = name
-    return list(columns.items())
-
-
-def _table(records: list[dict], columns: list[tuple[str, dict]], values: dict) -> list[list]:
-    table = []
-    for record in records:
-        value = values.get(_key(record), {})
-        table.append([record["record_number"], record["reasons_vi"], record["fixes_vi"] or "",
-                      *(_cell(value.get(fields.get(record["raw_table"], ""))) for _h, fields
-                        in columns),
-                      ", ".join(record["reason_codes"])])
-    return table
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
-def _reason(code: str, rules: dict) -> dict:
-    rule = rules.get(code, {})
-    blocking = rule.get("severity") == "block"
-    return {"code": code, "principle": vi_format.principle(rule.get("principle", "")),
-            "effect": "bản ghi bị từ chối" if blocking else "nhận, có lưu ý",
-            "explanation": rule.get("explanation_vi", ""), "fix": rule.get("fix_vi", "")}
-
-
-def _csv(header: list[str], table: list[list]) -> bytes:
-    """UTF-8 with a BOM (Excel reads it as such); dates written ISO (YYYY-MM-DD)."""
-    plain = [[c.isoformat() if isinstance(c, (date, datetime)) else c for c in row]
-             for row in table]
-    return ("\ufeff" + csv_text(header, plain)).encode("utf-8")

@@ -22,6 +22,7 @@ from packaging import version
 from connectors import get_connector
 from ioc_pipelines.resources.extensions import install_extensions
 from ioc_pipelines.resources.lakes import LIVE, WORK, lakes
+from ioc_pipelines.resources.object_store import write_atomically
 from ioc_pipelines.settings import DBT_PROJECT_DIR, Settings
 
 PROFILE = "ioc"
@@ -142,6 +143,20 @@ def prepare_manifest(settings: Settings, *, force: bool = False) -> Path:
         dbt_resource(settings).cli(["parse", "--quiet", *dbt_vars_arg(settings)],
                      target_path=project.target_path).wait()
     return manifest
+
+
+def keep_run_target(run_target: Path, *, succeeded: bool) -> None:
+    """After a dbt run in its own target folder (dagster-dbt gives each one): its parse of the
+    project becomes ``target/partial_parse.msgpack``, which dagster-dbt copies into the next
+    run's folder — dbt then parses only what changed since (everything when the profile or
+    the variables differ, as in another home) instead of the whole project. The folder
+    itself (compiled SQL, logs: ≈ 7 MB a run) is removed after a build that succeeded and
+    kept after one that did not, for whoever looks into it."""
+    made = run_target / "partial_parse.msgpack"
+    if made.is_file():
+        write_atomically(DBT_PROJECT_DIR / "target" / "partial_parse.msgpack", made.read_bytes())
+    if succeeded:
+        shutil.rmtree(run_target, ignore_errors=True)
 
 
 class IocDbtCliResource(DbtCliResource):

@@ -135,3 +135,30 @@ def test_fill_rate_of_required_fields_per_delivery(con):
     assert rates["citizen_id"]["fill_rate"] == 0.75
     assert rates["full_name"]["filled"] == 3  # blank is not a value
     assert rates["birth_date"]["records"] == 4 and rates["birth_date"]["delivery_id"] == "d1"
+
+
+def test_fill_rates_read_only_deliveries_not_measured_before(con):
+    """A delivery's raw records never change: what was measured for it is kept (here a made-up
+    measurement, to show it is not read again), a new delivery is measured, a delivery gone
+    from the raw table is dropped, and one measured for other fields is measured again."""
+    from quality_checks.deliveries import fill_rates
+
+    con.execute("CREATE TABLE work.raw.population__citizens (citizen_id VARCHAR, "
+                "full_name VARCHAR, _provider VARCHAR, _delivery_id VARCHAR, _file VARCHAR)")
+    con.execute("INSERT INTO work.raw.population__citizens VALUES "
+                "('1', 'A', 'CA_TINH', 'd1', 'a.csv'), ('2', NULL, 'CA_TINH', 'd2', 'b.csv'), "
+                "(NULL, 'C', 'CA_TINH', 'd3', 'c.csv')")
+    fields = ["citizen_id", "full_name"]
+    first = fill_rates(con, "population", "population__citizens", fields)
+    assert [(r["delivery_id"], r["field"], r["filled"]) for r in first] == [
+        ("d1", "citizen_id", 1), ("d1", "full_name", 1), ("d2", "citizen_id", 1),
+        ("d2", "full_name", 0), ("d3", "citizen_id", 0), ("d3", "full_name", 1)]
+
+    made_up = [{**r, "filled": 7} for r in first if r["delivery_id"] == "d1"]
+    other_fields = [{**r, "field": "birth_date"} for r in first if r["delivery_id"] == "d2"]
+    gone = [{**r, "delivery_id": "d0"} for r in first if r["delivery_id"] == "d1"]
+    again = fill_rates(con, "population", "population__citizens", fields,
+                       made_up + other_fields + gone)
+    assert [(r["delivery_id"], r["field"], r["filled"]) for r in again] == [
+        ("d1", "citizen_id", 7), ("d1", "full_name", 7), ("d2", "citizen_id", 1),
+        ("d2", "full_name", 0), ("d3", "citizen_id", 0), ("d3", "full_name", 1)]

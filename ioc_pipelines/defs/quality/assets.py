@@ -66,11 +66,14 @@ def delivery_quality(context: dg.AssetExecutionContext, settings: dg.ResourcePar
         completeness_frame = pd.DataFrame(rows, columns=[
             "source", "provider", "period", "due_date", "first_delivery_date", "status",
             "severity"])
+        known = (state.measurements(con, "field_fill_rate")  # a delivery is measured once
+                 if state.work_table_exists(con, "ops", "field_fill_rate") else [])
         fills = [rate for source in SOURCES
                  for entity, table in get_connector(source).raw_tables.items()
                  if state.work_table_exists(con, "raw", table)
                  for rate in fill_rates(con, source, table,
-                                        get_connector(source).contract.entities[entity].required)]
+                                        get_connector(source).contract.entities[entity].required,
+                                        known)]
         fill_frame = pd.DataFrame(fills, columns=[
             "source", "raw_table", "provider", "delivery_id", "file_name", "field", "records",
             "filled", "fill_rate"])

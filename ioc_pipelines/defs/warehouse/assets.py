@@ -17,7 +17,7 @@ from dagster_dbt import (
 )
 
 from ioc_pipelines.core import build_errors, selective
-from ioc_pipelines.resources.dbt import dbt_project, dbt_vars_arg
+from ioc_pipelines.resources.dbt import dbt_project, dbt_vars_arg, keep_run_target
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.settings import Settings
 
@@ -96,6 +96,7 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         yield from invocation.stream()
         results = invocation.get_artifact("run_results.json").get("results", [])
         errors = [r for r in results if r.get("status") == "error"]
+        keep_run_target(invocation.target_path, succeeded=not errors)
         if errors:
             # name the model, the delivery and the provider, in Vietnamese for the liaison team
             try:

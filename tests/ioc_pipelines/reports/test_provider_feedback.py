@@ -14,7 +14,7 @@ from ioc_pipelines.core import tools
 from ioc_pipelines.core.actors import Actor
 from ioc_pipelines.core.ingest import ingest
 from ioc_pipelines.core.raw import load_pending
-from ioc_pipelines.reports import rejections
+from ioc_pipelines.reports import rejection_files
 from ioc_pipelines.reports.rejections import render_rejection_reports
 from ioc_pipelines.settings import load_settings
 
@@ -100,7 +100,7 @@ def test_conversions_and_unread_columns_reach_the_provider(tmp_path, monkeypatch
     assert render_rejection_reports(settings) == [report]
     assert "99998" in (report.local_dir / f"{name}.csv").read_text(encoding="utf-8-sig")
     # the web page shows the first PAGE_ROWS records of a table and says where all of them are
-    monkeypatch.setattr(rejections, "PAGE_ROWS", 1)
+    monkeypatch.setattr(rejection_files, "PAGE_ROWS", 1)
     (report.local_dir / f"{name}.html").unlink()
     assert render_rejection_reports(settings) == [report]
     html = (report.local_dir / f"{name}.html").read_text(encoding="utf-8")
