@@ -217,12 +217,16 @@ def main() -> None:
     parser.add_argument("--new-day", action="store_true",
                         help="hold the newest IoT day back from the first run, then deliver it "
                         "and measure the run that follows (only what it feeds is rebuilt)")
+    parser.add_argument("--duckdb-memory-mb", type=int,
+                        help="IOC_DUCKDB_MEMORY_MB for the runs (default: the settings' 2048)")
     args = parser.parse_args()
     home = Path(args.home or tempfile.mkdtemp(prefix="ioc-bench-"))
     ioc = str(Path(sys.executable).with_name("ioc"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")}
     env.update(IOC_HOME=str(home), IOC_PROVINCE=PROVINCES[args.province],
                IOC_ENV_FILE=str(home / "no.env"))
+    if args.duckdb_memory_mb:
+        env["IOC_DUCKDB_MEMORY_MB"] = str(args.duckdb_memory_mb)
     print(machine())
     if not (home / "store" / "ioc-work" / "landing").is_dir():
         started = time.perf_counter()

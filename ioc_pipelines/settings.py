@@ -67,7 +67,7 @@ KNOWN = {
     "IOC_MAX_FILE_MB": "largest delivered file accepted, in MiB; default 4096 (a province's "
     "full registry extract fits)",
     "IOC_DUCKDB_MEMORY_MB": "memory one DuckDB connection (dbt's build, a load, a check) may hold "
-    "before it spills to $IOC_HOME/spill, in MiB; default 3072 (a province's build fits in 4 GiB)",
+    "before it spills to $IOC_HOME/spill, in MiB; default 2048 (a Hưng Yên run peaks under 4 GiB)",
     "IOC_SHARING_DEFAULT": "comma-separated published datasets every agency receives without "
     "asking (the default sharing list); default: the non-sensitive aggregates and map layers",
     "IOC_SHARING_RATE": "requests per minute one agency token may make to the sharing "
@@ -118,7 +118,7 @@ class Settings:
     province_code: str = "12"
     chromium: str | None = None  # None: found on PATH when a PDF is printed
     max_file_bytes: int = 4096 << 20  # a delivered file larger than this is refused
-    duckdb_memory_mb: int = 3072  # DuckDB's memory_limit; beyond it, spill to home/spill
+    duckdb_memory_mb: int = 2048  # DuckDB's memory_limit; beyond it, spill to home/spill
     app_db: str = field(default="", repr=False)  # SQLAlchemy URL of the operational database
     portal_host: str = "127.0.0.1"
     portal_port: int = 8088
@@ -258,7 +258,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         province_code=province,
         chromium=(env.get("IOC_CHROMIUM") or "").strip() or None,
         max_file_bytes=whole(env, "IOC_MAX_FILE_MB", 4096, "of MiB") << 20,
-        duckdb_memory_mb=whole(env, "IOC_DUCKDB_MEMORY_MB", 3072, "of MiB"),
+        duckdb_memory_mb=whole(env, "IOC_DUCKDB_MEMORY_MB", 2048, "of MiB"),
         app_db=_app_db(env, home),
         portal_host=portal_host,
         portal_port=portal_port,

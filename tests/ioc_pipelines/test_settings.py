@@ -99,4 +99,4 @@ def test_every_duckdb_connection_is_bounded_in_memory(tmp_path):
     # temporary directory it has used: the Hưng Yên benchmark's build failed so)
     assert profile["ioc"]["outputs"]["work"]["config_options"] == settings.duckdb_config()
     assert "memory_limit" not in profile["ioc"]["outputs"]["work"]["settings"]
-    assert load_settings(env(tmp_path)).duckdb_memory_mb == 3072
+    assert load_settings(env(tmp_path)).duckdb_memory_mb == 2048
