@@ -181,9 +181,10 @@ checked_new as (
             readings.delivery_id = stepped.delivery_id
             and readings.record_number = stepped.record_number
             and stepped.anchor_position is null
-    left join usual_steps
+    left join usual_steps  -- a duplicate has no step (and no series to take one from)
         on
-            stepped.sensor_id is not distinct from usual_steps.sensor_id
+            stepped.delivery_id is not null
+            and stepped.sensor_id is not distinct from usual_steps.sensor_id
             and stepped.quantity is not distinct from usual_steps.quantity
 )
 
