@@ -53,17 +53,12 @@
             new_readings.delivery_id,
             new_readings.record_number,
             bool_and(
-                (checked.delivery_date, checked.loaded_at, checked.file_name, checked.record_number)
-                < (new_readings.delivery_date, new_readings.loaded_at, new_readings.file_name,
-                    new_readings.record_number)
+                {{ iot_copy_order('checked') }} < {{ iot_copy_order('new_readings') }}
             ) as is_later_copy
         from new_readings
         inner join checked
             on
-                new_readings.sensor_id = checked.sensor_id
-                and new_readings.quantity = checked.quantity
-                and new_readings.observed_at = checked.observed_at
-                and new_readings.value = checked.value
+                {{ iot_same_reading('new_readings', 'checked') }}
         group by new_readings.delivery_id, new_readings.record_number
     ),
 

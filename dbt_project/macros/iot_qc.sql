@@ -173,3 +173,18 @@
                 and stepped.quantity is not distinct from usual_steps.quantity
     )
 {%- endmacro %}
+
+{#- Two readings that are copies of one another: the same sensor, quantity, time and value. -#}
+{% macro iot_same_reading(left, right) -%}
+    {{ left }}.sensor_id = {{ right }}.sensor_id
+    and {{ left }}.quantity = {{ right }}.quantity
+    and {{ left }}.observed_at = {{ right }}.observed_at
+    and {{ left }}.value = {{ right }}.value
+{%- endmacro %}
+
+{#- The order in which copies of a reading are kept: the oldest delivery, then load, file and
+    record first (the first is kept, the later ones are DUPLICATE_READING). -#}
+{% macro iot_copy_order(reading=none) -%}
+    {%- set r = reading ~ '.' if reading else '' -%}
+    ({{ r }}delivery_date, {{ r }}loaded_at, {{ r }}file_name, {{ r }}record_number)
+{%- endmacro %}

@@ -6,8 +6,9 @@ the settings. When the last build of the work lake was a run that passed its gat
 published or left a candidate waiting) — the *basis* —, a model whose sources' deliveries,
 the code and the settings are all as they were then holds exactly what a rebuild would
 give, and its tests passed then: ``ioc run`` leaves it out of the build. A new IoT day
-rebuilds the IoT models, the quality models (they read every delivery) and what is built
-from them; the registry's models stay as they are.
+rebuilds the IoT models (the readings' QC only for the new day: an incremental model, see
+``may_extend``), the quality models (they read every delivery) and what is built from
+them; the registry's models stay as they are.
 
 The basis is written only after a run that passed its gate, and removed by the dbt step
 before it builds anything, whichever door started the run (``ioc run``, the Dagster UI, a

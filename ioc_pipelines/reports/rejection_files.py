@@ -3,6 +3,7 @@ as headed, the records with their reasons and fixes, as a web page, a CSV and a 
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import date, datetime
 from pathlib import Path
@@ -49,7 +50,8 @@ def write_report(settings: Settings, report: RejectionReport, group: dict,
     about = (f"{what} · tệp {first['file_name']} giao ngày "
              f"{vi_format.day(first['delivery_date'])}")
     codes = sorted({c for r in records for c in r["reason_codes"]})
-    reasons = [_reason(code, quality_rules()) for code in codes]
+    rules = quality_rules()
+    reasons = [_reason(code, rules) for code in codes]
     sheets = [Sheet(REJECTED_SHEET, [*FIXED, *labels, CODES], rejected,
                     ["Sửa các bản ghi dưới đây theo cột “Cách khắc phục” rồi giao lại; "
                      "lần giao sau sẽ thay thế các bản ghi này."])]
@@ -62,7 +64,7 @@ def write_report(settings: Settings, report: RejectionReport, group: dict,
     files = {
         "csv": _csv([*FIXED, *labels, CODES], rejected),
         "xlsx": workbook(title, [about, f"Mã lần giao: {report.delivery_id}"], sheets, reasons),
-        "html": environment().get_template("rejections.html.j2").render(
+        "html": _page().render(
             title=title, about=about, delivery_id=report.delivery_id,
             header=[*FIXED, *labels, CODES], rows=rejected[:PAGE_ROWS],
             rejected_count=len(rejected), kept_count=len(kept),
@@ -75,6 +77,12 @@ def write_report(settings: Settings, report: RejectionReport, group: dict,
     for extension, data in files.items():
         write_atomically(report.local_dir / f"{name}.{extension}", data)
         store.put_bytes(settings.work_bucket, f"{folder}/{name}.{extension}", data)
+
+
+@functools.cache
+def _page():
+    """The web page's template, compiled once per process (a run makes many reports)."""
+    return environment().get_template("rejections.html.j2")
 
 
 def _key(record: dict) -> tuple:

@@ -30,7 +30,7 @@ copies as (
         quantity,
         observed_at,
         value,
-        min((delivery_date, loaded_at, file_name, record_number)) as first_copy
+        min({{ iot_copy_order() }}) as first_copy
     from staged
     where
         sensor_id is not null and quantity is not null and observed_at is not null
@@ -41,21 +41,18 @@ copies as (
 
 {%- if extend %}
 
--- readings already checked that new ones copy (they come first: iot_increment.sql)
-copied as (
-    select distinct
-        checked.sensor_id,
-        checked.quantity,
-        checked.observed_at,
-        checked.value
-    from {{ this }} as checked
-    semi join staged
-        on
-            checked.sensor_id = staged.sensor_id
-            and checked.quantity = staged.quantity
-            and checked.observed_at = staged.observed_at
-            and checked.value = staged.value
-),
+    -- readings already checked that new ones copy (they come first: iot_increment.sql)
+    copied as (  -- noqa: ST03
+        select distinct
+            checked.sensor_id,
+            checked.quantity,
+            checked.observed_at,
+            checked.value
+        from {{ this }} as checked
+        semi join staged
+            on
+                {{ iot_same_reading('checked', 'staged') }}
+    ),
 {%- endif %}
 
 readings as (
@@ -63,24 +60,17 @@ readings as (
         staged.*,
         coalesce(
             copies.first_copy is not null
-            and (staged.delivery_date, staged.loaded_at, staged.file_name, staged.record_number)
-            != copies.first_copy,
+            and {{ iot_copy_order('staged') }} != copies.first_copy,
             false
         ) {%- if extend %} or copied.sensor_id is not null {%- endif %} as is_duplicate
     from staged
     left join copies
         on
-            staged.sensor_id = copies.sensor_id
-            and staged.quantity = copies.quantity
-            and staged.observed_at = copies.observed_at
-            and staged.value = copies.value
+            {{ iot_same_reading('staged', 'copies') }}
     {%- if extend %}
         left join copied  -- noqa: ST11
             on
-                staged.sensor_id = copied.sensor_id
-                and staged.quantity = copied.quantity
-                and staged.observed_at = copied.observed_at
-                and staged.value = copied.value
+                {{ iot_same_reading('staged', 'copied') }}
     {%- endif %}
 ),
 
