@@ -12,7 +12,9 @@ and end, so every step gets its wall and CPU seconds; the raw steps get their ro
 per CPU-second beside the reference — DuckDB's own CSV / JSON readers writing the same
 landing files to Parquet, in this process. Also printed: the slowest dbt models (dbt's own
 timings), the share of the run's wall time outside the steps (start-up, Dagster between
-steps), peak memory, and with ``--again`` the same figures for a second run with nothing new, with
+steps), peak memory; then the population path as a plain pandas + Great Expectations script
+(``baseline_population.py``: same rules, suite and mart, its mart compared with the release's)
+beside the project's raw load and models; and with ``--again`` the same figures for a second run with nothing new, with
 ``--new-day`` for a run after the newest IoT day (held back from the first) is delivered.
 """
 
@@ -163,15 +165,16 @@ def reference(home: Path) -> dict[str, tuple[int, float, float]]:
     return out
 
 
-def measured(label: str, cmd: list[str], env: dict, ref: dict | None) -> None:
-    """Run ``cmd`` sampled and print its figures; rows are those it loaded."""
+def measured(label: str, cmd: list[str], env: dict, ref: dict | None) -> dict:
+    """Run ``cmd`` sampled and print its figures; rows are those it loaded. Returns each
+    step's CPU seconds and each dbt model's seconds."""
     before = loaded_rows(env)
     result = run_sampled(cmd, env)
     after = loaded_rows(env)
-    report(label, result, {s: n - before.get(s, 0) for s, n in after.items()}, ref)
+    return report(label, result, {s: n - before.get(s, 0) for s, n in after.items()}, ref)
 
 
-def report(label: str, result: dict, rows: dict[str, int], ref: dict | None) -> None:
+def report(label: str, result: dict, rows: dict[str, int], ref: dict | None) -> dict:
     log_line = re.search(r"Full log: (\S+)", result["output"])
     steps = steps_of(Path(log_line[1])) if log_line else []
     timeline = result["timeline"]
@@ -180,10 +183,11 @@ def report(label: str, result: dict, rows: dict[str, int], ref: dict | None) -> 
           f"(sampled tree), peak resident memory of the tree {result['peak_mb']:,.0f} MB")
     print(f"  {'job / step':<46} {'wall s':>8} {'CPU s':>8} {'rows':>12} {'rows/CPU-s':>11} "
           f"{'ref rows/CPU-s':>14} {'ratio':>6}")
-    in_steps = 0.0
+    in_steps, step_cpu = 0.0, {}
     for s in steps:
         wall, cpu = s["end"] - s["start"], cpu_at(timeline, s["end"]) - cpu_at(timeline, s["start"])
         in_steps += wall
+        step_cpu[s["step"]] = cpu
         source = s["step"].removeprefix("raw_") if s["step"].startswith("raw_") else None
         n = rows.get(source) if source else None
         speed = n / cpu if n and cpu > 0 else None
@@ -199,11 +203,41 @@ def report(label: str, result: dict, rows: dict[str, int], ref: dict | None) -> 
         outside = result["wall"] - in_steps
         print(f"  outside the steps (start-up, definitions, between steps): {outside:,.1f} s "
               f"= {outside / result['wall']:.0%} of the wall time")
-    models = sorted(((float(s), m) for m, s in DBT_MODEL.findall(
-        Path(log_line[1]).read_text(encoding="utf-8", errors="replace") if log_line else "")),
-        reverse=True)[:10]
+    models = {m: float(s) for m, s in DBT_MODEL.findall(
+        Path(log_line[1]).read_text(encoding="utf-8", errors="replace") if log_line else "")}
     if models:
-        print("  slowest dbt models: " + ", ".join(f"{m} {s:.1f} s" for s, m in models))
+        slowest = sorted(models.items(), key=lambda kv: -kv[1])[:10]
+        print("  slowest dbt models: " + ", ".join(f"{m} {s:.1f} s" for m, s in slowest))
+    return {"steps": step_cpu, "models": models, "peak_mb": result["peak_mb"]}
+
+
+POPULATION_MODELS = ("staging.stg_population__citizens", "validated.int_citizens_rule_checked",
+                     "validated.citizens", "marts.population_by_commune_sex_age")
+
+
+def baseline(home: Path, province: str, env: dict, run: dict) -> None:
+    """The pandas + GX script doing the population path (baseline_population.py), beside the
+    project's own: its raw step's CPU seconds and its four models' seconds in dbt."""
+    out = subprocess.run([sys.executable, str(REPO / "benchmarks" / "baseline_population.py"),
+                          "--home", str(home), "--province", province], env=env, cwd=REPO,
+                         capture_output=True, text=True)
+    print(out.stdout.rstrip() or out.stderr[-2000:])
+    found = re.search(r"CPU ([\d,.]+) s, wall [\d,.]+ s, peak resident memory ([\d,]+) MB",
+                      out.stdout)
+    raw = run["steps"].get("raw_population")
+    models = [run["models"].get(m) for m in POPULATION_MODELS]
+    if not found or raw is None or None in models:
+        return
+    script_cpu = float(found[1].replace(",", ""))
+    script_mb = float(found[2].replace(",", ""))
+    model_s = sum(models)
+    # the models' seconds are dbt's wall time with two DuckDB threads: CPU is at most twice
+    low, high = raw + model_s, raw + 2 * model_s
+    print(f"  the project's population path: raw load {raw:,.1f} CPU-s + models "
+          f"{model_s:,.1f} s in dbt (≤ 2 threads) = {low:,.0f}–{high:,.0f} CPU-s: "
+          f"{script_cpu / high:.1f}–{script_cpu / low:.1f}× the script's speed; memory: "
+          f"the whole run's peak {run['peak_mb']:,.0f} MB against the script's "
+          f"{script_mb:,.0f} MB ({run['peak_mb'] / script_mb:.0%})")
 
 
 def main() -> None:
@@ -255,7 +289,11 @@ def main() -> None:
               f"{rows / cpu if cpu else float('nan'):>12,.0f} rows/CPU-s")
     print("ioc run --no-demo …", flush=True)
     cmd = [ioc, "run", "--no-demo", "--approve-by", "benchmark"]
-    measured("ioc run", cmd, env, ref)
+    first = measured("ioc run", cmd, env, ref)
+    if (home / "store" / "ioc-work" / "landing" / "population").is_dir():
+        print("baseline: the population path as a pandas + Great Expectations script …",
+              flush=True)
+        baseline(home, PROVINCES[args.province], env, first)
     if args.again:
         print("ioc run again, nothing new …", flush=True)
         measured("ioc run, nothing new", cmd, env, None)

@@ -2,7 +2,10 @@
 -- per person and household; a member the population registry records as deceased or moved
 -- out is kept with the warning MEMBER_NOT_RESIDENT (cross-source check).
 with staged as (
-    select * from {{ ref('stg_households__members') }}
+    select
+        *,
+        {{ natural_key("household_id || '|' || citizen_id") }} as duplicate_key
+    from {{ ref('stg_households__members') }}
 ),
 
 households as (
@@ -16,7 +19,7 @@ not_resident as (
 )
 
 select
-    staged.*,
+    staged.* exclude (duplicate_key),  -- noqa: RF02
     list_filter(
         [
             case
@@ -26,7 +29,7 @@ select
                 when not regexp_full_match(coalesce(staged.citizen_id, ''), '[0-9]{12}')
                     then 'CCCD_FORMAT'
             end,
-            {{ duplicate_reason("staged.household_id || '|' || staged.citizen_id", 'MEMBER_DUPLICATE') }}
+            {{ duplicate_reason('staged.duplicate_key', 'MEMBER_DUPLICATE', normalised=true) }}
         ],
         reason -> reason is not null
     ) as reason_codes,

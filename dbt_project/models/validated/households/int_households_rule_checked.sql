@@ -2,7 +2,10 @@
 -- warnings it carries: a converted pre-2025 commune code, a declared size different from the
 -- members listed for it (cross-source check against the members file).
 with staged as (
-    select * from {{ ref('stg_households__households') }}
+    select
+        *,
+        {{ natural_key('household_id') }} as duplicate_key
+    from {{ ref('stg_households__households') }}
 ),
 
 -- cross-source: members listed per household in the members file
@@ -15,7 +18,7 @@ listed as (
 )
 
 select
-    staged.*,
+    staged.* exclude (duplicate_key),  -- noqa: RF02
     coalesce(listed.listed_members, 0) as listed_members,
     list_filter(
         [
@@ -28,7 +31,7 @@ select
                 when staged.member_count is null or staged.member_count not between 1 and 30
                     then 'MEMBER_COUNT_INVALID'
             end,
-            {{ duplicate_reason('staged.household_id', 'HOUSEHOLD_DUPLICATE') }}
+            {{ duplicate_reason('staged.duplicate_key', 'HOUSEHOLD_DUPLICATE', normalised=true) }}
         ],
         reason -> reason is not null
     ) as reason_codes,

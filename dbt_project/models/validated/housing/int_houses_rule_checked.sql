@@ -3,7 +3,10 @@
 -- (COORD_CRS_MIXED) when the converted point is in its commune;
 -- swapped lat/lon is named as such. A mismatch is a reason code, never a silent fix.
 with staged as (
-    select * from {{ ref('stg_housing__houses') }}
+    select
+        *,
+        {{ natural_key('house_id') }} as duplicate_key
+    from {{ ref('stg_housing__houses') }}
 ),
 
 boundaries as (
@@ -19,26 +22,36 @@ delivery_crs as (
     group by delivery_id
 ),
 
+-- the communes whose polygon contains each house: one spatial join, not a lookup per house
+containing as (
+    select
+        staged.delivery_id,
+        staged.file_name,
+        staged.record_number,
+        list(boundaries.commune_code) as communes
+    from staged
+    inner join boundaries
+        on not boundaries.is_province and st_contains(boundaries.geom, staged.geom)
+    group by staged.delivery_id, staged.file_name, staged.record_number
+),
+
 placed as (
     select
         staged.*,
         delivery_crs.usual_crs,
-        exists(
-            select 1 from boundaries
-            where not boundaries.is_province and st_contains(boundaries.geom, staged.geom)
-        ) as in_province,
-        exists(
-            select 1 from boundaries
-            where
-                boundaries.commune_code = staged.commune_code
-                and st_contains(boundaries.geom, staged.geom)
-        ) as in_commune
+        containing.communes is not null as in_province,
+        coalesce(list_contains(containing.communes, staged.commune_code), false) as in_commune
     from staged
     left join delivery_crs on staged.delivery_id = delivery_crs.delivery_id
+    left join containing
+        on
+            staged.delivery_id = containing.delivery_id
+            and staged.file_name = containing.file_name
+            and staged.record_number = containing.record_number
 )
 
 select
-    * exclude (usual_crs),
+    * exclude (usual_crs, duplicate_key),
     list_filter(
         [
             {{ commune_reason('commune_code_delivered') }},
@@ -55,7 +68,7 @@ select
                     or structure_type is null
                     then 'STRUCTURE_INVALID'
             end,
-            {{ duplicate_reason('house_id', 'HOUSE_DUPLICATE') }}
+            {{ duplicate_reason('duplicate_key', 'HOUSE_DUPLICATE', normalised=true) }}
         ],
         reason -> reason is not null
     ) as reason_codes,
