@@ -158,7 +158,9 @@ checked_new as (
         stepped.series_position,
         stepped.since_previous,
         stepped.run_start,
-        usual_steps.usual_step,
+        -- a duplicate has no step (and no series to take one from); guarded here, not in the
+        -- join, where a condition on one side alone turns the hash join into a nested loop
+        case when stepped.delivery_id is not null then usual_steps.usual_step end as usual_step,
         case
             when readings.is_duplicate then ['DUPLICATE_READING']
             else {{ iot_qc_flag_list(
@@ -171,10 +173,9 @@ checked_new as (
             readings.delivery_id = stepped.delivery_id
             and readings.record_number = stepped.record_number
             and stepped.anchor_position is null
-    left join usual_steps  -- a duplicate has no step (and no series to take one from)
+    left join usual_steps
         on
-            stepped.delivery_id is not null
-            and stepped.sensor_id is not distinct from usual_steps.sensor_id
+            stepped.sensor_id is not distinct from usual_steps.sensor_id
             and stepped.quantity is not distinct from usual_steps.quantity
 )
 
