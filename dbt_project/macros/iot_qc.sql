@@ -182,6 +182,13 @@
     and {{ left }}.value = {{ right }}.value
 {%- endmacro %}
 
+{#- A 64-bit hash of what makes two readings the same (iot_same_reading): equal for copies,
+    so only readings that share one need comparing. -#}
+{% macro iot_reading_hash(reading=none) -%}
+    {%- set r = reading ~ '.' if reading else '' -%}
+    hash({{ r }}sensor_id, {{ r }}quantity, {{ r }}observed_at, {{ r }}value)
+{%- endmacro %}
+
 {#- The order in which copies of a reading are kept: the oldest delivery, then load, file and
     record first (the first is kept, the later ones are DUPLICATE_READING). -#}
 {% macro iot_copy_order(reading=none) -%}
