@@ -63,3 +63,15 @@ def port(env: dict[str, str], name: str, default: int) -> int:
     if not text.isdigit() or not 0 < int(text) < 65536:
         raise SettingsError(f"{name}={text!r} must be a port number (1–65535)")
     return int(text)
+
+
+def province_code(env: dict[str, str], name: str, default: str) -> str:
+    """A province code of the 2025 reform (``provinces_2025.csv``); a wrong one is refused
+    with the list of the 34."""
+    from ioc_pipelines.provinces import listing, provinces
+
+    value = (env.get(name) or default).strip()
+    if value not in provinces():
+        raise SettingsError(f"{name}={value!r} is not a province code of the 2025 reform; "
+                            f"use one of: {listing()}")
+    return value

@@ -21,6 +21,7 @@ from ioc_pipelines.setting_values import (  # noqa: F401 - SettingsError is part
     bucket,
     name_list,
     port,
+    province_code,
     require,
     whole,
 )
@@ -49,7 +50,7 @@ KNOWN = {
     "IOC_PUBLISHED_CATALOG": "'sqlite' (default) or a postgresql:// URL for the published lake catalog",
     "IOC_DAGSTER_STORAGE": "'sqlite' (default, under $IOC_HOME/dagster) or a postgresql:// URL",
     "IOC_PSEUDONYM_KEY": "secret key for pseudonymising citizen IDs; generated in $IOC_HOME if unset",
-    "IOC_PROVINCE": "province code of this IOC: 12 (Lai Châu, default) or 33 (Hưng Yên)",
+    "IOC_PROVINCE": "2025 code of this IOC's province, any of the 34 (default 12 Lai Châu)",
     "IOC_ENV_FILE": "path of the .env file to read; default ./.env",
     "IOC_CHROMIUM": "Chromium binary that prints the PDF reports; default the first of "
     "chromium, chromium-browser, google-chrome on PATH",
@@ -236,10 +237,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     }:
         raise SettingsError("IOC_DAGSTER_STORAGE must be 'sqlite' or a postgresql:// URL")
 
-    province = (env.get("IOC_PROVINCE") or "12").strip()
-    if province not in {"12", "33"}:
-        raise SettingsError(f"IOC_PROVINCE={province!r}: supported provinces are 12 and 33")
-
     portal_host = (env.get("IOC_PORTAL_HOST") or "127.0.0.1").strip()
     portal_port = port(env, "IOC_PORTAL_PORT", 8088)
     return Settings(
@@ -255,7 +252,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         ),
         dagster_storage=dagster_storage,
         pseudonym_key=_secret_key(env, home, "IOC_PSEUDONYM_KEY", "pseudonym.key"),
-        province_code=province,
+        province_code=province_code(env, "IOC_PROVINCE", "12"),
         chromium=(env.get("IOC_CHROMIUM") or "").strip() or None,
         max_file_bytes=whole(env, "IOC_MAX_FILE_MB", 4096, "of MiB") << 20,
         duckdb_memory_mb=whole(env, "IOC_DUCKDB_MEMORY_MB", 2048, "of MiB"),

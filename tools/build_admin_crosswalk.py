@@ -43,7 +43,7 @@ def main() -> int:
     for row in con.execute(
             "SELECT provinceKey, districtKey, wardKey, provinceCode, districtCode, wardCode, "
             "district, ward FROM admin_units_legacy"):
-        legacy[f"{row[0]}_{row[1]}_{row[2]}"] = row
+        legacy[f"{row[0]}_{row[1]}_{row[2] or ''}"] = row  # island districts: no communes
     new_units = {(r[0], r[1]): r[2] for r in con.execute(
         "SELECT provinceCode, wardKey, ward FROM admin_units")}
     # 2025 province code -> the package's key of the province
@@ -70,6 +70,8 @@ def main() -> int:
         for old_key, targets in sorted(successors.items()):
             old = legacy[old_key]
             districts[old[4]] = (old[4], old[6], province)
+            if old[5] is None:
+                continue  # a district without communes (now a special zone): no commune code
             if old[5] in current:
                 continue  # the code lives on as a 2025 unit: it means the 2025 unit
             split = len({code for code, _ in targets}) > 1

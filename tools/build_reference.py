@@ -1,7 +1,7 @@
 """Bring the country's administrative reference into the repository, in the form the project
 ships it (run once when the reference changes, then ``build_admin_crosswalk.py``):
 
-    python tools/build_reference.py [--from ../shared/reference]
+    python tools/build_reference.py [--from DIR]   # default: the shared reference beside the repo
 
 - ``admin_units_2025.csv`` (every province's communes, wards and special zones: code, name,
   level, province, centroid) and ``provinces_2025.csv`` (the 34 provinces, the former ones
@@ -23,13 +23,22 @@ import argparse
 import csv
 import gzip
 import json
-import shutil
+import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "dbt_project" / "seeds" / "reference"
 BOUNDARIES = ROOT / "dbt_project" / "data" / "boundaries"
+PREFACE = """<!-- Made by tools/build_reference.py from the shared reference; edit there, not here. -->
+> **In this repository** the files below are shipped as `dbt_project/seeds/reference/
+> admin_units_2025.csv` and `provinces_2025.csv` (dbt seeds) and
+> `dbt_project/data/boundaries/<slug>.geojson.gz` (the GeoJSON gzip-compressed, read as it
+> is); `IOC_PROVINCE` picks the province (`ioc_pipelines/provinces.py`). The pre-2025
+> crosswalk of every province is built from the same `vietnamadminunits` package by
+> `tools/build_admin_crosswalk.py`.
+
+"""
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -76,7 +85,10 @@ def main() -> int:
         old.unlink()
     for name, data in sorted(geojson.items()):
         (BOUNDARIES / f"{name}.gz").write_bytes(gzip.compress(data, 9, mtime=0))
-    shutil.copyfile(source / "BOUNDARIES_SOURCES.md", ROOT / "docs" / "sources" / "boundaries.md")
+    (ROOT / "docs" / "sources" / "boundaries.md").write_text(
+        PREFACE + re.sub(r" \([A-Z]+\.md\)", "",  # pointers to documents outside the repo
+                         (source / "BOUNDARIES_SOURCES.md").read_text(encoding="utf-8")),
+        encoding="utf-8")
     size = sum(p.stat().st_size for p in BOUNDARIES.glob("*.gz"))
     print(f"{len(units)} units of {len(provinces)} provinces; {len(geojson)} boundary files, "
           f"{sum(map(len, geojson.values())) / 2**20:.1f} MiB → {size / 2**20:.1f} MiB")

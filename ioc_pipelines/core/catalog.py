@@ -16,7 +16,7 @@ from ioc_pipelines.core import datasets, grants
 from ioc_pipelines.core.datasets import Dataset
 from ioc_pipelines.core.delta_sharing import SCHEMA, SHARE
 from ioc_pipelines.core.publishing import Release, current_release, quote_ident, release_table
-from ioc_pipelines.reports.rendering import PROVINCE_NAMES
+from ioc_pipelines.provinces import provinces
 from ioc_pipelines.settings import Settings
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -94,14 +94,15 @@ def _bbox_wkt(box: list) -> str:
 def catalog(settings: Settings, base_url: str) -> dict:
     """The catalogue as a JSON-LD document."""
     base = base_url.rstrip("/")
-    province = PROVINCE_NAMES[settings.province_code]
+    named = provinces()[settings.province_code]
+    province = named.title  # tỉnh …, thành phố …
     release = current_release(settings)
     publisher = {"@id": f"{base}/catalog.jsonld#publisher", "@type": "foaf:Agent",
-                 "foaf:name": _literal(f"Trung tâm Giám sát, điều hành thông minh tỉnh "
+                 "foaf:name": _literal(f"Trung tâm Giám sát, điều hành thông minh "
                                        f"{province}"),
                  "dct:type": {"@id": "http://purl.org/adms/publishertype/RegionalAuthority"}}
     contact = {"@id": f"{base}/catalog.jsonld#contact", "@type": ["vcard:Kind", "vcard:Organization"],
-               "vcard:fn": _literal(f"Tổ liên ngành phân tích dữ liệu tỉnh {province}"),
+               "vcard:fn": _literal(f"Tổ liên ngành phân tích dữ liệu {province}"),
                "vcard:hasURL": {"@id": f"{base}/"}}
     spatial = None
     items = []
@@ -109,7 +110,7 @@ def catalog(settings: Settings, base_url: str) -> dict:
         spans, box = _coverage(settings, release)
         if box and None not in box:
             spatial = {"@id": f"{base}/catalog.jsonld#province", "@type": "dct:Location",
-                       "locn:geographicName": _literal(f"Tỉnh {province}"),
+                       "locn:geographicName": _literal(named.full_name),
                        "dcat:bbox": {"@value": _bbox_wkt(box), "@type": "gsp:wktLiteral"}}
         public = set(grants.default_datasets(settings))
         for name, ds in datasets.all_datasets().items():
@@ -119,10 +120,10 @@ def catalog(settings: Settings, base_url: str) -> dict:
                                       spatial["@id"] if spatial else None))
     catalog_node = {
         "@id": f"{base}/catalog.jsonld", "@type": "dcat:Catalog",
-        "dct:title": _literal(f"Kho dữ liệu dùng chung tỉnh {province}"),
+        "dct:title": _literal(f"Kho dữ liệu dùng chung {province}"),
         "dct:description": _literal(
             "Các bộ dữ liệu đã được kiểm tra chất lượng và công bố của Trung tâm điều hành "
-            f"thông minh tỉnh {province}: chia sẻ cho cơ quan, đơn vị theo danh sách mặc "
+            f"thông minh {province}: chia sẻ cho cơ quan, đơn vị theo danh sách mặc "
             "định hoặc theo yêu cầu, qua Delta Sharing, OGC API – Features và tải về."),
         "dct:publisher": {"@id": publisher["@id"]},
         "dcat:contactPoint": {"@id": contact["@id"]},

@@ -18,7 +18,7 @@ from ioc_pipelines.core import datasets
 from ioc_pipelines.core.errors import CoreError
 from ioc_pipelines.core.publishing import Release, release_table
 from ioc_pipelines.reports.periods import Period, PeriodError, parse_period
-from ioc_pipelines.reports.rendering import PROVINCE_NAMES
+from ioc_pipelines.reports.rendering import province_title
 from ioc_pipelines.settings import Settings
 
 STANDARD = "QCVN 125:2021/BTTTT"
@@ -63,7 +63,7 @@ def packet(settings: Settings, period: Period, release_id: int | None = None) ->
     """The data packet of ``period`` from a release (the current one by default)."""
     release = datasets.release_for(settings, release_id)
     datasets.in_release(datasets.dataset(MART), release)
-    province = PROVINCE_NAMES.get(settings.province_code, settings.province_code)
+    province = province_title(settings)  # tỉnh …, thành phố …
     records = []
     for row in _rows(settings, period, release):
         record = {FIELDS[k]: v for k, v in row.items() if k in FIELDS}
@@ -76,7 +76,7 @@ def packet(settings: Settings, period: Period, release_id: int | None = None) ->
             "tieu_chuan": STANDARD,
             "phien_ban": PACKET_VERSION,
             "loai_goi_tin": "BAO_CAO_CHI_TIEU_KT_XH",
-            "don_vi_gui": {"ma": settings.province_code, "ten": f"UBND tỉnh {province}"},
+            "don_vi_gui": {"ma": settings.province_code, "ten": f"UBND {province}"},
             "don_vi_nhan": RECEIVER,
             "thoi_gian_tao": release.published_at.isoformat(timespec="seconds"),
         },
@@ -85,7 +85,7 @@ def packet(settings: Settings, period: Period, release_id: int | None = None) ->
                            "tu_ngay": period.start.isoformat(),
                            "den_ngay": period.end.isoformat()},
             "ban_phat_hanh": release.id,
-            "nguon": f"kho dữ liệu dùng chung tỉnh {province}, bảng {MART}",
+            "nguon": f"kho dữ liệu dùng chung {province}, bảng {MART}",
             "so_chi_tieu": len(records),
             "chi_tieu": records,
         },

@@ -27,9 +27,9 @@ from ioc_pipelines.settings import REPO_ROOT, Settings
 # build output)
 CODE_DIRS = ("ioc_pipelines", "connectors", "quality_checks", "dbt_project")
 SKIPPED_DIRS = {"__pycache__", "target", "dbt_packages", "logs"}
-# (the boundaries dbt reads are GeoJSON files of the dbt project)
+# (the boundaries dbt reads are gzip-compressed GeoJSON files of the dbt project)
 CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".csv", ".j2", ".json", ".jsonl", ".md",
-                 ".geojson"}
+                 ".geojson", ".gz"}
 
 
 def _state_file(settings: Settings) -> Path:

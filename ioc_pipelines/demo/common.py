@@ -19,17 +19,14 @@ from pathlib import Path
 import numpy as np
 
 from ioc_pipelines.core.reference import read_reference
-from ioc_pipelines.settings import DBT_PROJECT_DIR
-
-BOUNDARIES = DBT_PROJECT_DIR / "data" / "boundaries"
+from ioc_pipelines.provinces import provinces
 
 PROVINCES = {
     "laichau": {"code": "12", "name": "Lai Châu", "population": 512_000, "households": 108_000,
-                "birth_codes": ["012"], "boundaries": "lai_chau.geojson", "vn2000": "EPSG:9205",
+                "birth_codes": ["012"], "vn2000": "EPSG:9205",
                 "poor": 0.195, "near_poor": 0.093, "sensors": 300},
     "hungyen": {"code": "33", "name": "Hưng Yên", "population": 3_560_000,
-                "households": 1_000_000, "birth_codes": ["033", "034"],
-                "boundaries": "hung_yen.geojson", "vn2000": "EPSG:9209",
+                "households": 1_000_000, "birth_codes": ["033", "034"], "vn2000": "EPSG:9209",
                 "poor": 0.012, "near_poor": 0.021, "sensors": 1000},
 }
 
@@ -80,7 +77,7 @@ class Province:
         info = PROVINCES[key]
         units = {r["code"]: r for r in read_reference("admin_units_2025.csv")
                  if r["province_code"] == info["code"]}
-        doc = json.loads((BOUNDARIES / info["boundaries"]).read_text(encoding="utf-8"))
+        doc = provinces()[info["code"]].boundaries()
         communes = []
         for feature in doc["features"]:
             code = feature["properties"].get("code")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 from datetime import date, timedelta
 
 import numpy as np
 
-from ioc_pipelines.demo.common import BOUNDARIES, Truth, write_csv
+from ioc_pipelines.demo.common import Truth, write_csv
+from ioc_pipelines.provinces import provinces
 
 POI_KINDS = [("school", "Trường Tiểu học", 3), ("school", "Trường THCS", 1),
              ("health_station", "Trạm Y tế", 1), ("market", "Chợ", 1)]
@@ -23,7 +25,7 @@ def generate_map(truth: Truth, as_of: date, seed: int) -> None:
     rng = random.Random(seed + 81)
     nrng = np.random.default_rng(seed + 82)
     first = as_of - timedelta(days=60)
-    boundaries = (BOUNDARIES / province.info["boundaries"]).read_bytes()
+    boundaries = gzip.decompress(provinces()[province.code].boundary_path.read_bytes())
     units = sum(1 for f in json.loads(boundaries)["features"])
     truth.deliver("map", "SNNMT", first, f"ranh_gioi_hanh_chinh_{province.code}.geojson",
                   lambda p: p.write_bytes(boundaries), {"map__admin_units": units})

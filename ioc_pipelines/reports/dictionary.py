@@ -24,7 +24,7 @@ from ioc_pipelines.core.publishing import (
     mart_sources,
     release_table,
 )
-from ioc_pipelines.reports.rendering import PROVINCE_NAMES, environment, pick_release, store
+from ioc_pipelines.reports.rendering import environment, pick_release, province_title, store
 from ioc_pipelines.resources.lakes import analyst_attach_sql, connect
 from ioc_pipelines.settings import DBT_PROJECT_DIR, Settings
 
@@ -45,7 +45,7 @@ def render_dictionary(settings: Settings, release_id: int | None = None) -> Dict
     release = pick_release(settings, release_id)
     tables = _tables(settings, release)
     html = environment().get_template("dictionary.html.j2").render(
-        province=PROVINCE_NAMES.get(settings.province_code, settings.province_code),
+        province=province_title(settings),
         release=release, tables=tables, threshold=_small_count_threshold(),
         attach=analyst_attach_sql(settings, release.id) if settings.s3 is None else None)
     key = object_key(release.id)

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ioc_pipelines.reports.rendering import (
-    PROVINCE_NAMES,
     ReportError,
     environment,
     local_copy,
     pick_release,
+    province_title,
     store,
 )
 from ioc_pipelines.resources.lakes import connect
@@ -50,7 +50,7 @@ def render_population_report(settings: Settings, release_id: int | None = None) 
         communes = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     total = sum(c["total"] for c in communes)
     html = environment().get_template("population.html.j2").render(
-        province=PROVINCE_NAMES.get(settings.province_code, settings.province_code),
+        province=province_title(settings),
         release=release,
         communes=communes,
         total=total,

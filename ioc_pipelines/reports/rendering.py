@@ -10,9 +10,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from ioc_pipelines.core import vi_format
+from ioc_pipelines.provinces import provinces
 from ioc_pipelines.reports.charts import share_colour
 
-PROVINCE_NAMES = {"12": "Lai Châu", "33": "Hưng Yên"}
+
+def province_title(settings) -> str:
+    """The configured province as a sentence names it: "tỉnh Lai Châu", "thành phố Huế"."""
+    return provinces()[settings.province_code].title
 
 
 class ReportError(RuntimeError):

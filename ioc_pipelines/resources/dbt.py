@@ -20,6 +20,7 @@ from dagster_dbt import DbtCliResource, DbtProject
 from packaging import version
 
 from connectors import get_connector
+from ioc_pipelines.provinces import provinces
 from ioc_pipelines.resources.extensions import install_extensions
 from ioc_pipelines.resources.lakes import LIVE, WORK, lakes
 from ioc_pipelines.resources.object_store import write_atomically
@@ -101,16 +102,12 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
-BOUNDARIES = DBT_PROJECT_DIR / "data" / "boundaries"
-BOUNDARY_FILES = {"12": "lai_chau.geojson", "33": "hung_yen.geojson"}
-
-
 def dbt_vars(settings: Settings) -> dict:
     """Variables dbt gets from the settings and the data contracts, one source of truth."""
     population = get_connector("population").contract
     return {"population_max_rejected_share": population.gate.get("max_rejected_share", 0.2),
             "province_code": settings.province_code,
-            "boundaries_file": str(BOUNDARIES / BOUNDARY_FILES[settings.province_code])}
+            "boundaries_file": provinces()[settings.province_code].boundary_uri}
 
 
 def dbt_vars_arg(settings: Settings) -> list[str]:

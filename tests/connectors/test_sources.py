@@ -1,12 +1,14 @@
 """Every source reads each of its formats into typed columns (values asserted, not just counted)."""
 
+import gzip
 from datetime import UTC, date, datetime
 
 import pytest
 
 from connectors import SOURCES, get_connector
 from connectors.base import LINEAGE_COLUMNS
-from tests.connectors.helpers import REPO, fixture, read
+from ioc_pipelines.provinces import provinces
+from tests.connectors.helpers import fixture, read
 
 
 def utc(*args) -> datetime:
@@ -172,8 +174,9 @@ def test_map_features_split_by_geometry():
     assert tables["map__lines"][0]["geometry"].startswith('{"type":"LineString"')
 
 
-def test_real_2025_boundaries_read_as_admin_units():
-    path = REPO / "dbt_project" / "data" / "boundaries" / "hung_yen.geojson"
+def test_real_2025_boundaries_read_as_admin_units(tmp_path):
+    path = tmp_path / "hung_yen.geojson"
+    path.write_bytes(gzip.decompress(provinces()["33"].boundary_path.read_bytes()))
     units = read("map", path)["map__admin_units"]
     codes = {u["code"] for u in units}
     assert len(codes - {"33"}) == 104 and "11953" in codes

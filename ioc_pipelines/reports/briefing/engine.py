@@ -53,7 +53,7 @@ from ioc_pipelines.reports.briefing.provenance import (
 from ioc_pipelines.reports.briefing.sections import data_quality
 from ioc_pipelines.reports.briefing.sections.area import area_vi
 from ioc_pipelines.reports.periods import Period
-from ioc_pipelines.reports.rendering import PROVINCE_NAMES, ReportError, environment
+from ioc_pipelines.reports.rendering import ReportError, environment, province_title
 from ioc_pipelines.resources.lakes import connect
 from ioc_pipelines.resources.object_store import write_atomically
 from ioc_pipelines.settings import Settings
@@ -174,7 +174,7 @@ def render_report(settings: Settings, kind: str, period: Period, *,
     content = build(settings, kind, period, release, sector=sector_def, area=area)
     title = TITLES[kind] + (f": {sector_def.name_vi}" if sector_def else "")
     html = environment().get_template("briefing.html.j2").render(
-        province=PROVINCE_NAMES.get(settings.province_code, settings.province_code),
+        province=province_title(settings),
         title=title, kind=kind, period=period, release=release, notice=notice,
         sector=sector_def, area=area, area_vi=area_vi(area) if area else None,
         data_value=data_value, source_name=source_name, **content)

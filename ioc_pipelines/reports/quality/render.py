@@ -8,7 +8,7 @@ from ioc_pipelines.core.providers import provider_name
 from ioc_pipelines.reports.charts import bars, heatmap, line_chart
 from ioc_pipelines.reports.quality.figures import gather
 from ioc_pipelines.reports.quality.scopes import QualityReport, Scope, object_key
-from ioc_pipelines.reports.rendering import PROVINCE_NAMES, environment, store
+from ioc_pipelines.reports.rendering import environment, province_title, store
 from ioc_pipelines.settings import Settings
 
 STATUS_VI = {"missing": "Chưa nộp", "late": "Nộp muộn", "on_time": "Đúng hạn"}
@@ -22,7 +22,7 @@ def render_quality_report(settings: Settings, scope: Scope) -> QualityReport:
     html = environment().get_template("quality.html.j2").render(
         provider_vi=lambda code: provider_name(settings, code),
         warning_vi=lambda key: said.get(key) or check_words.generic(key),
-        province=PROVINCE_NAMES.get(settings.province_code, settings.province_code),
+        province=province_title(settings),
         scope=scope, f=figures, status_vi=STATUS_VI, candidate_vi=CANDIDATE_STATUS_VI,
         heatmap=heatmap(figures["heat_rows"], figures["principles"], figures["heat"],
                         "Tỷ lệ đạt theo đơn vị cung cấp và nguyên tắc"),

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from ioc_pipelines.core import ogc_features
-from ioc_pipelines.reports.rendering import PROVINCE_NAMES
+from ioc_pipelines.reports.rendering import province_title
 from ioc_pipelines.web.security import counted, guarded
 
 router = APIRouter(prefix="/ogc", tags=["ogc-api-features"])
@@ -28,7 +28,7 @@ def landing_page(request: Request) -> dict:
     counted(request)
     settings = request.app.state.settings
     return ogc_features.landing(_base(request),
-                                f"Bản đồ dùng chung — tỉnh {PROVINCE_NAMES[settings.province_code]}")
+                                f"Bản đồ dùng chung — {province_title(settings)}")
 
 
 @guarded(router, "GET", "/conformance", "share.read")

@@ -4,6 +4,7 @@ nothing else; the kept record survives only whole."""
 
 from __future__ import annotations
 
+import gzip
 import shutil
 from dataclasses import replace
 from datetime import date
@@ -63,8 +64,8 @@ def test_the_code_digest_reads_the_bytes_not_a_version(tmp_path, monkeypatch):
     assert edited != before  # a model edited in a working copy is
     # so are the boundaries the models read
     (copy / "dbt_project" / "data" / "boundaries").mkdir(parents=True)
-    (copy / "dbt_project" / "data" / "boundaries" / "x.geojson").write_text(
-        '{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    (copy / "dbt_project" / "data" / "boundaries" / "x.geojson.gz").write_bytes(
+        gzip.compress(b'{"type": "FeatureCollection", "features": []}'))
     assert unchanged.code_digest() != edited
 
 

@@ -12,6 +12,7 @@ from connectors.text import vietnamese_score
 from ioc_pipelines.demo import generate_province
 from ioc_pipelines.demo.common import Province
 from ioc_pipelines.demo.population import generate as generate_population
+from ioc_pipelines.provinces import provinces
 from tests.conftest import clean_env, run_ioc
 from tests.connectors.helpers import read
 
@@ -142,7 +143,6 @@ def test_houses_lie_inside_their_commune(province):
     """Checked with DuckDB spatial (another implementation than the generator's)."""
     import duckdb
 
-    from ioc_pipelines.demo.common import BOUNDARIES
     from ioc_pipelines.resources.extensions import ensure_extensions
 
     out, manifest = province
@@ -159,7 +159,7 @@ def test_houses_lie_inside_their_commune(province):
     outside = con.execute(
         "SELECT count(*) FROM houses h JOIN st_read(?) b ON b.code = h.commune "
         "WHERE NOT st_contains(b.geom, st_point(h.x, h.y))",
-        [str(BOUNDARIES / "lai_chau.geojson")]).fetchone()[0]
+        [provinces()["12"].boundary_uri]).fetchone()[0]
     assert len(rows) > 50 and outside == 0
 
 

@@ -1,5 +1,6 @@
--- The province's real 2025 boundaries (shared reference GeoJSON): one row per commune and one
--- for the province outline (is_province).
+-- The province's real 2025 boundaries (the shared reference's GeoJSON, gzip-compressed and read
+-- as it is; var boundaries_file comes from ioc_pipelines/provinces.py): one row per commune
+-- and one for the province outline (is_province).
 select
     code as commune_code,
     name as commune_name,
