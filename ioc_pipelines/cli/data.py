@@ -34,9 +34,11 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("demo-data", help="generate a demo province with injected defects")
-    p.add_argument("--province", choices=["laichau", "hungyen"], default="laichau")
+    p.add_argument("--province", help="any of the 34 provinces by code, slug or name (19, "
+                   "thai_nguyen, thainguyen, 'Thái Nguyên'); default: IOC_PROVINCE's")
     p.add_argument("--scale", type=float, default=0.02,
-                   help="share of the real province (1.0 = ≈0.51 M people for Lai Châu)")
+                   help="share of the real province (1.0 = ≈0.51 M people for Lai Châu, "
+                   "≈1.8 M for Thái Nguyên)")
     p.add_argument("--months", type=int, default=12, help="months of periodic deliveries")
     p.add_argument("--people", type=int, default=None,
                    help="only the population registry, with this many people")
@@ -68,6 +70,7 @@ def cmd_ingest(settings: Settings, args) -> int:
 
 def cmd_demo_data(settings: Settings, args) -> int:
     out = Path(args.out) if args.out else settings.demo_dir
+    args.province = args.province or core_ingest.province_slug(settings)
     if args.people is None:
         say(f"generating {args.province} (scale {args.scale}, {args.months} months, seed "
             f"{args.seed}) under {out} …")

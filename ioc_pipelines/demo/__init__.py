@@ -1,4 +1,5 @@
-"""A realistic demo province — Lai Châu or Hưng Yên — delivered source by source, with the truth.
+"""A realistic demo of any of the 34 provinces (Lai Châu, Hưng Yên and Thái Nguyên are the
+documented ones), delivered source by source, with the truth.
 
 ``generate_province`` writes ``<out>/landing/<source>/<delivery-date>/<PROVIDER>__<file>``
 exactly as providers deliver (the landing layout of docs/architecture.md) and

@@ -19,16 +19,17 @@ from pathlib import Path
 import numpy as np
 
 from ioc_pipelines.core.reference import read_reference
-from ioc_pipelines.provinces import provinces
+from ioc_pipelines.demo.regions import profile
+from ioc_pipelines.provinces import find_province, provinces
 
-PROVINCES = {
-    "laichau": {"code": "12", "name": "Lai Châu", "population": 512_000, "households": 108_000,
-                "birth_codes": ["012"], "vn2000": "EPSG:9205",
-                "poor": 0.195, "near_poor": 0.093, "sensors": 300},
-    "hungyen": {"code": "33", "name": "Hưng Yên", "population": 3_560_000,
-                "households": 1_000_000, "birth_codes": ["033", "034"], "vn2000": "EPSG:9209",
-                "poor": 0.012, "near_poor": 0.021, "sensors": 1000},
-}
+
+def demo_key(province) -> str:
+    """The demo's name of a province: its slug without underscores ("thainguyen")."""
+    return province.slug.replace("_", "")
+
+
+# every province's demo profile (demo/regions.py), by demo key: "laichau", "hungyen", …
+PROVINCES = {demo_key(p): profile(code) for code, p in provinces().items()}
 
 
 @dataclass
@@ -72,8 +73,7 @@ class Province:
 
     @classmethod
     def load(cls, key: str) -> Province:
-        if key not in PROVINCES:
-            raise ValueError(f"unknown province {key!r}; choose {', '.join(PROVINCES)}")
+        key = demo_key(find_province(key))  # a code, slug or name; else ValueError
         info = PROVINCES[key]
         units = {r["code"]: r for r in read_reference("admin_units_2025.csv")
                  if r["province_code"] == info["code"]}

@@ -21,7 +21,7 @@ def generate_enterprises(truth: Truth, as_of: date, months: int, seed: int,
                          scale: float) -> None:
     province = truth.province
     rng = random.Random(seed + 41)
-    per_week = volume(45 if province.code == "33" else 6, scale, 3)
+    per_week = volume(province.info["volumes"]["enterprises"], scale, 3)
     communes = [c.code for c in province.communes]
     start = months_before(as_of, months)[0]
     monday = start + timedelta(days=(7 - start.weekday()) % 7)

@@ -23,7 +23,7 @@ UNITS = ["UBND xã", "Sở Xây dựng", "Sở Nông nghiệp và Môi trường
 def generate_feedback(truth: Truth, as_of: date, months: int, seed: int, scale: float) -> None:
     province = truth.province
     rng = random.Random(seed + 51)
-    per_month = volume(2500 if province.code == "33" else 400, scale, 30)
+    per_month = volume(province.info["volumes"]["feedback"], scale, 30)
     communes = [c.code for c in province.communes]
     serial = 0
     periods = months_before(as_of, months)

@@ -26,7 +26,7 @@ BUDGET_ITEMS = [("T01", "Tổng thu ngân sách nhà nước trên địa bàn",
 def generate_finance(truth: Truth, as_of: date, months: int, seed: int, scale: float) -> None:
     province = truth.province
     rng = random.Random(seed + 31)
-    big = 3.5 if province.code == "33" else 1.0
+    big = province.info["volumes"]["finance"]
     communes = [c.code for c in province.communes]
     n_projects = volume(120 * big, scale, 15)
     projects = []

@@ -23,7 +23,7 @@ from ioc_pipelines.demo.xlsx import write_report_form
 
 
 def _base_value(row: dict, province: Province, rng: random.Random) -> float:
-    big = 6.5 if province.code == "33" else 1.0
+    big = province.info["volumes"]["indicators"]
     unit = row["unit"]
     if unit == "%":
         return round(rng.uniform(55, 98), 1)

@@ -15,8 +15,6 @@ import polars as pl
 from ioc_pipelines.demo.common import Truth, write_csv
 from ioc_pipelines.demo.periodic import months_before, volume
 
-RIVERS = {"12": ["Sông Đà", "Nậm Na", "Nậm Mu", "Nậm Lụm"],
-          "33": ["Sông Hồng", "Sông Luộc", "Sông Trà Lý", "Sông Hóa"]}
 KINDS = [("air_quality", 0.4), ("water_level", 0.35), ("rainfall", 0.25)]
 QUANTITIES = {"air_quality": [("pm25", "µg/m³"), ("pm10", "µg/m³")],
               "water_level": [("water_level", "cm")], "rainfall": [("rainfall", "mm")]}
@@ -36,12 +34,12 @@ def _sensors(truth: Truth, scale: float, seed: int) -> list[dict]:
         commune = rng.choice(towns if kind == "air_quality" else province.communes)
         lon, lat = province.points_in(commune, 1, nrng)
         code = {"air_quality": "KK", "water_level": "MN", "rainfall": "MUA"}[kind]
-        base_level = rng.uniform(150, 450) if province.code == "12" else rng.uniform(150, 600)
+        base_level = rng.uniform(*province.info["water_base"])
         sensors.append({
             "id": f"{province.code}-{code}-{i + 1:04d}", "kind": kind, "commune": commune.code,
             "name": f"Trạm {'quan trắc không khí' if kind == 'air_quality' else 'đo mực nước' if kind == 'water_level' else 'đo mưa'} {commune.name}",
             "lon": round(float(lon[0]), 6), "lat": round(float(lat[0]), 6),
-            "river": rng.choice(RIVERS[province.code]) if kind == "water_level" else "",
+            "river": rng.choice(province.info["rivers"]) if kind == "water_level" else "",
             "base": base_level if kind == "water_level" else rng.uniform(12, 40),
             "alerts": [round(base_level + d, 0) for d in (150, 250, 350)]
             if kind == "water_level" else ["", "", ""],

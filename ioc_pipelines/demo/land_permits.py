@@ -24,7 +24,7 @@ def generate_land_permits(truth: Truth, as_of: date, months: int, seed: int,
                           scale: float) -> None:
     province = truth.province
     rng = random.Random(seed + 61)
-    per_month = volume(1200 if province.code == "33" else 150, scale, 8)
+    per_month = volume(province.info["volumes"]["permits"], scale, 8)
     communes = [c.code for c in province.communes]
     parcels, serial = [], 0
     permit_kinds = itertools.cycle(["issued_future", "area_negative", "commune_unknown",

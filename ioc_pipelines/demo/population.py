@@ -17,9 +17,10 @@ from pathlib import Path
 
 from ioc_pipelines import clock
 from ioc_pipelines.core.reference import read_reference
-from ioc_pipelines.demo.common import PROVINCES, Province, Truth
-from ioc_pipelines.demo.names import ETHNIC_MIX, person_name
+from ioc_pipelines.demo.common import PROVINCES, Province, Truth, demo_key
+from ioc_pipelines.demo.names import person_name
 from ioc_pipelines.demo.registry_files import messy, text_row, write_extract
+from ioc_pipelines.provinces import find_province
 
 DEFECTS = {
     # defect type -> reason codes the validated layer must give the record
@@ -35,9 +36,6 @@ DEFECTS = {
     "name_missing": ["NAME_MISSING"],
 }
 
-# Household sizes drawn uniformly from these: mean ≈ 4.7 in Lai Châu (0.51 M people in ≈108 k
-# households), ≈ 3.6 in Hưng Yên (≈3.5 M in ≈1 M).
-HOUSEHOLD_SIZES = {"12": [2, 3, 4, 4, 5, 5, 5, 6, 6, 7], "33": [1, 2, 3, 3, 4, 4, 4, 5, 6]}
 
 DEFECT_FIELD = {"cccd_format": "citizen_id", "cccd_cmnd": "citizen_id", "cccd_prefix": "citizen_id",
                 "cccd_century_sex": "citizen_id", "cccd_birth_year": "citizen_id",
@@ -90,8 +88,19 @@ def _birth_date(rng: random.Random, as_of: date) -> date:
     return min(start, as_of - timedelta(days=1))
 
 
+def _religion(rng: random.Random, info: dict, ethnicity: str) -> str:
+    """A QCVN 109 religion code: Tin Lành among Mông communities, else the province's
+    religions in turn, else none ("00")."""
+    if ethnicity == "08" and rng.random() < info["mong_protestant"]:
+        return "08"
+    for code, share in info["religions"]:
+        if rng.random() < share:
+            return code
+    return "00"
+
+
 def make_people(province: str, count: int, seed: int, as_of: date) -> list[Person]:
-    info = PROVINCES[province]
+    info = PROVINCES[demo_key(find_province(province))]
     rng = random.Random(seed)
     communes = load_communes(info["code"])
     other_codes = [c for c in _birth_codes() if c not in info["birth_codes"]]
@@ -101,10 +110,10 @@ def make_people(province: str, count: int, seed: int, as_of: date) -> list[Perso
     while len(people) < count:
         household += 1
         commune = rng.choice(communes)
-        ethnicity = _weighted(rng, ETHNIC_MIX[info["code"]])
-        village = f"{'Bản' if info['code'] == '12' else 'Thôn'} {rng.randint(1, 25)}"
+        ethnicity = _weighted(rng, info["ethnic_mix"])
+        village = f"{info['village']} {rng.randint(1, 25)}"
         address = f"{village}, {commune['name']}, {commune['province_name']}"
-        for _ in range(min(rng.choice(HOUSEHOLD_SIZES[info['code']]), count - len(people))):
+        for _ in range(min(rng.choice(info["household_sizes"]), count - len(people))):
             sex = rng.choice([1, 2])
             birth = _birth_date(rng, as_of)
             prefix = (rng.choice(info["birth_codes"]) if rng.random() < 0.93
@@ -112,11 +121,7 @@ def make_people(province: str, count: int, seed: int, as_of: date) -> list[Perso
             while (cid := cccd_for(rng, prefix, birth, sex)) in used_ids:
                 pass
             used_ids.add(cid)
-            religion = "00"
-            if info["code"] == "12" and ethnicity == "08" and rng.random() < 0.3:
-                religion = "08"  # Tin Lành among Mông communities
-            elif rng.random() < (0.08 if info["code"] == "33" else 0.01):
-                religion = "02"
+            religion = _religion(rng, info, ethnicity)
             people.append(Person(cid, person_name(rng, ethnicity, sex), birth, sex, ethnicity, religion,
                                  commune["code"], address, f"HO{info['code']}{household:08d}"))
     return people
@@ -168,7 +173,7 @@ def generate_population(truth: Truth, *, scale: float | None = None, people: int
     """The registry deliveries and their truth; also the people, for the other sources."""
     out_dir, province = truth.out, truth.province.key
     as_of = as_of or clock.today()
-    count = people if people is not None else max(50, int(PROVINCES[province]["population"] * (scale or 0.02)))
+    count = people if people is not None else max(50, int(truth.province.info["population"] * (scale or 0.02)))
     rng = random.Random(seed + 1)
     persons = make_people(province, count, seed, as_of)
     birth_codes = set(_birth_codes())
@@ -209,8 +214,8 @@ def generate_population(truth: Truth, *, scale: float | None = None, people: int
     first, second = as_of - timedelta(days=1), as_of
     half = count // 2
     deliveries = [
-        (first, f"dan_cu_{PROVINCES[province]['code']}_{first:%Y%m%d}.csv", "csv", range(0, half)),
-        (second, f"dan_cu_{PROVINCES[province]['code']}_{second:%Y%m%d}.jsonl", "jsonl",
+        (first, f"dan_cu_{truth.province.code}_{first:%Y%m%d}.csv", "csv", range(0, half)),
+        (second, f"dan_cu_{truth.province.code}_{second:%Y%m%d}.jsonl", "jsonl",
          range(half, count)),
     ]
     manifest = {"province": province, "people": count, "seed": seed, "as_of": as_of.isoformat(),

@@ -9,6 +9,7 @@ import pytest
 
 from connectors import get_connector
 from connectors.text import vietnamese_score
+from ioc_pipelines.core.reference import read_reference
 from ioc_pipelines.demo import generate_province
 from ioc_pipelines.demo.common import Province
 from ioc_pipelines.demo.population import generate as generate_population
@@ -175,6 +176,43 @@ def test_ethnic_mix_and_poverty_follow_the_province(tmp_path):
 
     assert kinh_share(lc, tmp_path / "lc") < 0.3  # Thái, Mông, Dao … are most of Lai Châu
     assert kinh_share(hy, tmp_path / "hy") > 0.95
+
+
+@pytest.mark.parametrize(("province", "expect"), [
+    # Thái Nguyên (merged with Bắc Kạn): Kinh with Tày, Nùng, Dao; IDs of both former provinces
+    ("thai_nguyen", {"code": "19", "group": "02", "share": (0.12, 0.24), "kinh": (0.58, 0.74),
+                     "births": {"006", "019"}, "village": "Thôn"}),
+    # Cần Thơ (merged with Sóc Trăng, Hậu Giang): Khmer hamlets ("ấp")
+    ("92", {"code": "92", "group": "05", "share": (0.08, 0.17), "kinh": (0.8, 0.92),
+            "births": {"092", "093", "094"}, "village": "Ấp"}),
+    # Đắk Lắk: Ê Đê villages ("buôn") and their names
+    ("Đắk Lắk", {"code": "66", "group": "12", "share": (0.09, 0.18), "kinh": (0.7, 0.82),
+                 "births": {"066", "054"}, "village": "Buôn"}),
+])
+def test_any_province_gets_its_region_people_ids_and_villages(tmp_path, province, expect):
+    manifest = generate_population(tmp_path, province=province, people=3000, as_of=AS_OF)
+    rows = []
+    for d in manifest["deliveries"]:
+        rows += read("population", tmp_path / d["path"])["population__citizens"]
+    share = Counter(r["ethnicity_code"] for r in rows)
+    low, high = expect["share"]
+    assert low < share[expect["group"]] / len(rows) < high
+    low, high = expect["kinh"]
+    assert low < share["01"] / len(rows) < high
+    communes = {u["code"] for u in read_reference("admin_units_2025.csv")
+                if u["province_code"] == expect["code"]}
+    # the province's own communes (injected defects aside: unknown and pre-2025 codes)
+    assert sum(r["commune_code"] in communes for r in rows) / len(rows) > 0.9
+    births = Counter(r["citizen_id"][:3] for r in rows if r["citizen_id"])
+    assert expect["births"] <= set(births)  # people born in each former province
+    assert sum(births[b] for b in expect["births"]) / len(rows) > 0.85
+    assert sum(r["address"].startswith(expect["village"] + " ") for r in rows if r["address"]
+               ) / len(rows) > 0.9
+
+
+def test_an_unknown_province_is_refused_naming_the_34(tmp_path):
+    with pytest.raises(ValueError, match="01 Hà Nội.*19 Thái Nguyên.*96 Cà Mau"):
+        generate_population(tmp_path, province="Bắc Kạn", people=10, as_of=AS_OF)
 
 
 def test_poverty_rate_near_the_official_figure(province):

@@ -1,5 +1,5 @@
 -- sạch: houses with the coordinate system decided by the connector and a WGS84 point:
--- VN-2000 TM-3 metres are converted with ST_Transform (EPSG:9205 / 9209 -> 4326).
+-- VN-2000 TM-3 metres (any zone, EPSG:9205-9218) are converted with ST_Transform to 4326.
 with houses as (
     select
         {{ lineage() }},
@@ -21,7 +21,7 @@ select
     *,
     case
         when crs = 'EPSG:4326' then st_point(x, y)
-        when crs in ('EPSG:9205', 'EPSG:9209')
+        when regexp_full_match(crs, 'EPSG:92(0[5-9]|1[0-8])')  -- the VN-2000 TM-3 zones
             then st_transform(st_point(x, y), crs, 'EPSG:4326', always_xy := true)
     end as geom
 from houses
