@@ -22,6 +22,13 @@ from pathlib import Path
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 PROVINCES_CSV = DBT_PROJECT_DIR / "seeds" / "reference" / "provinces_2025.csv"
 BOUNDARIES = DBT_PROJECT_DIR / "data" / "boundaries"
+# VN-2000 TM-3 zones: EPSG code -> central meridian (checked against PROJ's definitions)
+TM3_ZONES = {9205: 103.0, 9206: 104.0, 9207: 104.5, 9208: 104.75, 9209: 105.5, 9210: 105.75,
+             9211: 106.0, 9212: 106.25, 9213: 106.5, 9214: 107.0, 9215: 107.25, 9216: 107.5,
+             9217: 108.25, 9218: 108.5}
+# the meridians the regulations set for the provinces whose data the project was built with;
+# any other province: the zone nearest its centre (a cadastral office may use another)
+OFFICIAL_ZONES = {"12": 9205, "33": 9209}
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,13 @@ class Province:
     def title(self) -> str:
         """How a sentence names it: "tỉnh Thái Nguyên", "thành phố Hà Nội"."""
         return f"{self.level} {self.name}"
+
+    @property
+    def vn2000_crs(self) -> str:
+        """The province's VN-2000 TM-3 zone, as VN-2000 metres with no stated system are read."""
+        zone = OFFICIAL_ZONES.get(self.code) or min(
+            TM3_ZONES, key=lambda epsg: abs(TM3_ZONES[epsg] - self.lon))
+        return f"EPSG:{zone}"
 
     @property
     def boundary_path(self) -> Path:

@@ -1,7 +1,7 @@
 """What makes a demo province plausible, for each of the 34: its region's ethnic mix, household
 sizes, poverty rates, religions and village word; its population (approximate, from the
 figures published with the 2025 merger) and its main rivers, on which water-level sensors
-are named; its VN-2000 TM-3 zone. Lai Châu and Hưng Yên keep the figures the demo had before
+are named (its VN-2000 zone: provinces.py). Lai Châu and Hưng Yên keep the figures the demo had before
 the other provinces were added, so their demos are unchanged.
 
 The shares are rounded census-like figures for a demo, not statistics to quote.
@@ -115,22 +115,17 @@ FACTS = {
     "92": (4_200, ["Sông Hậu", "Sông Cần Thơ", "Sông Mỹ Thanh"]),
     "96": (2_610, ["Sông Gành Hào", "Sông Ông Đốc", "Sông Bảy Háp"]),
 }
-# VN-2000 TM-3 zones (EPSG code: central meridian); a province's demo uses the zone nearest
-# its centre (the official meridian of each former province may differ)
-TM3_ZONES = {9205: 103.0, 9206: 104.0, 9207: 104.5, 9208: 104.75, 9209: 105.5, 9210: 105.75,
-             9211: 106.0, 9212: 106.25, 9213: 106.5, 9214: 107.0, 9215: 107.25, 9216: 107.5,
-             9217: 108.25, 9218: 108.5}
 # the two demos as they were: their figures are kept as they are
 FIXED = {
     "12": {"population": 512_000, "households": 108_000, "poor": 0.195, "near_poor": 0.093,
-           "sensors": 300, "vn2000": "EPSG:9205", "religions": [("02", 0.01)],
+           "sensors": 300, "religions": [("02", 0.01)],
            "ethnic_mix": [("03", 0.32), ("08", 0.24), ("09", 0.13), ("01", 0.14), ("25", 0.05),
                           ("35", 0.03), ("41", 0.02), ("42", 0.015), ("29", 0.015),
                           ("45", 0.01), ("48", 0.01), ("50", 0.01)], "volumes": {
                "enterprises": 6, "feedback": 400, "finance": 1.0, "indicators": 1.0,
                "permits": 150}, "water_base": (150, 450)},
     "33": {"population": 3_560_000, "households": 1_000_000, "poor": 0.012, "near_poor": 0.021,
-           "sensors": 1000, "vn2000": "EPSG:9209", "religions": [("02", 0.08)],
+           "sensors": 1000, "religions": [("02", 0.08)],
            "ethnic_mix": [("01", 0.994), ("02", 0.002), ("06", 0.002), ("07", 0.001),
                           ("04", 0.001)], "volumes": {
                "enterprises": 45, "feedback": 2500, "finance": 3.5, "indicators": 6.5,
@@ -150,12 +145,11 @@ def profile(code: str) -> dict:
     people, rivers = FACTS[code]
     size = people / 512  # against Lai Châu, the smallest demo
     mean = sum(sizes) / len(sizes)
-    zone = min(TM3_ZONES, key=lambda epsg: abs(TM3_ZONES[epsg] - province.lon))
     out = {
         "code": code, "name": province.name, "region": region,
         "population": people * 1000, "households": round(people * 1000 / mean),
         "birth_codes": [f"0{c}" for c in province.merged_from_codes],
-        "vn2000": f"EPSG:{zone}", "poor": poor, "near_poor": near_poor,
+        "vn2000": province.vn2000_crs, "poor": poor, "near_poor": near_poor,
         "sensors": max(300, min(1500, round(people * 0.28))),
         "ethnic_mix": PROVINCE_MIX.get(code) or REGION_MIX[region],
         "household_sizes": sizes, "village": village, "rivers": rivers,

@@ -107,7 +107,8 @@ def dbt_vars(settings: Settings) -> dict:
     population = get_connector("population").contract
     return {"population_max_rejected_share": population.gate.get("max_rejected_share", 0.2),
             "province_code": settings.province_code,
-            "boundaries_file": provinces()[settings.province_code].boundary_uri}
+            "boundaries_file": provinces()[settings.province_code].boundary_uri,
+            "vn2000_crs": provinces()[settings.province_code].vn2000_crs}
 
 
 def dbt_vars_arg(settings: Settings) -> list[str]:
