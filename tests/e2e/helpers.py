@@ -68,3 +68,18 @@ def read_while_a_run_publishes(env: dict[str, str], read: Callable[[], object],
 INTERNAL = re.compile(r"\b(?:delivered|complete|filled|volume|fresh)_[a-z_]+\b|"
                       r"\bquality/[a-z_]+|\b(?:clean|correct|complete|live)\b|"
                       r"\b(?:daily|weekly|monthly|quarterly|on change|on approval)\b", re.I)
+
+
+def findings_and_gaps(settings) -> tuple[list[tuple], set[tuple]]:
+    """What the truth is scored against (quality_checks.truth.score): each rule finding's raw
+    table, file, record, reasons and quarantine, and the IoT readings flagged GAP."""
+    from ioc_pipelines.resources.lakes import connect
+
+    with connect(settings) as con:
+        rows = con.execute("SELECT raw_table, file_name, record_number, reason_codes, "
+                           "is_quarantined FROM work.validated.rule_findings").fetchall()
+        gaps = set(con.execute(
+            "SELECT sensor_id, quantity, timezone('Asia/Ho_Chi_Minh', observed_at) "
+            "FROM work.validated.iot_readings_checked "
+            "WHERE list_contains(qc_flags, 'GAP')").fetchall())
+    return rows, gaps

@@ -21,7 +21,7 @@ from ioc_pipelines.settings import load_settings
 from quality_checks.truth import EXPECTED_REASON, score, table
 from tests.browser import page_width
 from tests.conftest import clean_env, run_ioc
-from tests.e2e.helpers import INTERNAL
+from tests.e2e.helpers import INTERNAL, findings_and_gaps
 
 pytestmark = pytest.mark.slow
 
@@ -35,13 +35,7 @@ def built(tmp_path_factory):
             timeout=1500)
     settings = load_settings(env)
     manifest = json.loads((home / "demo" / "truth" / "manifest.json").read_text())
-    with connect(settings) as con:
-        rows = con.execute("SELECT raw_table, file_name, record_number, reason_codes, "
-                           "is_quarantined FROM work.validated.rule_findings").fetchall()
-        gaps = set(con.execute(
-            "SELECT sensor_id, quantity, timezone('Asia/Ho_Chi_Minh', observed_at) "
-            "FROM work.validated.iot_readings_checked "
-            "WHERE list_contains(qc_flags, 'GAP')").fetchall())
+    rows, gaps = findings_and_gaps(settings)
     return settings, manifest, rows, gaps
 
 
