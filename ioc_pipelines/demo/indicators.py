@@ -179,3 +179,9 @@ def generate_indicators(truth: Truth, as_of: date, months: int, seed: int,
                                    {"indicators__reports": len(body)}, due=due, period=label)
                 truth.defect("indicators", "indicators__reports", p3.name, 1, "actual",
                              "double_submission", first_file=path.name)
+                # the figures sent again carry the first file's defects (a missing first
+                # actual is the one the ×1.1 fills)
+                for record_number, field, kind in defects:
+                    if not (record_number == 1 and kind == "missing_actual"):
+                        truth.defect("indicators", "indicators__reports", p3.name,
+                                     record_number, field, kind)
