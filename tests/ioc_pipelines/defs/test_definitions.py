@@ -28,6 +28,7 @@ EXPECTED_ASSETS = {
     "raw/planning__plans",
     "raw/planning__documents",
     "reference/admin_units_2025",
+    "reference/provinces_2025",
     "reference/cccd_birth_registration_codes",
     "reference/ethnic_groups_qd121_1979",
     "reference/departments_2025",
