@@ -3,9 +3,9 @@ them: ``dbt_project/seeds/reference/provinces_2025.csv`` (built from the shared 
 ``tools/build_reference.py``) and each one's boundaries, ``dbt_project/data/boundaries/
 <slug>.geojson.gz`` (the province, then its communes; read compressed, never unpacked).
 
-The settings read it to know which codes ``IOC_PROVINCE`` accepts; dbt's variables, the demo
-generator and the reports read the configured province's name and boundaries from it. It
-imports nothing of the project, so that the settings can use it.
+The settings read it (lazily, when they check ``IOC_PROVINCE``) to know which codes it
+accepts; dbt's variables, the demo generator and the reports read the configured province's
+name, boundaries and VN-2000 zone from it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+from ioc_pipelines.settings import DBT_PROJECT_DIR
+
 PROVINCES_CSV = DBT_PROJECT_DIR / "seeds" / "reference" / "provinces_2025.csv"
 BOUNDARIES = DBT_PROJECT_DIR / "data" / "boundaries"
 # VN-2000 TM-3 zones: EPSG code -> central meridian (checked against PROJ's definitions)

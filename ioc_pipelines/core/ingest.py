@@ -140,9 +140,7 @@ def generate_demo(settings: Settings, *, province: str, scale: float, months: in
 
 def province_slug(settings: Settings) -> str:
     """The demo generator's name of the configured province."""
-    from ioc_pipelines.demo import PROVINCES
+    from ioc_pipelines.demo.common import demo_key
+    from ioc_pipelines.provinces import provinces
 
-    for slug, info in PROVINCES.items():
-        if info["code"] == settings.province_code:
-            return slug
-    raise CoreError(f"no demo data for province {settings.province_code}")
+    return demo_key(provinces()[settings.province_code])  # every province has a demo

@@ -241,9 +241,6 @@ def _houses(truth: Truth, households: list[dict], as_of: date, rng: random.Rando
                   due=due, period=period)
     if rows["vn2000"]:
         headers = HOUSE_HEADERS[:6] + ["X (VN-2000)", "Y (VN-2000)"] + HOUSE_HEADERS[8:]
-        if crs not in _detected_zones():  # the connector cannot tell this zone: say it
-            headers = [*headers, "Hệ tọa độ"]
-            rows["vn2000"] = [[*r, crs] for r in rows["vn2000"]]
         truth.deliver("housing", f"XA_{vn_commune}", when, f"nha_o_{period}.csv",
                       lambda p: write_csv(p, headers, rows["vn2000"]),
                       {"housing__houses": len(rows["vn2000"])}, due=due, period=period)
@@ -254,14 +251,6 @@ def _houses(truth: Truth, households: list[dict], as_of: date, rng: random.Rando
     total = len(main) + len(rows["vn2000"]) + len(rows["geojson"])
     truth.counts["houses"] = total
     return {"houses": total}
-
-
-def _detected_zones() -> set[str]:
-    """The VN-2000 zones the housing connector detects from the numbers alone."""
-    from connectors import get_connector
-
-    coordinates = get_connector("housing").contract.raw.get("coordinates") or {}
-    return {zone["crs"] for zone in coordinates.get("vn2000_detect", [])}
 
 
 def _geojson(path: Path, rows: list[list]) -> None:

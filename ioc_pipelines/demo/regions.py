@@ -1,8 +1,8 @@
 """What makes a demo province plausible, for each of the 34: its region's ethnic mix, household
 sizes, poverty rates, religions and village word; its population (approximate, from the
 figures published with the 2025 merger) and its main rivers, on which water-level sensors
-are named (its VN-2000 zone: provinces.py). Lai Châu and Hưng Yên keep the figures the demo had before
-the other provinces were added, so their demos are unchanged.
+are named (its VN-2000 zone: provinces.py). Lai Châu and Hưng Yên keep the figures the demo
+had before the other provinces were added, so their demos are unchanged.
 
 The shares are rounded census-like figures for a demo, not statistics to quote.
 """
