@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -21,25 +22,58 @@ QUANTITIES = {"air_quality": [("pm25", "µg/m³"), ("pm10", "µg/m³")],
 STEPS = 288  # 5-minute readings per day
 
 
+def _sites(province, rng: random.Random) -> dict[str, list]:
+    """Each kind's communes in the order its stations take them: air quality in the
+    province's towns (its wards), water level first at the communes that bear one of its
+    rivers' names (Xã Sông Mã on the Mã), rain gauges anywhere. The reference has no
+    river lines, so a river named elsewhere is only the station's label."""
+    towns = [c for c in province.communes if c.level == "phường"] or province.communes
+    on_river = [c for c in province.communes
+                if any(_bears(c.name, r) for r in province.info["rivers"])]
+    rest = [c for c in province.communes if c not in on_river]
+    return {"air_quality": rng.sample(towns, len(towns)),
+            "water_level": on_river + rng.sample(rest, len(rest)),
+            "rainfall": rng.sample(province.communes, len(province.communes))}
+
+
+def _bears(name: str, river: str) -> bool:
+    """Whether a commune's name carries a river's whole name (Xã Sông Mã: Sông Mã)."""
+    return re.search(rf"\b{re.escape(river.casefold())}\b", name.casefold()) is not None
+
+
 def _sensors(truth: Truth, scale: float, seed: int) -> list[dict]:
+    """Stations at real places: a commune's first station stands at its centroid (the
+    reference's; the town's centre for a ward), any more in it at random points inside
+    its boundary."""
     province = truth.province
     rng = random.Random(seed + 71)
     nrng = np.random.default_rng(seed + 72)
     n = volume(province.info["sensors"], scale, 6)
-    towns = [c for c in province.communes if c.level == "phường"] or province.communes
+    sites = _sites(province, rng)
+    taken: dict[str, int] = {k: 0 for k in sites}
+    placed: set[str] = set()
     sensors = []
     for i in range(n):
         kind = KINDS[i % 3][0] if i < 3 else rng.choices([k for k, _ in KINDS],
                                                          [w for _, w in KINDS])[0]
-        commune = rng.choice(towns if kind == "air_quality" else province.communes)
-        lon, lat = province.points_in(commune, 1, nrng)
+        order = sites[kind]
+        commune = order[taken[kind] % len(order)]
+        taken[kind] += 1
+        if commune.code in placed:
+            lon, lat = (float(v[0]) for v in province.points_in(commune, 1, nrng))
+        else:
+            lon, lat = commune.lon, commune.lat
+            placed.add(commune.code)
+        river = ""
+        if kind == "water_level":
+            named = [r for r in province.info["rivers"] if _bears(commune.name, r)]
+            river = named[0] if named else rng.choice(province.info["rivers"])
         code = {"air_quality": "KK", "water_level": "MN", "rainfall": "MUA"}[kind]
         base_level = rng.uniform(*province.info["water_base"])
         sensors.append({
             "id": f"{province.code}-{code}-{i + 1:04d}", "kind": kind, "commune": commune.code,
             "name": f"Trạm {'quan trắc không khí' if kind == 'air_quality' else 'đo mực nước' if kind == 'water_level' else 'đo mưa'} {commune.name}",
-            "lon": round(float(lon[0]), 6), "lat": round(float(lat[0]), 6),
-            "river": rng.choice(province.info["rivers"]) if kind == "water_level" else "",
+            "lon": round(lon, 6), "lat": round(lat, 6), "river": river,
             "base": base_level if kind == "water_level" else rng.uniform(12, 40),
             "alerts": [round(base_level + d, 0) for d in (150, 250, 350)]
             if kind == "water_level" else ["", "", ""],

@@ -164,6 +164,44 @@ def test_houses_lie_inside_their_commune(province):
     assert len(rows) > 50 and outside == 0
 
 
+@pytest.mark.parametrize(("code", "commune", "river"), [
+    ("14", "Xã Sông Mã", "Sông Mã"), ("19", "Phường Sông Công", "Sông Công")])
+def test_stations_stand_at_real_places(tmp_path, code, commune, river):
+    """Air quality in the province's towns (wards); a commune's first station at its
+    centroid, any more inside its boundary (checked with DuckDB spatial); a water-level
+    station at the commune that bears a river's name, labelled with that river."""
+    import duckdb
+
+    from ioc_pipelines.demo.common import Truth
+    from ioc_pipelines.demo.iot import _sensors
+    from ioc_pipelines.resources.extensions import ensure_extensions
+
+    place = Province.load(code)
+    sensors = _sensors(Truth(tmp_path, place), scale=0.25, seed=3)
+    by_code = {c.code: c for c in place.communes}
+    first: dict[str, dict] = {}
+    for s in sensors:
+        first.setdefault(s["commune"], s)
+    assert len(sensors) > len(first) > 20  # some communes hold more than one station
+    assert all(by_code[s["commune"]].level == "phường" for s in sensors
+               if s["kind"] == "air_quality")
+    assert all((s["lon"], s["lat"]) == (round(by_code[c].lon, 6), round(by_code[c].lat, 6))
+               for c, s in first.items())
+    con = duckdb.connect()
+    ensure_extensions(con, ["spatial"])
+    con.execute("CREATE TABLE s (commune VARCHAR, lon DOUBLE, lat DOUBLE)")
+    con.executemany("INSERT INTO s VALUES (?, ?, ?)",
+                    [(s["commune"], s["lon"], s["lat"]) for s in sensors])
+    inside = con.execute("SELECT count(*) FROM s JOIN st_read(?) b ON b.code = s.commune "
+                         "WHERE st_contains(b.geom, st_point(s.lon, s.lat))",
+                         [provinces()[code].boundary_uri]
+                         ).fetchone()[0]
+    assert inside == len(sensors)
+    water = [s for s in sensors if s["kind"] == "water_level"]
+    assert {s["river"] for s in water} <= set(place.info["rivers"])
+    assert any(by_code[s["commune"]].name == commune and s["river"] == river for s in water)
+
+
 def test_ethnic_mix_and_poverty_follow_the_province(tmp_path):
     lc = generate_population(tmp_path / "lc", province="laichau", people=3000, as_of=AS_OF)
     hy = generate_population(tmp_path / "hy", province="hungyen", people=3000, as_of=AS_OF)
