@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import polars as pl
 
-from ioc_pipelines.demo.common import Truth, write_csv
+from ioc_pipelines.demo.common import Province, Truth, write_csv
 from ioc_pipelines.demo.periodic import months_before, volume
 
 KINDS = [("air_quality", 0.4), ("water_level", 0.35), ("rainfall", 0.25)]
@@ -22,7 +22,7 @@ QUANTITIES = {"air_quality": [("pm25", "µg/m³"), ("pm10", "µg/m³")],
 STEPS = 288  # 5-minute readings per day
 
 
-def _sites(province, rng: random.Random) -> dict[str, list]:
+def _sites(province: Province, rng: random.Random) -> dict[str, list]:
     """Each kind's communes in the order its stations take them: air quality in the
     province's towns (its wards), water level first at the communes that bear one of its
     rivers' names (Xã Sông Mã on the Mã), rain gauges anywhere. The reference has no

@@ -1,6 +1,7 @@
 """Thái Nguyên (19, merged with Bắc Kạn in 2025) as a third demo province — and Hưng Yên (33)
 beside it — through the whole stack with nothing but `IOC_PROVINCE`: every one of its
-communes in `dim_admin_units`, the briefing's map drawing each of them, the reports naming
+communes in `dim_admin_units`, the briefing's map drawing each of them, the reports (the
+briefing, quality report, a sector view, the operations report, the rejection reports) naming
 the province and no other demo province, and every injected defect type caught with recall
 and precision ≥ 0.99, as for Lai Châu (tests/e2e/test_rules_against_truth.py)."""
 
@@ -66,6 +67,10 @@ def test_every_defect_type_is_caught_precisely(built, capsys):
 def test_the_briefing_maps_every_commune_and_names_only_its_province(built):
     home, settings, _, communes = built
     name = DEMOS[settings.province_code][1]
+    env = clean_env(home, IOC_PROVINCE=settings.province_code)
+    run_ioc(env, "report", "sector", "--sector", "environment", "--area",
+            f"commune:{min(communes)}", "--no-pdf")
+    run_ioc(env, "report", "operations", "--no-pdf")
     others = [n for _key, n, _count in DEMOS.values() if n != name] + ["Lai Châu"]
     (briefing,) = (home / "reports" / "briefing").glob("*/release-*/bao-cao-kinh-te-xa-hoi.html")
     html = briefing.read_text(encoding="utf-8")
@@ -73,7 +78,10 @@ def test_the_briefing_maps_every_commune_and_names_only_its_province(built):
     drawn = set(re.findall(r'<g data-code="(\d{5})" data-value="[^"]*">', poverty))
     assert drawn == communes
     assert briefing.with_suffix(".pdf").stat().st_size > 10_000
-    for page in (home / "reports").rglob("*.html"):
+    pages = list((home / "reports").rglob("*.html"))
+    for page in pages:
         text = page.read_text(encoding="utf-8")
         assert not [n for n in others if n in text], page
-    assert f"tỉnh {name}" in html
+    for kind in ("briefing", "quality", "sector", "operations"):  # each names its province
+        assert [p for p in pages if p.is_relative_to(home / "reports" / kind)
+                and f"tỉnh {name}" in p.read_text(encoding="utf-8")], kind
