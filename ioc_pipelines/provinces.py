@@ -23,13 +23,27 @@ from ioc_pipelines.settings import DBT_PROJECT_DIR
 
 PROVINCES_CSV = DBT_PROJECT_DIR / "seeds" / "reference" / "provinces_2025.csv"
 BOUNDARIES = DBT_PROJECT_DIR / "data" / "boundaries"
-# VN-2000 TM-3 zones: EPSG code -> central meridian (checked against PROJ's definitions)
-TM3_ZONES = {9205: 103.0, 9206: 104.0, 9207: 104.5, 9208: 104.75, 9209: 105.5, 9210: 105.75,
+# VN-2000 TM-3 zones: EPSG code -> central meridian (checked against PROJ's definitions by
+# tests/ioc_pipelines/test_provinces.py)
+TM3_ZONES = {5897: 105.0, 5898: 108.0, 5899: 107.75,
+             9205: 103.0, 9206: 104.0, 9207: 104.5, 9208: 104.75, 9209: 105.5, 9210: 105.75,
              9211: 106.0, 9212: 106.25, 9213: 106.5, 9214: 107.0, 9215: 107.25, 9216: 107.5,
              9217: 108.25, 9218: 108.5}
-# the meridians the regulations set for the provinces whose data the project was built with;
-# any other province: the zone nearest its centre (a cadastral office may use another)
-OFFICIAL_ZONES = {"12": 9205, "33": 9209}
+# each former (pre-2025) province's central meridian for its local VN-2000 maps (Circular
+# 973/2001/TT-TCĐC); a 2025 province carries the code of the former province of its seat
+# and keeps that one's meridian
+FORMER_MERIDIANS = {
+    "01": 105.0, "02": 105.5, "04": 105.75, "06": 106.5, "08": 106.0, "10": 104.75,
+    "11": 103.0, "12": 103.0, "14": 104.0, "15": 104.75, "17": 106.0, "19": 106.5,
+    "20": 107.25, "22": 107.75, "24": 107.0, "25": 104.75, "26": 105.0, "27": 105.5,
+    "30": 105.5, "31": 105.75, "33": 105.5, "34": 105.5, "35": 105.0, "36": 105.5,
+    "37": 105.0, "38": 105.0, "40": 104.75, "42": 105.5, "44": 106.0, "45": 106.25,
+    "46": 107.0, "48": 107.75, "49": 107.75, "51": 108.0, "52": 108.25, "54": 108.5,
+    "56": 108.25, "58": 108.25, "60": 108.5, "62": 107.5, "64": 108.5, "66": 108.5,
+    "67": 108.5, "68": 107.75, "70": 106.25, "72": 105.5, "74": 105.75, "75": 107.75,
+    "77": 107.75, "79": 105.75, "80": 105.75, "82": 105.75, "83": 105.75, "84": 105.5,
+    "86": 105.5, "87": 105.0, "89": 104.75, "91": 104.5, "92": 105.0, "93": 105.0,
+    "94": 105.5, "95": 105.0, "96": 104.5}
 
 
 @dataclass(frozen=True)
@@ -52,10 +66,10 @@ class Province:
 
     @property
     def vn2000_crs(self) -> str:
-        """The province's VN-2000 TM-3 zone, as VN-2000 metres with no stated system are read."""
-        zone = OFFICIAL_ZONES.get(self.code) or min(
-            TM3_ZONES, key=lambda epsg: abs(TM3_ZONES[epsg] - self.lon))
-        return f"EPSG:{zone}"
+        """The province's VN-2000 TM-3 zone, in which VN-2000 metres with no stated system
+        are read: its seat's former province's meridian (Lai Châu 103°00′: EPSG:9205)."""
+        meridian = FORMER_MERIDIANS[self.code]
+        return f"EPSG:{next(z for z, m in TM3_ZONES.items() if m == meridian)}"
 
     @property
     def boundary_path(self) -> Path:

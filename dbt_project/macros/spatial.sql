@@ -45,13 +45,15 @@
     end
 {%- endmacro %}
 
-{#- True when x/y look like VN-2000 TM-3 metres anywhere in Viet Nam: an easting around the
-    zone's 500 km false easting, a northing of the country's latitudes (≈ 8.5°–23.5° N). -#}
+{#- True when x/y look like VN-2000 TM-3 metres anywhere in Viet Nam, the special zones at sea
+    included: an easting from 400 km west of the zone's 500 km false easting to the Trường Sa
+    islands' ≈ 1,450 km in Khánh Hòa's zone (Hoàng Sa: ≈ 1,050 km in Đà Nẵng's), a northing of
+    the country's latitudes (≈ 6.3°-23.5° N). -#}
 {% macro vn2000_metres(x='x', y='y') -%}
-    ({{ x }} between 100000 and 900000 and {{ y }} between 900000 and 2700000)
+    ({{ x }} between 100000 and 1500000 and {{ y }} between 700000 and 2700000)
 {%- endmacro %}
 
-{#- True when a coordinate system is one of the VN-2000 TM-3 zones (EPSG:9205-9218). -#}
+{#- True when a coordinate system is one of the VN-2000 TM-3 zones (EPSG:5896-5899, 9205-9218). -#}
 {% macro vn2000_zone(crs) -%}
-    regexp_full_match({{ crs }}, 'EPSG:92(0[5-9]|1[0-8])')
+    regexp_full_match({{ crs }}, 'EPSG:(589[6-9]|92(0[5-9]|1[0-8]))')
 {%- endmacro %}

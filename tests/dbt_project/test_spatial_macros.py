@@ -45,3 +45,27 @@ def test_spatial_macros(answers, point):
     label, _lon, _lat, near, in_commune, in_box = point
     assert (answers[label]["near"], answers[label]["in_doan_ket"], answers[label]["in_box"]) == (
         near, in_commune, in_box)
+
+
+# (label, x, y, crs, looks like VN-2000 metres, a VN-2000 TM-3 zone): the special zones at
+# sea in their province's zone (Hoàng Sa in Đà Nẵng's 107°45′, Trường Sa in Khánh Hòa's
+# 108°15′), Hà Nội in its 105°00′ zone (EPSG:5897), and what is not VN-2000
+METRES = [
+    ("hoang_sa", 1014532.97, 1779511.41, "EPSG:5899", True, True),
+    ("truong_sa", 694137.28, 872344.16, "EPSG:9217", True, True),
+    ("ha_noi", 585000.0, 2326000.0, "EPSG:5897", True, True),
+    ("lai_chau", 570434.07, 2475945.73, "EPSG:9205", True, True),
+    ("degrees", 103.4, 22.4, "EPSG:4326", False, False),
+    ("utm", 500000.0, 2500000.0, "EPSG:32648", True, False),
+    ("web_mercator", 11500000.0, 2560000.0, "EPSG:3857", False, False),
+]
+
+
+def test_vn2000_macros_know_every_zone_and_the_islands(tmp_path):
+    values = ", ".join(f"('{m[0]}', {m[1]}, {m[2]}, '{m[3]}')" for m in METRES)
+    sql = (f"select label, {{{{ vn2000_metres('x', 'y') }}}} as metres, "
+           f"{{{{ vn2000_zone('crs') }}}} as zone from (values {values}) as m (label, x, y, crs)")
+    out = _dbt(tmp_path, "show", "--inline", sql, "--output", "json", "--limit", "-1",
+               "--quiet")
+    got = {r["label"]: (r["metres"], r["zone"]) for r in json.loads(out[out.index("{"):])["show"]}
+    assert got == {m[0]: (m[4], m[5]) for m in METRES}

@@ -1,6 +1,7 @@
 """The country's administrative reference as the project ships it: every one of the 34
 provinces loads, with unique codes, a valid polygon for every commune that contains its
-centroid, and a province outline that covers its communes."""
+centroid, a province outline that covers its communes, and the VN-2000 zone its metres are
+read in."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from collections import Counter
 import duckdb
 import pytest
 
-from ioc_pipelines.provinces import PROVINCES_CSV, find_province, listing, provinces
+from ioc_pipelines.provinces import (
+    FORMER_MERIDIANS,
+    PROVINCES_CSV,
+    TM3_ZONES,
+    find_province,
+    listing,
+    provinces,
+)
 from ioc_pipelines.resources.extensions import ensure_extensions
 from ioc_pipelines.settings import SettingsError, load_settings
 
@@ -26,6 +34,11 @@ def _units() -> list[dict[str, str]]:
 def con():
     con = duckdb.connect()
     ensure_extensions(con, ["spatial"])
+    con.execute("CREATE TABLE centroids_all (code VARCHAR, province VARCHAR, lon DOUBLE, "
+                "lat DOUBLE)")
+    con.executemany("INSERT INTO centroids_all VALUES (?, ?, ?, ?)",
+                    [(u["code"], u["province_code"], float(u["centroid_lon"]),
+                      float(u["centroid_lat"])) for u in _units()])
     yield con
     con.close()
 
@@ -70,6 +83,37 @@ def test_each_province_loads_with_valid_polygons_that_hold_their_centroids(con, 
         "SELECT c.code FROM b c, b p WHERE p.level = 'province' AND c.level <> 'province' "
         "AND NOT st_covers(p.geom, c.geom)", [province.boundary_uri]).fetchall()
     assert uncovered == []
+
+
+@pytest.mark.parametrize("code", sorted(provinces()))
+def test_each_province_reads_vn2000_metres_in_its_seats_zone(con, code):
+    """The zone of the meridian its seat's former province used (the 2025 province carries
+    that one's code): PROJ's definition of the zone has that central meridian, and every
+    commune's centroid (the special zones at sea included) goes to VN-2000 metres inside the
+    staging's `vn2000_metres` ranges, and back within 1 m."""
+    province = provinces()[code]
+    assert code in province.merged_from_codes
+    crs = province.vn2000_crs
+    meridian = FORMER_MERIDIANS[code]
+    assert crs == f"EPSG:{next(z for z, m in TM3_ZONES.items() if m == meridian)}"
+    east = con.execute("SELECT st_x(st_transform(st_point(?, 16.0), 'EPSG:4326', ?, "
+                       "always_xy := true))", [meridian, crs]).fetchone()[0]
+    assert abs(east - 500_000) < 1_000  # on the meridian (the datums differ by ~200 m)
+    rows = con.execute(
+        "WITH m AS (SELECT code, lon, lat, st_transform(st_point(lon, lat), 'EPSG:4326', $crs,"
+        " always_xy := true) AS p FROM centroids_all WHERE province = $code), "
+        "b AS (SELECT *, st_transform(p, $crs, 'EPSG:4326', always_xy := true) AS q FROM m) "
+        "SELECT count(*), count(*) FILTER (WHERE st_x(p) BETWEEN 100000 AND 1500000 AND "
+        "st_y(p) BETWEEN 700000 AND 2700000 AND abs(st_x(q) - lon) < 1e-5 "
+        "AND abs(st_y(q) - lat) < 1e-5) FROM b", {"crs": crs, "code": code}).fetchone()
+    assert rows[0] == province.units and rows[1] == rows[0]
+
+
+def test_the_seats_meridian_and_not_the_nearest_one():
+    zones = {c: provinces()[c].vn2000_crs for c in ("12", "33", "19", "01", "48", "51", "79")}
+    assert zones == {"12": "EPSG:9205", "33": "EPSG:9209", "19": "EPSG:9213",
+                     "01": "EPSG:5897", "48": "EPSG:5899", "51": "EPSG:5898",
+                     "79": "EPSG:9210"}
 
 
 def test_a_province_is_found_by_code_slug_or_name_and_others_are_refused():

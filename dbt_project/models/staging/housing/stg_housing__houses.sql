@@ -1,6 +1,6 @@
 -- sạch: houses with the coordinate system decided by the connector (else the province's
 -- VN-2000 zone for metres) and a WGS84 point:
--- VN-2000 TM-3 metres (any zone, EPSG:9205-9218) are converted with ST_Transform to 4326.
+-- VN-2000 TM-3 metres (any zone, EPSG:5896-5899 and 9205-9218) are converted with ST_Transform to 4326.
 with houses as (
     select
         {{ lineage() }},
