@@ -28,17 +28,17 @@ def _sites(province: Province, rng: random.Random) -> dict[str, list]:
     rivers' names (Xã Sông Mã on the Mã), rain gauges anywhere. The reference has no
     river lines, so a river named elsewhere is only the station's label."""
     towns = [c for c in province.communes if c.level == "phường"] or province.communes
-    on_river = [c for c in province.communes
-                if any(_bears(c.name, r) for r in province.info["rivers"])]
+    on_river = [c for c in province.communes if _river_of(c.name, province.info["rivers"])]
     rest = [c for c in province.communes if c not in on_river]
     return {"air_quality": rng.sample(towns, len(towns)),
             "water_level": on_river + rng.sample(rest, len(rest)),
             "rainfall": rng.sample(province.communes, len(province.communes))}
 
 
-def _bears(name: str, river: str) -> bool:
-    """Whether a commune's name carries a river's whole name (Xã Sông Mã: Sông Mã)."""
-    return re.search(rf"\b{re.escape(river.casefold())}\b", name.casefold()) is not None
+def _river_of(name: str, rivers: list[str]) -> str | None:
+    """The river whose whole name a commune's name carries (Xã Sông Mã: Sông Mã), if any."""
+    return next((r for r in rivers
+                 if re.search(rf"\b{re.escape(r.casefold())}\b", name.casefold())), None)
 
 
 def _sensors(truth: Truth, scale: float, seed: int) -> list[dict]:
@@ -66,8 +66,8 @@ def _sensors(truth: Truth, scale: float, seed: int) -> list[dict]:
             placed.add(commune.code)
         river = ""
         if kind == "water_level":
-            named = [r for r in province.info["rivers"] if _bears(commune.name, r)]
-            river = named[0] if named else rng.choice(province.info["rivers"])
+            river = (_river_of(commune.name, province.info["rivers"])
+                     or rng.choice(province.info["rivers"]))
         code = {"air_quality": "KK", "water_level": "MN", "rainfall": "MUA"}[kind]
         base_level = rng.uniform(*province.info["water_base"])
         sensors.append({
